@@ -1,0 +1,126 @@
+//! The one error body every failing HTTP route answers with.
+
+use serde::{Deserialize, Serialize};
+
+/// Machine-readable error codes; each maps to exactly one HTTP status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Enum))]
+#[cfg_attr(feature = "openapi", oai(rename_all = "snake_case"))]
+pub enum ErrorCode {
+    BadRequest,
+    Unauthorized,
+    Forbidden,
+    NotFound,
+    MethodNotAllowed,
+    Conflict,
+    Gone,
+    PayloadTooLarge,
+    UnsupportedMedia,
+    Validation,
+    RateLimited,
+    Internal,
+    Unavailable,
+}
+
+impl ErrorCode {
+    /// The HTTP status that carries this code.
+    pub fn status(self) -> u16 {
+        match self {
+            Self::BadRequest => 400,
+            Self::Unauthorized => 401,
+            Self::Forbidden => 403,
+            Self::NotFound => 404,
+            Self::MethodNotAllowed => 405,
+            Self::Conflict => 409,
+            Self::Gone => 410,
+            Self::PayloadTooLarge => 413,
+            Self::UnsupportedMedia => 415,
+            Self::Validation => 422,
+            Self::RateLimited => 429,
+            Self::Internal => 500,
+            Self::Unavailable => 503,
+        }
+    }
+
+    /// The code for an HTTP status, for statuses that did not come with a body of ours.
+    pub fn from_status(status: u16) -> Self {
+        match status {
+            401 => Self::Unauthorized,
+            403 => Self::Forbidden,
+            404 => Self::NotFound,
+            405 => Self::MethodNotAllowed,
+            409 => Self::Conflict,
+            410 => Self::Gone,
+            413 => Self::PayloadTooLarge,
+            415 => Self::UnsupportedMedia,
+            422 => Self::Validation,
+            429 => Self::RateLimited,
+            503 => Self::Unavailable,
+            400..=499 => Self::BadRequest,
+            _ => Self::Internal,
+        }
+    }
+}
+
+/// One rejected input field of a 422 answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct FieldError {
+    /// The field's name as the client sent it (`body` when the whole body was unreadable).
+    pub field: String,
+    /// Why it was rejected.
+    pub message: String,
+}
+
+/// `{"detail": "...", "code": "...", "fields"?: [...]}`
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct ErrorBody {
+    /// A human-readable message.
+    pub detail: String,
+    /// A stable machine-readable code.
+    pub code: ErrorCode,
+    /// For `validation` errors: each rejected field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
+    pub fields: Option<Vec<FieldError>>,
+}
+
+impl ErrorBody {
+    pub fn new(code: ErrorCode, detail: impl Into<String>) -> Self {
+        Self {
+            detail: detail.into(),
+            code,
+            fields: None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::roundtrip::assert_roundtrip;
+
+    #[test]
+    fn codes_are_snake_case_and_map_to_one_status() {
+        let body = ErrorBody::new(ErrorCode::PayloadTooLarge, "too big");
+        let json = serde_json::to_value(&body).unwrap();
+        assert_eq!(json["code"], "payload_too_large");
+        assert!(json.get("fields").is_none());
+        assert_eq!(ErrorCode::from_status(ErrorCode::Validation.status()), ErrorCode::Validation);
+        assert_eq!(ErrorCode::from_status(418), ErrorCode::BadRequest);
+    }
+
+    #[test]
+    fn error_body_roundtrips() {
+        assert_roundtrip(&ErrorBody {
+            detail: "bad".into(),
+            code: ErrorCode::Validation,
+            fields: Some(vec![FieldError {
+                field: "username".into(),
+                message: "too short".into(),
+            }]),
+        });
+    }
+}

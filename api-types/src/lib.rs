@@ -1,0 +1,48 @@
+//! The SocMel wire contract, shared by the server and every client.
+//!
+//! Every type here is plain serde. With the `openapi` feature (enabled only by the
+//! server) the same types also derive the poem-openapi schema traits, so the
+//! published `openapi.json` and the Rust clients can never disagree.
+//!
+//! Changes are additive only: new optional fields carry `#[serde(default)]`.
+
+pub mod auth;
+pub mod error;
+pub mod health;
+pub mod ids;
+pub mod time;
+pub mod users;
+
+pub use error::{ErrorBody, ErrorCode, FieldError};
+pub use ids::UserId;
+pub use time::Timestamp;
+
+/// A plain acknowledgement, upstream's `{"detail": "..."}` success shape.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct Detail {
+    pub detail: String,
+}
+
+impl Detail {
+    pub fn new(detail: impl Into<String>) -> Self {
+        Self {
+            detail: detail.into(),
+        }
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod roundtrip {
+    use serde::{Serialize, de::DeserializeOwned};
+
+    /// Serialises, parses back and compares, so every DTO keeps a lossless wire form.
+    pub fn assert_roundtrip<T>(value: &T)
+    where
+        T: Serialize + DeserializeOwned + PartialEq + std::fmt::Debug,
+    {
+        let json = serde_json::to_string(value).expect("serialise");
+        let back: T = serde_json::from_str(&json).expect("parse back");
+        assert_eq!(&back, value, "round trip changed the value: {json}");
+    }
+}

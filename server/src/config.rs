@@ -1,0 +1,144 @@
+//! Configuration: command-line flags, falling back to environment variables (a `.env`
+//! file in the working directory is read first), falling back to defaults that give a
+//! working single-node server with no set-up at all.
+
+use std::{fmt, net::SocketAddr, path::PathBuf, str::FromStr};
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(name = "socmel-server", version, about = "The SocMel social and chat server")]
+pub struct Cli {
+    #[command(flatten)]
+    pub config: Config,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the API (the default).
+    Serve,
+    /// Print the OpenAPI document (JSON) and exit; `--output` writes it to a file.
+    Openapi {
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct Config {
+    /// Address to listen on.
+    #[arg(long, env = "BIND", default_value = "127.0.0.1:8000")]
+    pub bind: SocketAddr,
+
+    /// Folder for the SQLite database, the generated secret key and local media.
+    #[arg(long, env = "DATA_DIR", default_value = "data")]
+    pub data_dir: PathBuf,
+
+    /// `sqlite://path` or `postgres://…`; default: `socmel.db` in the data folder.
+    #[arg(long, env = "DATABASE_URL")]
+    pub database_url: Option<Secret>,
+
+    /// Largest number of pooled database connections.
+    #[arg(long, env = "DATABASE_MAX_CONNECTIONS", default_value_t = 16)]
+    pub database_max_connections: u32,
+
+    /// Key that signs access tokens; default: generated once and kept in the data folder.
+    #[arg(long, env = "SECRET_KEY", hide_env_values = true)]
+    pub secret_key: Option<Secret>,
+
+    /// JWT signing algorithm; only HS256 is supported.
+    #[arg(long, env = "ALGORITHM", default_value = "HS256", value_parser = ["HS256"])]
+    pub algorithm: String,
+
+    /// Lifetime of an access token, in minutes.
+    #[arg(long, env = "ACCESS_TOKEN_EXPIRES_MINUTES", default_value_t = 60,
+          value_parser = clap::value_parser!(i64).range(1..=525_600))]
+    pub access_token_expires_minutes: i64,
+
+    /// Lifetime of a refresh token, in days.
+    #[arg(long, env = "REFRESH_TOKEN_EXPIRES_DAYS", default_value_t = 30,
+          value_parser = clap::value_parser!(i64).range(1..=3650))]
+    pub refresh_token_expires_days: i64,
+
+    /// Password hashes computed at once; more wait in line, so a login flood cannot
+    /// starve the rest of the server. Default: the number of CPU cores.
+    #[arg(long, env = "PASSWORD_HASH_CONCURRENCY")]
+    pub password_hash_concurrency: Option<usize>,
+
+    /// Log format.
+    #[arg(long, env = "LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+impl Config {
+    /// A configuration with every default, rooted at `data_dir`: what tests and tools start from.
+    pub fn with_data_dir(data_dir: impl Into<PathBuf>) -> Self {
+        let mut config = Cli::parse_from(["socmel-server"]).config;
+        config.data_dir = data_dir.into();
+        config
+    }
+}
+
+/// A string that never appears in logs or `Debug` output.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(<redacted>)")
+    }
+}
+
+impl FromStr for Secret {
+    type Err = std::convert::Infallible;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Self(s.to_owned()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_are_redacted_in_debug_output() {
+        let mut config = Config::with_data_dir("/tmp/x");
+        config.secret_key = Some(Secret::new("hunter2-hunter2"));
+        config.database_url = Some(Secret::new("postgres://u:pw@h/db"));
+        let shown = format!("{config:?}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(!shown.contains("pw@"), "{shown}");
+    }
+
+    #[test]
+    fn only_hs256_is_accepted() {
+        assert!(Cli::try_parse_from(["socmel-server", "--algorithm", "RS256"]).is_err());
+        assert!(Cli::try_parse_from(["socmel-server", "--algorithm", "HS256"]).is_ok());
+    }
+
+    #[test]
+    fn token_lifetime_must_be_positive() {
+        let parsed =
+            Cli::try_parse_from(["socmel-server", "--access-token-expires-minutes", "0"]);
+        assert!(parsed.is_err());
+    }
+}

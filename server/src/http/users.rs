@@ -1,0 +1,49 @@
+//! `/users/…`: profiles.
+
+use poem::web::Data;
+use poem_openapi::{OpenApi, param::Path, payload::Json};
+use socmel_api_types::{
+    UserId,
+    users::{UserDisplay, UserUpdate},
+};
+
+use super::{ApiTags, auth::BearerAuth, errors::ApiResult};
+use crate::service::{self, Services};
+
+pub struct UsersApi;
+
+#[OpenApi(tag = "ApiTags::Users")]
+impl UsersApi {
+    /// My profile
+    #[oai(path = "/users/me/", method = "get", operation_id = "get_me")]
+    async fn get_me(&self, svc: Data<&Services>, auth: BearerAuth) -> ApiResult<Json<UserDisplay>> {
+        Ok(Json(service::users::me(svc.0, &auth.0).await?))
+    }
+
+    /// Edit my profile
+    ///
+    /// Only the keys present change. A taken username is 409. The email changes only
+    /// through `POST /security/change_email/`.
+    #[oai(path = "/users/me/", method = "put", operation_id = "update_me")]
+    async fn update_me(
+        &self,
+        svc: Data<&Services>,
+        auth: BearerAuth,
+        body: Json<UserUpdate>,
+    ) -> ApiResult<Json<UserDisplay>> {
+        Ok(Json(service::users::update_me(svc.0, &auth.0, body.0).await?))
+    }
+
+    /// A user's profile
+    ///
+    /// The email is shown only when it is the caller's own profile.
+    #[oai(path = "/users/:user_id/view/", method = "get", operation_id = "view_user")]
+    async fn view_user(
+        &self,
+        svc: Data<&Services>,
+        auth: BearerAuth,
+        user_id: Path<UserId>,
+    ) -> ApiResult<Json<UserDisplay>> {
+        Ok(Json(service::users::view(svc.0, &auth.0, user_id.0).await?))
+    }
+}

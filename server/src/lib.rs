@@ -1,0 +1,99 @@
+//! The SocMel server as a library: `main.rs` and the integration tests both start it
+//! through [`serve`].
+
+pub mod config;
+pub mod http;
+pub mod service;
+pub mod store;
+mod telemetry;
+
+use std::{future::Future, path::Path};
+
+use anyhow::Context;
+use poem::{Server, listener::{Acceptor, TcpAcceptor}};
+
+pub use config::Config;
+pub use http::openapi_json;
+pub use telemetry::init_tracing;
+
+use service::{Passwords, Services, TokenKeys, TokenSettings};
+
+/// Opens the database (applying migrations) and builds the services.
+pub async fn build_services(config: &Config) -> anyhow::Result<Services> {
+    std::fs::create_dir_all(&config.data_dir)
+        .with_context(|| format!("creating the data folder {}", config.data_dir.display()))?;
+    let url = match &config.database_url {
+        Some(url) => url.expose().to_owned(),
+        None => store::open::default_sqlite_url(&config.data_dir),
+    };
+    let store = store::open(&url, config.database_max_connections)
+        .await
+        .context("opening the database")?;
+    tracing::info!(backend = store.backend().name(), "database ready");
+
+    let secret = match &config.secret_key {
+        Some(secret) => secret.expose().as_bytes().to_vec(),
+        None => load_or_create_secret(&config.data_dir)?,
+    };
+    let tokens = TokenKeys::new(
+        &secret,
+        TokenSettings {
+            access_minutes: config.access_token_expires_minutes,
+            refresh_days: config.refresh_token_expires_days,
+        },
+    );
+    let concurrency = config.password_hash_concurrency.unwrap_or_else(|| {
+        std::thread::available_parallelism().map_or(2, std::num::NonZero::get)
+    });
+    let passwords = Passwords::new(concurrency).map_err(|err| anyhow::anyhow!("{err}"))?;
+    Ok(Services::new(store, tokens, passwords))
+}
+
+/// Serves the API on `listener` until `shutdown` completes, then drains in-flight
+/// requests (up to 10 s) and closes the database.
+pub async fn serve(
+    config: Config,
+    listener: tokio::net::TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let services = build_services(&config).await?;
+    let store = services.store().clone();
+    let acceptor = TcpAcceptor::from_tokio(listener).context("adopting the listener")?;
+    let address = acceptor.local_addr().into_iter().next();
+    tracing::info!(address = ?address.map(|a| a.to_string()), "listening");
+    Server::new_with_acceptor(acceptor)
+        .run_with_graceful_shutdown(
+            http::app(services),
+            shutdown,
+            Some(std::time::Duration::from_secs(10)),
+        )
+        .await
+        .context("serving")?;
+    store.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Without `SECRET_KEY`, a random key is made once and kept in the data folder, so
+/// tokens survive restarts. Operators of several nodes must set `SECRET_KEY`.
+fn load_or_create_secret(data_dir: &Path) -> anyhow::Result<Vec<u8>> {
+    let path = data_dir.join("secret_key");
+    if let Ok(existing) = std::fs::read_to_string(&path) {
+        let key = existing.trim();
+        anyhow::ensure!(key.len() >= 32, "{} is too short to be a key", path.display());
+        return Ok(key.as_bytes().to_vec());
+    }
+    let key = hex::encode(rand::random::<[u8; 32]>());
+    write_private(&path, &key).with_context(|| format!("writing {}", path.display()))?;
+    tracing::warn!(path = %path.display(), "SECRET_KEY not set: generated one and saved it");
+    Ok(key.into_bytes())
+}
+
+fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)?.write_all(contents.as_bytes())
+}

@@ -1,0 +1,55 @@
+//! `socmel-server`: configuration → logs → database → serve until SIGINT/SIGTERM.
+
+use anyhow::Context;
+use clap::Parser;
+use socmel_server::config::{Cli, Command};
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    // One TLS provider for the whole process (PostgreSQL TLS, outbound HTTPS).
+    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+    // A `.env` beside the server is optional; real environment variables win.
+    let _ = dotenvy::dotenv();
+    let cli = Cli::parse();
+    match cli.command {
+        Some(Command::Openapi { output }) => {
+            let spec = socmel_server::openapi_json();
+            match output {
+                Some(path) => std::fs::write(&path, spec)
+                    .with_context(|| format!("writing {}", path.display()))?,
+                None => print!("{spec}"),
+            }
+            Ok(())
+        }
+        Some(Command::Serve) | None => {
+            socmel_server::init_tracing(cli.config.log_format);
+            let listener = tokio::net::TcpListener::bind(cli.config.bind)
+                .await
+                .with_context(|| format!("binding {}", cli.config.bind))?;
+            socmel_server::serve(cli.config, listener, shutdown_signal()).await
+        }
+    }
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

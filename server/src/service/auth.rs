@@ -1,0 +1,195 @@
+//! Accounts and sessions: register, log in, authenticate a request, refresh, log out.
+
+use socmel_api_types::{
+    Detail, UserId,
+    auth::{LoginForm, TokenResponse, UserCreate},
+    users::UserDisplay,
+};
+
+use super::{
+    ServiceError, ServiceResult, Services, now,
+    tokens::{random_token, token_hash},
+    users::display,
+    validation::{
+        EMAIL_RULE, PASSWORD_RULE, USERNAME_RULE, Validation, is_valid_email, is_valid_password,
+        is_valid_username,
+    },
+};
+use crate::store::{
+    self,
+    auth::NewRefreshToken,
+    users::{NewUser, UserRow},
+};
+
+/// Proof that the request carries a valid access token of an existing, active user.
+/// Only [`authenticate`] makes one, so holding it *is* the authentication check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AuthUser {
+    id: UserId,
+}
+
+impl AuthUser {
+    pub fn id(&self) -> UserId {
+        self.id
+    }
+}
+
+const BAD_CREDENTIALS: &str = "we could not authenticate you, verify your username or password";
+const INVALID_TOKEN: &str = "Invalid token";
+const INVALID_REFRESH: &str = "invalid or expired refresh token";
+
+/// Checks an access token: signature, expiry, token version, and that the user still
+/// exists and is active. Any failure is the same 401.
+pub async fn authenticate(svc: &Services, token: &str) -> ServiceResult<AuthUser> {
+    let unauthorized = || ServiceError::Unauthorized(INVALID_TOKEN.into());
+    let claims = svc.tokens().verify_access(token).ok_or_else(unauthorized)?;
+    let user_id: i64 = claims.sub.parse().map_err(|_| unauthorized())?;
+    let mut db = svc.store().reader().await?;
+    let check = store::users::token_check(db.conn(), user_id)
+        .await?
+        .ok_or_else(unauthorized)?;
+    if check.token_version != claims.ver || !check.is_active {
+        return Err(unauthorized());
+    }
+    Ok(AuthUser { id: UserId(user_id) })
+}
+
+pub async fn register(svc: &Services, input: UserCreate) -> ServiceResult<UserDisplay> {
+    let username = input.username.trim();
+    let email = input.email.trim().to_lowercase();
+    Validation::default()
+        .check(is_valid_username(username), "username", USERNAME_RULE)
+        .check(is_valid_email(&email), "email", EMAIL_RULE)
+        .check(is_valid_password(&input.password), "password", PASSWORD_RULE)
+        .finish()?;
+
+    let password_hash = svc.passwords().hash(input.password).await?;
+    let mut db = svc.store().writer().await?;
+    let new = NewUser {
+        username,
+        email: &email,
+        password_hash: &password_hash,
+        now: now(),
+    };
+    // The unique indexes decide, so two racing registrations cannot both win.
+    let row = store::users::insert(db.conn(), new).await.map_err(|err| {
+        if err.is_unique_on("username") || err.is_unique_on("email") {
+            ServiceError::Conflict("user with this username/email is already registered".into())
+        } else {
+            err.into()
+        }
+    })?;
+    tracing::info!(user_id = row.id, "account registered");
+    Ok(display(&row, Some(UserId(row.id))))
+}
+
+/// Login with the email or the username. Unknown accounts and wrong passwords get
+/// the same answer after the same amount of work.
+pub async fn login(svc: &Services, form: LoginForm) -> ServiceResult<TokenResponse> {
+    if form.grant_type.as_deref().is_some_and(|grant| grant != "password") {
+        return Err(ServiceError::BadRequest("grant_type must be \"password\"".into()));
+    }
+    let (login, password) = (form.username.trim(), form.password);
+    let user = {
+        let mut db = svc.store().reader().await?;
+        store::users::by_login(db.conn(), login).await?
+    };
+    let stored = user.as_ref().map(|u| u.password_hash.clone());
+    let matches = svc.passwords().verify(password, stored).await?;
+    let user = match user {
+        Some(user) if matches => user,
+        _ => return Err(ServiceError::Unauthorized(BAD_CREDENTIALS.into())),
+    };
+    if !user.is_active {
+        return Err(ServiceError::Forbidden("this account is deactivated".into()));
+    }
+    start_session(svc, &user, &random_token()).await
+}
+
+/// Exchanges a refresh token for a new pair. Each refresh token works once; presenting
+/// a spent one means it was stolen or replayed, so its whole session is revoked.
+pub async fn refresh(svc: &Services, refresh_token: &str) -> ServiceResult<TokenResponse> {
+    let invalid = || ServiceError::Unauthorized(INVALID_REFRESH.into());
+    let hash = token_hash(refresh_token);
+    let at = now();
+    let mut tx = svc.store().begin().await?;
+    let row = store::auth::by_hash(tx.conn(), &hash).await?.ok_or_else(invalid)?;
+    if row.used_at.is_some() {
+        store::auth::delete_family(tx.conn(), &row.family).await?;
+        tx.commit().await?;
+        tracing::warn!(user_id = row.user_id, "refresh token replayed; session revoked");
+        return Err(invalid());
+    }
+    if row.expires_at <= at || !store::auth::mark_used(tx.conn(), &hash, at).await? {
+        return Err(invalid());
+    }
+    let user = store::users::by_id(tx.conn(), row.user_id).await?.ok_or_else(invalid)?;
+    if !user.is_active {
+        return Err(invalid());
+    }
+    let tokens = issue_tokens(svc, &mut tx, &user, &row.family).await?;
+    tx.commit().await?;
+    Ok(tokens)
+}
+
+/// Ends the session a refresh token belongs to. Unknown tokens are already logged out.
+pub async fn logout(svc: &Services, refresh_token: &str) -> ServiceResult<Detail> {
+    let mut tx = svc.store().begin().await?;
+    if let Some(row) = store::auth::by_hash(tx.conn(), &token_hash(refresh_token)).await? {
+        store::auth::delete_family(tx.conn(), &row.family).await?;
+    }
+    tx.commit().await?;
+    Ok(Detail::new("logged out"))
+}
+
+/// Revokes every access and refresh token of the user at once.
+pub async fn logout_all(svc: &Services, user: &AuthUser) -> ServiceResult<Detail> {
+    revoke_all_tokens(svc, user.id()).await?;
+    Ok(Detail::new("logged out everywhere"))
+}
+
+/// Bumps the token version (every access token dies) and deletes refresh tokens.
+pub(crate) async fn revoke_all_tokens(svc: &Services, user_id: UserId) -> ServiceResult<()> {
+    let mut tx = svc.store().begin().await?;
+    store::users::bump_token_version(tx.conn(), user_id.0, now())
+        .await?
+        .ok_or_else(|| ServiceError::Unauthorized(INVALID_TOKEN.into()))?;
+    store::auth::delete_for_user(tx.conn(), user_id.0).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn start_session(svc: &Services, user: &UserRow, family: &str) -> ServiceResult<TokenResponse> {
+    let mut tx = svc.store().begin().await?;
+    let tokens = issue_tokens(svc, &mut tx, user, family).await?;
+    tx.commit().await?;
+    Ok(tokens)
+}
+
+async fn issue_tokens(
+    svc: &Services,
+    tx: &mut store::Tx,
+    user: &UserRow,
+    family: &str,
+) -> ServiceResult<TokenResponse> {
+    let at = now();
+    let keys = svc.tokens();
+    let access_token = keys
+        .issue_access(user.id, user.token_version, at)
+        .map_err(ServiceError::internal)?;
+    let refresh_token = random_token();
+    let new = NewRefreshToken {
+        user_id: user.id,
+        token_hash: &token_hash(&refresh_token),
+        family,
+        now: at,
+        expires_at: at + keys.refresh_ttl_millis(),
+    };
+    store::auth::insert(tx.conn(), new).await?;
+    Ok(TokenResponse {
+        access_token,
+        token_type: "bearer".into(),
+        refresh_token,
+        expires_in: keys.access_ttl_seconds(),
+    })
+}

@@ -1,0 +1,105 @@
+//! The rules of SocMel, shared by the HTTP routes and the WebSocket: validation,
+//! permissions, and write-then-publish. Nothing here knows about poem or SQL text.
+
+pub mod auth;
+pub mod health;
+mod passwords;
+mod tokens;
+pub mod users;
+mod validation;
+
+use std::sync::Arc;
+
+use socmel_api_types::{ErrorCode, FieldError};
+use thiserror::Error;
+
+use crate::store::{Millis, Store, StoreError};
+
+pub use passwords::Passwords;
+pub use tokens::{TokenKeys, TokenSettings};
+
+/// Everything the rules need, built once at start. Cheap to clone.
+#[derive(Clone)]
+pub struct Services(Arc<Inner>);
+
+struct Inner {
+    store: Store,
+    tokens: TokenKeys,
+    passwords: Passwords,
+}
+
+impl Services {
+    pub fn new(store: Store, tokens: TokenKeys, passwords: Passwords) -> Self {
+        Self(Arc::new(Inner {
+            store,
+            tokens,
+            passwords,
+        }))
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.0.store
+    }
+
+    fn tokens(&self) -> &TokenKeys {
+        &self.0.tokens
+    }
+
+    fn passwords(&self) -> &Passwords {
+        &self.0.passwords
+    }
+}
+
+pub type ServiceResult<T> = Result<T, ServiceError>;
+
+/// A refusal in the domain's words; the HTTP and WebSocket layers each map it to
+/// their own shape (status + body, or an error frame).
+#[derive(Debug, Error)]
+pub enum ServiceError {
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("{0}")]
+    Unauthorized(String),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("invalid input")]
+    Validation(Vec<FieldError>),
+    #[error("the database is unavailable")]
+    Unavailable(#[source] StoreError),
+    #[error("internal error")]
+    Internal(#[source] anyhow::Error),
+}
+
+impl ServiceError {
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Self::BadRequest(_) => ErrorCode::BadRequest,
+            Self::Unauthorized(_) => ErrorCode::Unauthorized,
+            Self::Forbidden(_) => ErrorCode::Forbidden,
+            Self::NotFound(_) => ErrorCode::NotFound,
+            Self::Conflict(_) => ErrorCode::Conflict,
+            Self::Validation(_) => ErrorCode::Validation,
+            Self::Unavailable(_) => ErrorCode::Unavailable,
+            Self::Internal(_) => ErrorCode::Internal,
+        }
+    }
+
+    pub fn internal(err: impl Into<anyhow::Error>) -> Self {
+        Self::Internal(err.into())
+    }
+}
+
+impl From<StoreError> for ServiceError {
+    fn from(err: StoreError) -> Self {
+        Self::Internal(err.into())
+    }
+}
+
+/// The current time in Unix milliseconds.
+pub(crate) fn now() -> Millis {
+    chrono::Utc::now().timestamp_millis()
+}

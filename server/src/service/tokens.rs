@@ -1,0 +1,124 @@
+//! Access tokens (HS256 JWTs) and refresh tokens (random, stored only as a hash).
+
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use rand::RngCore;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::store::Millis;
+
+/// How long tokens live.
+#[derive(Debug, Clone, Copy)]
+pub struct TokenSettings {
+    pub access_minutes: i64,
+    pub refresh_days: i64,
+}
+
+pub struct TokenKeys {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    validation: Validation,
+    settings: TokenSettings,
+}
+
+/// What an access token says.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct Claims {
+    /// The user id, as a string (RFC 7519 wants `sub` to be one).
+    pub sub: String,
+    pub iat: i64,
+    pub exp: i64,
+    /// The user's token version when issued; bumping it revokes the token.
+    pub ver: i64,
+}
+
+impl TokenKeys {
+    pub fn new(secret: &[u8], settings: TokenSettings) -> Self {
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.set_required_spec_claims(&["exp", "sub", "iat"]);
+        validation.leeway = 5;
+        Self {
+            encoding: EncodingKey::from_secret(secret),
+            decoding: DecodingKey::from_secret(secret),
+            validation,
+            settings,
+        }
+    }
+
+    pub fn access_ttl_seconds(&self) -> i64 {
+        self.settings.access_minutes * 60
+    }
+
+    pub fn refresh_ttl_millis(&self) -> Millis {
+        self.settings.refresh_days * 24 * 60 * 60 * 1000
+    }
+
+    pub(crate) fn issue_access(&self, user_id: i64, version: i64, now: Millis) -> anyhow::Result<String> {
+        let iat = now / 1000;
+        let claims = Claims {
+            sub: user_id.to_string(),
+            iat,
+            exp: iat + self.access_ttl_seconds(),
+            ver: version,
+        };
+        Ok(jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)?)
+    }
+
+    /// The claims of a well-signed, unexpired token; `None` for anything else.
+    pub(crate) fn verify_access(&self, token: &str) -> Option<Claims> {
+        jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
+            .ok()
+            .map(|data| data.claims)
+    }
+}
+
+/// A fresh refresh token (256 random bits, URL-safe) or session family id.
+pub(crate) fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// What the database keeps of a refresh token.
+pub(crate) fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(secret: &[u8]) -> TokenKeys {
+        TokenKeys::new(secret, TokenSettings { access_minutes: 60, refresh_days: 30 })
+    }
+
+    #[test]
+    fn access_tokens_carry_sub_exp_iat_and_version() {
+        let keys = keys(b"k1");
+        let now = 1_800_000_000_000;
+        let token = keys.issue_access(42, 3, chrono::Utc::now().timestamp_millis()).unwrap();
+        let claims = keys.verify_access(&token).unwrap();
+        assert_eq!(claims.sub, "42");
+        assert_eq!(claims.ver, 3);
+        assert_eq!(claims.exp - claims.iat, 3600);
+        let expired = keys.issue_access(42, 3, now - 10 * 86_400_000 - 1_000_000_000_000).unwrap();
+        assert!(keys.verify_access(&expired).is_none(), "an expired token must fail");
+    }
+
+    #[test]
+    fn tokens_signed_with_another_key_fail() {
+        let token = keys(b"k1").issue_access(1, 0, chrono::Utc::now().timestamp_millis()).unwrap();
+        assert!(keys(b"k2").verify_access(&token).is_none());
+        assert!(keys(b"k1").verify_access("not.a.jwt").is_none());
+    }
+
+    #[test]
+    fn refresh_tokens_are_random_and_hashed() {
+        let (a, b) = (random_token(), random_token());
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 43);
+        assert_eq!(token_hash(&a).len(), 64);
+        assert_ne!(token_hash(&a), a);
+    }
+}

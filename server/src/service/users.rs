@@ -1,0 +1,76 @@
+//! Profiles. A user's email is shown to that user only.
+
+use socmel_api_types::{
+    Timestamp, UserId,
+    users::{UserDisplay, UserUpdate},
+};
+
+use super::{
+    ServiceError, ServiceResult, Services, auth::AuthUser, now,
+    validation::{USERNAME_RULE, Validation, is_valid_username},
+};
+use crate::store::{self, users::UserRow};
+
+const USER_NOT_FOUND: &str = "User not found";
+
+/// The profile as `viewer` may see it.
+pub(crate) fn display(row: &UserRow, viewer: Option<UserId>) -> UserDisplay {
+    let is_self = viewer == Some(UserId(row.id));
+    UserDisplay {
+        id: UserId(row.id),
+        username: row.username.clone(),
+        email: is_self.then(|| row.email.clone()),
+        is_active: row.is_active,
+        xp: row.xp,
+        level: row.level,
+        pfp: row.pfp.clone(),
+        created_at: Timestamp::from_millis(row.created_at),
+    }
+}
+
+pub async fn me(svc: &Services, me: &AuthUser) -> ServiceResult<UserDisplay> {
+    view(svc, me, me.id()).await
+}
+
+pub async fn view(svc: &Services, viewer: &AuthUser, user_id: UserId) -> ServiceResult<UserDisplay> {
+    let mut db = svc.store().reader().await?;
+    let row = store::users::by_id(db.conn(), user_id.0)
+        .await?
+        .ok_or_else(|| ServiceError::NotFound(USER_NOT_FOUND.into()))?;
+    Ok(display(&row, Some(viewer.id())))
+}
+
+/// Applies the keys present. The email changes only through the verification flow;
+/// sending the current email again is accepted (clients often echo the whole profile).
+pub async fn update_me(svc: &Services, me: &AuthUser, update: UserUpdate) -> ServiceResult<UserDisplay> {
+    let current = self::me(svc, me).await?;
+    if let Some(email) = &update.email {
+        if Some(email.trim().to_lowercase()) != current.email {
+            return Err(ServiceError::BadRequest(
+                "the email can only be changed with a verification code (POST /security/change_email/)"
+                    .into(),
+            ));
+        }
+    }
+    let Some(username) = update.username.as_deref().map(str::trim) else {
+        return Ok(current);
+    };
+    Validation::default()
+        .check(is_valid_username(username), "username", USERNAME_RULE)
+        .finish()?;
+    if username == current.username {
+        return Ok(current);
+    }
+    let mut db = svc.store().writer().await?;
+    let row = store::users::set_username(db.conn(), me.id().0, username, now())
+        .await
+        .map_err(|err| {
+            if err.is_unique_on("username") {
+                ServiceError::Conflict("this username is already taken".into())
+            } else {
+                err.into()
+            }
+        })?
+        .ok_or_else(|| ServiceError::Unauthorized("Invalid token".into()))?;
+    Ok(display(&row, Some(me.id())))
+}

@@ -1,0 +1,191 @@
+//! All SQL lives here, one file per resource.
+//!
+//! One query text serves both backends: every statement is written in the common
+//! dialect (`$N` placeholders, `RETURNING`, `ON CONFLICT`, BIGINT ids, timestamps as
+//! BIGINT Unix milliseconds) and [`query!`]-style helpers dispatch it to whichever
+//! driver the connection belongs to. Backend-specific features (full-text search,
+//! LISTEN/NOTIFY, advisory locks) sit behind their own small functions.
+//!
+//! SQLite gets a single writer connection beside a pool of readers: SQLite admits one
+//! writer at a time anyway, and queueing writers in the pool instead of letting them
+//! collide on the file lock removes `SQLITE_BUSY` failures under load.
+
+mod error;
+pub mod open;
+pub mod auth;
+pub mod users;
+
+use sqlx::{PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool, pool::PoolConnection};
+
+pub use error::StoreError;
+pub use open::open;
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Which database a [`Store`] runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Sqlite => "sqlite",
+            Self::Postgres => "postgres",
+        }
+    }
+}
+
+/// The database handle the service layer holds. Cheap to clone.
+#[derive(Clone)]
+pub struct Store {
+    pools: Pools,
+}
+
+#[derive(Clone)]
+enum Pools {
+    Sqlite { read: SqlitePool, write: SqlitePool },
+    Postgres(PgPool),
+}
+
+impl Store {
+    pub fn backend(&self) -> Backend {
+        match self.pools {
+            Pools::Sqlite { .. } => Backend::Sqlite,
+            Pools::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// A connection for reads.
+    pub async fn reader(&self) -> StoreResult<Db> {
+        Ok(match &self.pools {
+            Pools::Sqlite { read, .. } => Db::Sqlite(read.acquire().await?),
+            Pools::Postgres(pool) => Db::Postgres(pool.acquire().await?),
+        })
+    }
+
+    /// A connection for single-statement writes.
+    pub async fn writer(&self) -> StoreResult<Db> {
+        Ok(match &self.pools {
+            Pools::Sqlite { write, .. } => Db::Sqlite(write.acquire().await?),
+            Pools::Postgres(pool) => Db::Postgres(pool.acquire().await?),
+        })
+    }
+
+    /// A write transaction; nothing is visible to others until [`Tx::commit`].
+    pub async fn begin(&self) -> StoreResult<Tx> {
+        Ok(match &self.pools {
+            // IMMEDIATE takes the write lock up front, so a transaction that reads
+            // first never fails later when it tries to upgrade to writing.
+            Pools::Sqlite { write, .. } => Tx::Sqlite(write.begin_with("BEGIN IMMEDIATE").await?),
+            Pools::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+        })
+    }
+
+    /// Closes every pooled connection (on shutdown).
+    pub async fn close(&self) {
+        match &self.pools {
+            Pools::Sqlite { read, write } => {
+                write.close().await;
+                read.close().await;
+            }
+            Pools::Postgres(pool) => pool.close().await,
+        }
+    }
+}
+
+/// A pooled connection of either backend.
+pub enum Db {
+    Sqlite(PoolConnection<Sqlite>),
+    Postgres(PoolConnection<Postgres>),
+}
+
+impl Db {
+    pub fn conn(&mut self) -> Conn<'_> {
+        match self {
+            Self::Sqlite(c) => Conn::Sqlite(c),
+            Self::Postgres(c) => Conn::Postgres(c),
+        }
+    }
+}
+
+/// An open transaction of either backend; dropped without commit, it rolls back.
+pub enum Tx {
+    Sqlite(sqlx::Transaction<'static, Sqlite>),
+    Postgres(sqlx::Transaction<'static, Postgres>),
+}
+
+impl Tx {
+    pub fn conn(&mut self) -> Conn<'_> {
+        match self {
+            Self::Sqlite(tx) => Conn::Sqlite(tx),
+            Self::Postgres(tx) => Conn::Postgres(tx),
+        }
+    }
+
+    pub async fn commit(self) -> StoreResult<()> {
+        match self {
+            Self::Sqlite(tx) => tx.commit().await?,
+            Self::Postgres(tx) => tx.commit().await?,
+        }
+        Ok(())
+    }
+}
+
+/// A borrowed connection, in or out of a transaction: what every store function takes.
+pub enum Conn<'c> {
+    Sqlite(&'c mut SqliteConnection),
+    Postgres(&'c mut PgConnection),
+}
+
+/// Runs one query text on whichever backend `$conn` (a `Conn`) belongs to.
+///
+/// `run!(conn, fetch_optional, as UserRow, "SELECT … WHERE id = $1", id)`
+/// `run!(conn, execute, "UPDATE …", a, b)`
+macro_rules! run {
+    ($conn:expr, $method:ident, as $row:ty, $sql:expr $(, $arg:expr)* $(,)?) => {
+        match $conn {
+            $crate::store::Conn::Sqlite(c) => {
+                sqlx::query_as::<_, $row>($sql)$(.bind($arg))*.$method(&mut *c).await
+            }
+            $crate::store::Conn::Postgres(c) => {
+                sqlx::query_as::<_, $row>($sql)$(.bind($arg))*.$method(&mut *c).await
+            }
+        }
+    };
+    ($conn:expr, $method:ident, scalar $ty:ty, $sql:expr $(, $arg:expr)* $(,)?) => {
+        match $conn {
+            $crate::store::Conn::Sqlite(c) => {
+                sqlx::query_scalar::<_, $ty>($sql)$(.bind($arg))*.$method(&mut *c).await
+            }
+            $crate::store::Conn::Postgres(c) => {
+                sqlx::query_scalar::<_, $ty>($sql)$(.bind($arg))*.$method(&mut *c).await
+            }
+        }
+    };
+    ($conn:expr, execute, $sql:expr $(, $arg:expr)* $(,)?) => {
+        match $conn {
+            $crate::store::Conn::Sqlite(c) => sqlx::query($sql)$(.bind($arg))*
+                .execute(&mut *c).await.map(|done| done.rows_affected()),
+            $crate::store::Conn::Postgres(c) => sqlx::query($sql)$(.bind($arg))*
+                .execute(&mut *c).await.map(|done| done.rows_affected()),
+        }
+    };
+}
+pub(crate) use run;
+
+/// Milliseconds since the Unix epoch: how every timestamp is stored.
+pub type Millis = i64;
+
+impl Store {
+    /// One round trip to the database (and, for SQLite, to the writer too).
+    pub async fn ping(&self) -> StoreResult<()> {
+        let mut db = self.reader().await?;
+        run!(db.conn(), fetch_one, scalar i32, "SELECT 1")?;
+        let mut db = self.writer().await?;
+        run!(db.conn(), fetch_one, scalar i32, "SELECT 1")?;
+        Ok(())
+    }
+}

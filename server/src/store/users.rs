@@ -1,0 +1,89 @@
+//! `users`.
+
+use super::{Conn, Millis, StoreResult, run};
+
+/// The columns of [`UserRow`], for `concat!` into static query texts.
+macro_rules! columns {
+    () => {
+        "id, username, email, password_hash, is_active, xp, level, pfp, token_version, created_at"
+    };
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct UserRow {
+    pub id: i64,
+    pub username: String,
+    pub email: String,
+    pub password_hash: String,
+    pub is_active: bool,
+    pub xp: i64,
+    pub level: i64,
+    pub pfp: Option<String>,
+    pub token_version: i64,
+    pub created_at: Millis,
+}
+
+pub struct NewUser<'a> {
+    pub username: &'a str,
+    pub email: &'a str,
+    pub password_hash: &'a str,
+    pub now: Millis,
+}
+
+/// Inserts a user. A taken username or email fails with a `Unique` error naming it.
+pub async fn insert(conn: Conn<'_>, new: NewUser<'_>) -> StoreResult<UserRow> {
+    let sql = concat!(
+        "INSERT INTO users (username, email, password_hash, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $4) RETURNING ",
+        columns!()
+    );
+    Ok(run!(conn, fetch_one, as UserRow, sql,
+        new.username, new.email, new.password_hash, new.now)?)
+}
+
+pub async fn by_id(conn: Conn<'_>, id: i64) -> StoreResult<Option<UserRow>> {
+    let sql = concat!("SELECT ", columns!(), " FROM users WHERE id = $1");
+    Ok(run!(conn, fetch_optional, as UserRow, sql, id)?)
+}
+
+/// Looks a user up by email (already lower-cased) or, case-insensitively, by username.
+pub async fn by_login(conn: Conn<'_>, email_or_username: &str) -> StoreResult<Option<UserRow>> {
+    let sql = concat!(
+        "SELECT ",
+        columns!(),
+        " FROM users WHERE email = lower($1) OR lower(username) = lower($1) ORDER BY id LIMIT 1"
+    );
+    Ok(run!(conn, fetch_optional, as UserRow, sql, email_or_username)?)
+}
+
+/// Just what authenticating a request needs.
+#[derive(Debug, Clone, Copy, sqlx::FromRow)]
+pub struct TokenCheck {
+    pub token_version: i64,
+    pub is_active: bool,
+}
+
+pub async fn token_check(conn: Conn<'_>, id: i64) -> StoreResult<Option<TokenCheck>> {
+    Ok(run!(conn, fetch_optional, as TokenCheck,
+        "SELECT token_version, is_active FROM users WHERE id = $1", id)?)
+}
+
+pub async fn set_username(
+    conn: Conn<'_>,
+    id: i64,
+    username: &str,
+    now: Millis,
+) -> StoreResult<Option<UserRow>> {
+    let sql = concat!(
+        "UPDATE users SET username = $2, updated_at = $3 WHERE id = $1 RETURNING ",
+        columns!()
+    );
+    Ok(run!(conn, fetch_optional, as UserRow, sql, id, username, now)?)
+}
+
+/// Invalidates every access token of the user; returns the new version.
+pub async fn bump_token_version(conn: Conn<'_>, id: i64, now: Millis) -> StoreResult<Option<i64>> {
+    Ok(run!(conn, fetch_optional, scalar i64,
+        "UPDATE users SET token_version = token_version + 1, updated_at = $2 \
+         WHERE id = $1 RETURNING token_version", id, now)?)
+}
