@@ -108,7 +108,10 @@ mod tests {
         let json = serde_json::to_value(&body).unwrap();
         assert_eq!(json["code"], "payload_too_large");
         assert!(json.get("fields").is_none());
-        assert_eq!(ErrorCode::from_status(ErrorCode::Validation.status()), ErrorCode::Validation);
+        assert_eq!(
+            ErrorCode::from_status(ErrorCode::Validation.status()),
+            ErrorCode::Validation
+        );
         assert_eq!(ErrorCode::from_status(418), ErrorCode::BadRequest);
     }
 

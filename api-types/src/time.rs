@@ -133,7 +133,10 @@ mod tests {
     #[test]
     fn written_in_utc_with_z_and_millis() {
         let at = Timestamp::from_millis(1_700_000_000_123);
-        assert_eq!(serde_json::to_string(&at).unwrap(), "\"2023-11-14T22:13:20.123Z\"");
+        assert_eq!(
+            serde_json::to_string(&at).unwrap(),
+            "\"2023-11-14T22:13:20.123Z\""
+        );
     }
 
     #[test]

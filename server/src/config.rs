@@ -7,7 +7,11 @@ use std::{fmt, net::SocketAddr, path::PathBuf, str::FromStr};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 #[derive(Debug, Parser)]
-#[command(name = "socmel-server", version, about = "The SocMel social and chat server")]
+#[command(
+    name = "socmel-server",
+    version,
+    about = "The SocMel social and chat server"
+)]
 pub struct Cli {
     #[command(flatten)]
     pub config: Config,
@@ -137,8 +141,7 @@ mod tests {
 
     #[test]
     fn token_lifetime_must_be_positive() {
-        let parsed =
-            Cli::try_parse_from(["socmel-server", "--access-token-expires-minutes", "0"]);
+        let parsed = Cli::try_parse_from(["socmel-server", "--access-token-expires-minutes", "0"]);
         assert!(parsed.is_err());
     }
 }

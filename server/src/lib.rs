@@ -10,7 +10,10 @@ mod telemetry;
 use std::{future::Future, path::Path};
 
 use anyhow::Context;
-use poem::{Server, listener::{Acceptor, TcpAcceptor}};
+use poem::{
+    Server,
+    listener::{Acceptor, TcpAcceptor},
+};
 
 pub use config::Config;
 pub use http::openapi_json;
@@ -42,9 +45,9 @@ pub async fn build_services(config: &Config) -> anyhow::Result<Services> {
             refresh_days: config.refresh_token_expires_days,
         },
     );
-    let concurrency = config.password_hash_concurrency.unwrap_or_else(|| {
-        std::thread::available_parallelism().map_or(2, std::num::NonZero::get)
-    });
+    let concurrency = config
+        .password_hash_concurrency
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, std::num::NonZero::get));
     let passwords = Passwords::new(concurrency).map_err(|err| anyhow::anyhow!("{err}"))?;
     Ok(Services::new(store, tokens, passwords))
 }
@@ -80,7 +83,11 @@ fn load_or_create_secret(data_dir: &Path) -> anyhow::Result<Vec<u8>> {
     let path = data_dir.join("secret_key");
     if let Ok(existing) = std::fs::read_to_string(&path) {
         let key = existing.trim();
-        anyhow::ensure!(key.len() >= 32, "{} is too short to be a key", path.display());
+        anyhow::ensure!(
+            key.len() >= 32,
+            "{} is too short to be a key",
+            path.display()
+        );
         return Ok(key.as_bytes().to_vec());
     }
     let key = hex::encode(rand::random::<[u8; 32]>());

@@ -22,13 +22,18 @@ pub struct BearerAuth(pub AuthUser);
 
 async fn check_bearer(req: &Request, bearer: Bearer) -> poem::Result<AuthUser> {
     let svc = services(req)?;
-    Ok(service::auth::authenticate(svc, &bearer.token).await.map_err(ApiError::from)?)
+    Ok(service::auth::authenticate(svc, &bearer.token)
+        .await
+        .map_err(ApiError::from)?)
 }
 
 /// The services, put on every request by `app()`.
 pub(crate) fn services(req: &Request) -> poem::Result<&Services> {
     req.data::<Services>().ok_or_else(|| {
-        poem::Error::from_string("services missing", poem::http::StatusCode::INTERNAL_SERVER_ERROR)
+        poem::Error::from_string(
+            "services missing",
+            poem::http::StatusCode::INTERNAL_SERVER_ERROR,
+        )
     })
 }
 
@@ -48,7 +53,11 @@ impl AuthApi {
     /// Username: 3–32 of `A-Z a-z 0-9 _ . -` (unique, case-insensitively); a valid
     /// email (unique); a password of at least 8 characters.
     #[oai(path = "/auth/register/", method = "post", operation_id = "register")]
-    async fn register(&self, svc: Data<&Services>, body: Json<UserCreate>) -> ApiResult<Registered> {
+    async fn register(
+        &self,
+        svc: Data<&Services>,
+        body: Json<UserCreate>,
+    ) -> ApiResult<Registered> {
         let user = service::auth::register(svc.0, body.0).await?;
         Ok(Registered::Created(Json(user)))
     }
@@ -58,7 +67,11 @@ impl AuthApi {
     /// An OAuth2 password-grant form: `username` holds the email or the username.
     /// Answers an access token and a single-use refresh token.
     #[oai(path = "/auth/login/", method = "post", operation_id = "login")]
-    async fn login(&self, svc: Data<&Services>, form: Form<LoginForm>) -> ApiResult<Json<TokenResponse>> {
+    async fn login(
+        &self,
+        svc: Data<&Services>,
+        form: Form<LoginForm>,
+    ) -> ApiResult<Json<TokenResponse>> {
         Ok(Json(service::auth::login(svc.0, form.0).await?))
     }
 
@@ -67,37 +80,69 @@ impl AuthApi {
     /// Exchanges a refresh token for a new access and refresh token. Each refresh
     /// token works once; replaying a spent one revokes its whole session.
     #[oai(path = "/auth/refresh/", method = "post", operation_id = "refresh")]
-    async fn refresh(&self, svc: Data<&Services>, body: Json<RefreshRequest>) -> ApiResult<Json<TokenResponse>> {
-        Ok(Json(service::auth::refresh(svc.0, &body.refresh_token).await?))
+    async fn refresh(
+        &self,
+        svc: Data<&Services>,
+        body: Json<RefreshRequest>,
+    ) -> ApiResult<Json<TokenResponse>> {
+        Ok(Json(
+            service::auth::refresh(svc.0, &body.refresh_token).await?,
+        ))
     }
 
     /// Log out
     ///
     /// Revokes the session of this refresh token. Access tokens live until they expire.
     #[oai(path = "/auth/logout/", method = "post", operation_id = "logout")]
-    async fn logout(&self, svc: Data<&Services>, body: Json<RefreshRequest>) -> ApiResult<Json<Detail>> {
-        Ok(Json(service::auth::logout(svc.0, &body.refresh_token).await?))
+    async fn logout(
+        &self,
+        svc: Data<&Services>,
+        body: Json<RefreshRequest>,
+    ) -> ApiResult<Json<Detail>> {
+        Ok(Json(
+            service::auth::logout(svc.0, &body.refresh_token).await?,
+        ))
     }
 
     /// Log out everywhere
     ///
     /// Revokes every access and refresh token of the caller at once.
-    #[oai(path = "/auth/logout_all/", method = "post", operation_id = "logout_all")]
+    #[oai(
+        path = "/auth/logout_all/",
+        method = "post",
+        operation_id = "logout_all"
+    )]
     async fn logout_all(&self, svc: Data<&Services>, auth: BearerAuth) -> ApiResult<Json<Detail>> {
         Ok(Json(service::auth::logout_all(svc.0, &auth.0).await?))
     }
 
     /// The signed-in user
-    #[oai(path = "/auth/current_user/", method = "get", operation_id = "current_user")]
-    async fn current_user(&self, svc: Data<&Services>, auth: BearerAuth) -> ApiResult<Json<UserDisplay>> {
+    #[oai(
+        path = "/auth/current_user/",
+        method = "get",
+        operation_id = "current_user"
+    )]
+    async fn current_user(
+        &self,
+        svc: Data<&Services>,
+        auth: BearerAuth,
+    ) -> ApiResult<Json<UserDisplay>> {
         Ok(Json(service::users::me(svc.0, &auth.0).await?))
     }
 
     /// The signed-in user (upstream's second spelling)
     ///
     /// Same as `current_user`; 401 when anonymous.
-    #[oai(path = "/auth/currentuser/", method = "get", operation_id = "currentuser")]
-    async fn currentuser(&self, svc: Data<&Services>, auth: BearerAuth) -> ApiResult<Json<UserDisplay>> {
+    #[oai(
+        path = "/auth/currentuser/",
+        method = "get",
+        operation_id = "currentuser"
+    )]
+    async fn currentuser(
+        &self,
+        svc: Data<&Services>,
+        auth: BearerAuth,
+    ) -> ApiResult<Json<UserDisplay>> {
         self.current_user(svc, auth).await
     }
 }

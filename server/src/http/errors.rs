@@ -108,7 +108,10 @@ fn describe_fields(fields: &[FieldError]) -> String {
 ///
 /// `param_name` turns poem-openapi's positional path parameter names (`param0`) into
 /// the declared ones.
-pub fn error_response<'a>(err: poem::Error, param_name: impl Fn(usize) -> Option<&'a str>) -> Response {
+pub fn error_response<'a>(
+    err: poem::Error,
+    param_name: impl Fn(usize) -> Option<&'a str>,
+) -> Response {
     if err.is_from_response() {
         // Already one of ours, with its body.
         return err.into_response();
@@ -116,7 +119,10 @@ pub fn error_response<'a>(err: poem::Error, param_name: impl Fn(usize) -> Option
     let mut body = body_for(&err);
     if let Some(fields) = &mut body.fields {
         for field in fields {
-            let index = field.field.strip_prefix("param").and_then(|n| n.parse().ok());
+            let index = field
+                .field
+                .strip_prefix("param")
+                .and_then(|n| n.parse().ok());
             if let Some(name) = index.and_then(&param_name) {
                 body.detail = body.detail.replace(&field.field, name);
                 field.field = name.to_owned();
@@ -128,22 +134,25 @@ pub fn error_response<'a>(err: poem::Error, param_name: impl Fn(usize) -> Option
 
 /// Serialises an error body with the status its code carries.
 pub fn json_response(body: &ErrorBody) -> Response {
-    let status = StatusCode::from_u16(body.code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let status =
+        StatusCode::from_u16(body.code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let json = serde_json::to_vec(body).unwrap_or_default();
     let mut response = Response::builder()
         .status(status)
         .content_type("application/json")
         .body(json);
     if body.code == ErrorCode::Unauthorized {
-        response.headers_mut().insert("www-authenticate", "Bearer".parse().expect("static header"));
+        response
+            .headers_mut()
+            .insert("www-authenticate", "Bearer".parse().expect("static header"));
     }
     response
 }
 
 fn body_for(err: &poem::Error) -> ErrorBody {
     use poem_openapi::error::{
-        AuthorizationError, ContentTypeError, ParseMultipartError, ParseParamError,
-        ParsePathError, ParseRequestPayloadError,
+        AuthorizationError, ContentTypeError, ParseMultipartError, ParseParamError, ParsePathError,
+        ParseRequestPayloadError,
     };
 
     let validation = |field: &str, message: String| ErrorBody {

@@ -61,7 +61,9 @@ fn incoming_request_id(req: &Request) -> Option<String> {
     let id = req.headers().get(REQUEST_ID)?.to_str().ok()?;
     let plain = !id.is_empty()
         && id.len() <= 64
-        && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
     plain.then(|| id.to_owned())
 }
 

@@ -11,10 +11,7 @@ mod users;
 use std::sync::Arc;
 
 use poem::{
-    Endpoint, EndpointExt, Response, Route,
-    endpoint::make_sync,
-    middleware::CatchPanic,
-    web::Html,
+    Endpoint, EndpointExt, Response, Route, endpoint::make_sync, middleware::CatchPanic, web::Html,
 };
 use poem_openapi::{OpenApiService, Tags};
 
@@ -57,7 +54,10 @@ pub fn openapi_json() -> String {
 
 fn publish(raw_spec: &str) -> String {
     let mut spec: serde_json::Value = serde_json::from_str(raw_spec).unwrap_or_default();
-    if let Some(paths) = spec.get_mut("paths").and_then(serde_json::Value::as_object_mut) {
+    if let Some(paths) = spec
+        .get_mut("paths")
+        .and_then(serde_json::Value::as_object_mut)
+    {
         *paths = std::mem::take(paths)
             .into_iter()
             .map(|(path, item)| (paths::published(&path), item))

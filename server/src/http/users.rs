@@ -31,13 +31,19 @@ impl UsersApi {
         auth: BearerAuth,
         body: Json<UserUpdate>,
     ) -> ApiResult<Json<UserDisplay>> {
-        Ok(Json(service::users::update_me(svc.0, &auth.0, body.0).await?))
+        Ok(Json(
+            service::users::update_me(svc.0, &auth.0, body.0).await?,
+        ))
     }
 
     /// A user's profile
     ///
     /// The email is shown only when it is the caller's own profile.
-    #[oai(path = "/users/:user_id/view/", method = "get", operation_id = "view_user")]
+    #[oai(
+        path = "/users/:user_id/view/",
+        method = "get",
+        operation_id = "view_user"
+    )]
     async fn view_user(
         &self,
         svc: Data<&Services>,

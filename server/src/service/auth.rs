@@ -51,7 +51,9 @@ pub async fn authenticate(svc: &Services, token: &str) -> ServiceResult<AuthUser
     if check.token_version != claims.ver || !check.is_active {
         return Err(unauthorized());
     }
-    Ok(AuthUser { id: UserId(user_id) })
+    Ok(AuthUser {
+        id: UserId(user_id),
+    })
 }
 
 pub async fn register(svc: &Services, input: UserCreate) -> ServiceResult<UserDisplay> {
@@ -60,7 +62,11 @@ pub async fn register(svc: &Services, input: UserCreate) -> ServiceResult<UserDi
     Validation::default()
         .check(is_valid_username(username), "username", USERNAME_RULE)
         .check(is_valid_email(&email), "email", EMAIL_RULE)
-        .check(is_valid_password(&input.password), "password", PASSWORD_RULE)
+        .check(
+            is_valid_password(&input.password),
+            "password",
+            PASSWORD_RULE,
+        )
         .finish()?;
 
     let password_hash = svc.passwords().hash(input.password).await?;
@@ -86,8 +92,14 @@ pub async fn register(svc: &Services, input: UserCreate) -> ServiceResult<UserDi
 /// Login with the email or the username. Unknown accounts and wrong passwords get
 /// the same answer after the same amount of work.
 pub async fn login(svc: &Services, form: LoginForm) -> ServiceResult<TokenResponse> {
-    if form.grant_type.as_deref().is_some_and(|grant| grant != "password") {
-        return Err(ServiceError::BadRequest("grant_type must be \"password\"".into()));
+    if form
+        .grant_type
+        .as_deref()
+        .is_some_and(|grant| grant != "password")
+    {
+        return Err(ServiceError::BadRequest(
+            "grant_type must be \"password\"".into(),
+        ));
     }
     let (login, password) = (form.username.trim(), form.password);
     let user = {
@@ -101,7 +113,9 @@ pub async fn login(svc: &Services, form: LoginForm) -> ServiceResult<TokenRespon
         _ => return Err(ServiceError::Unauthorized(BAD_CREDENTIALS.into())),
     };
     if !user.is_active {
-        return Err(ServiceError::Forbidden("this account is deactivated".into()));
+        return Err(ServiceError::Forbidden(
+            "this account is deactivated".into(),
+        ));
     }
     start_session(svc, &user, &random_token()).await
 }
@@ -113,17 +127,24 @@ pub async fn refresh(svc: &Services, refresh_token: &str) -> ServiceResult<Token
     let hash = token_hash(refresh_token);
     let at = now();
     let mut tx = svc.store().begin().await?;
-    let row = store::auth::by_hash(tx.conn(), &hash).await?.ok_or_else(invalid)?;
+    let row = store::auth::by_hash(tx.conn(), &hash)
+        .await?
+        .ok_or_else(invalid)?;
     if row.used_at.is_some() {
         store::auth::delete_family(tx.conn(), &row.family).await?;
         tx.commit().await?;
-        tracing::warn!(user_id = row.user_id, "refresh token replayed; session revoked");
+        tracing::warn!(
+            user_id = row.user_id,
+            "refresh token replayed; session revoked"
+        );
         return Err(invalid());
     }
     if row.expires_at <= at || !store::auth::mark_used(tx.conn(), &hash, at).await? {
         return Err(invalid());
     }
-    let user = store::users::by_id(tx.conn(), row.user_id).await?.ok_or_else(invalid)?;
+    let user = store::users::by_id(tx.conn(), row.user_id)
+        .await?
+        .ok_or_else(invalid)?;
     if !user.is_active {
         return Err(invalid());
     }
@@ -159,7 +180,11 @@ pub(crate) async fn revoke_all_tokens(svc: &Services, user_id: UserId) -> Servic
     Ok(())
 }
 
-async fn start_session(svc: &Services, user: &UserRow, family: &str) -> ServiceResult<TokenResponse> {
+async fn start_session(
+    svc: &Services,
+    user: &UserRow,
+    family: &str,
+) -> ServiceResult<TokenResponse> {
     let mut tx = svc.store().begin().await?;
     let tokens = issue_tokens(svc, &mut tx, user, family).await?;
     tx.commit().await?;

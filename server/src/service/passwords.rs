@@ -31,7 +31,9 @@ impl Passwords {
 
     /// Hashes with argon2id at the OWASP-recommended cost (19 MiB, 2 passes).
     pub async fn hash(&self, password: String) -> ServiceResult<String> {
-        self.run(move || hash_now(&password)).await?.map_err(ServiceError::internal)
+        self.run(move || hash_now(&password))
+            .await?
+            .map_err(ServiceError::internal)
     }
 
     /// True when `password` matches `stored`; with `None`, spends the same time and fails.
@@ -41,16 +43,29 @@ impl Passwords {
             let stored_is_real = stored.is_some();
             let phc = stored.as_deref().unwrap_or(&decoy);
             let matches = PasswordHash::new(phc)
-                .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+                .map(|parsed| {
+                    Argon2::default()
+                        .verify_password(password.as_bytes(), &parsed)
+                        .is_ok()
+                })
                 .unwrap_or(false);
             matches && stored_is_real
         })
         .await
     }
 
-    async fn run<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> ServiceResult<T> {
-        let _permit = self.permits.acquire().await.map_err(ServiceError::internal)?;
-        tokio::task::spawn_blocking(work).await.map_err(ServiceError::internal)
+    async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> ServiceResult<T> {
+        let _permit = self
+            .permits
+            .acquire()
+            .await
+            .map_err(ServiceError::internal)?;
+        tokio::task::spawn_blocking(work)
+            .await
+            .map_err(ServiceError::internal)
     }
 }
 
@@ -69,9 +84,22 @@ mod tests {
     async fn hashes_verify_and_decoys_never_match() {
         let passwords = Passwords::new(1).unwrap();
         let hash = passwords.hash("correct horse".into()).await.unwrap();
-        assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
-        assert!(passwords.verify("correct horse".into(), Some(hash.clone())).await.unwrap());
-        assert!(!passwords.verify("wrong horse".into(), Some(hash)).await.unwrap());
+        assert!(
+            hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{hash}"
+        );
+        assert!(
+            passwords
+                .verify("correct horse".into(), Some(hash.clone()))
+                .await
+                .unwrap()
+        );
+        assert!(
+            !passwords
+                .verify("wrong horse".into(), Some(hash))
+                .await
+                .unwrap()
+        );
         let decoy_password = "decoy password, never matches".to_owned();
         assert!(!passwords.verify(decoy_password, None).await.unwrap());
     }

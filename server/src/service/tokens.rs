@@ -54,7 +54,12 @@ impl TokenKeys {
         self.settings.refresh_days * 24 * 60 * 60 * 1000
     }
 
-    pub(crate) fn issue_access(&self, user_id: i64, version: i64, now: Millis) -> anyhow::Result<String> {
+    pub(crate) fn issue_access(
+        &self,
+        user_id: i64,
+        version: i64,
+        now: Millis,
+    ) -> anyhow::Result<String> {
         let iat = now / 1000;
         let claims = Claims {
             sub: user_id.to_string(),
@@ -62,7 +67,11 @@ impl TokenKeys {
             exp: iat + self.access_ttl_seconds(),
             ver: version,
         };
-        Ok(jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)?)
+        Ok(jsonwebtoken::encode(
+            &Header::new(Algorithm::HS256),
+            &claims,
+            &self.encoding,
+        )?)
     }
 
     /// The claims of a well-signed, unexpired token; `None` for anything else.
@@ -90,25 +99,40 @@ mod tests {
     use super::*;
 
     fn keys(secret: &[u8]) -> TokenKeys {
-        TokenKeys::new(secret, TokenSettings { access_minutes: 60, refresh_days: 30 })
+        TokenKeys::new(
+            secret,
+            TokenSettings {
+                access_minutes: 60,
+                refresh_days: 30,
+            },
+        )
     }
 
     #[test]
     fn access_tokens_carry_sub_exp_iat_and_version() {
         let keys = keys(b"k1");
         let now = 1_800_000_000_000;
-        let token = keys.issue_access(42, 3, chrono::Utc::now().timestamp_millis()).unwrap();
+        let token = keys
+            .issue_access(42, 3, chrono::Utc::now().timestamp_millis())
+            .unwrap();
         let claims = keys.verify_access(&token).unwrap();
         assert_eq!(claims.sub, "42");
         assert_eq!(claims.ver, 3);
         assert_eq!(claims.exp - claims.iat, 3600);
-        let expired = keys.issue_access(42, 3, now - 10 * 86_400_000 - 1_000_000_000_000).unwrap();
-        assert!(keys.verify_access(&expired).is_none(), "an expired token must fail");
+        let expired = keys
+            .issue_access(42, 3, now - 10 * 86_400_000 - 1_000_000_000_000)
+            .unwrap();
+        assert!(
+            keys.verify_access(&expired).is_none(),
+            "an expired token must fail"
+        );
     }
 
     #[test]
     fn tokens_signed_with_another_key_fail() {
-        let token = keys(b"k1").issue_access(1, 0, chrono::Utc::now().timestamp_millis()).unwrap();
+        let token = keys(b"k1")
+            .issue_access(1, 0, chrono::Utc::now().timestamp_millis())
+            .unwrap();
         assert!(keys(b"k2").verify_access(&token).is_none());
         assert!(keys(b"k1").verify_access("not.a.jwt").is_none());
     }

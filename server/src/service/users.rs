@@ -6,7 +6,9 @@ use socmel_api_types::{
 };
 
 use super::{
-    ServiceError, ServiceResult, Services, auth::AuthUser, now,
+    ServiceError, ServiceResult, Services,
+    auth::AuthUser,
+    now,
     validation::{USERNAME_RULE, Validation, is_valid_username},
 };
 use crate::store::{self, users::UserRow};
@@ -32,7 +34,11 @@ pub async fn me(svc: &Services, me: &AuthUser) -> ServiceResult<UserDisplay> {
     view(svc, me, me.id()).await
 }
 
-pub async fn view(svc: &Services, viewer: &AuthUser, user_id: UserId) -> ServiceResult<UserDisplay> {
+pub async fn view(
+    svc: &Services,
+    viewer: &AuthUser,
+    user_id: UserId,
+) -> ServiceResult<UserDisplay> {
     let mut db = svc.store().reader().await?;
     let row = store::users::by_id(db.conn(), user_id.0)
         .await?
@@ -42,15 +48,19 @@ pub async fn view(svc: &Services, viewer: &AuthUser, user_id: UserId) -> Service
 
 /// Applies the keys present. The email changes only through the verification flow;
 /// sending the current email again is accepted (clients often echo the whole profile).
-pub async fn update_me(svc: &Services, me: &AuthUser, update: UserUpdate) -> ServiceResult<UserDisplay> {
+pub async fn update_me(
+    svc: &Services,
+    me: &AuthUser,
+    update: UserUpdate,
+) -> ServiceResult<UserDisplay> {
     let current = self::me(svc, me).await?;
-    if let Some(email) = &update.email {
-        if Some(email.trim().to_lowercase()) != current.email {
-            return Err(ServiceError::BadRequest(
-                "the email can only be changed with a verification code (POST /security/change_email/)"
-                    .into(),
-            ));
-        }
+    if let Some(email) = &update.email
+        && Some(email.trim().to_lowercase()) != current.email
+    {
+        return Err(ServiceError::BadRequest(
+            "the email can only be changed with a verification code (POST /security/change_email/)"
+                .into(),
+        ));
     }
     let Some(username) = update.username.as_deref().map(str::trim) else {
         return Ok(current);

@@ -72,7 +72,14 @@ mod tests {
         for ok in ["ada", "a_b.c-d", "X".repeat(32).as_str(), "007"] {
             assert!(is_valid_username(ok), "{ok}");
         }
-        for bad in ["ab", "", "has space", "émile", "a/b", "x".repeat(33).as_str()] {
+        for bad in [
+            "ab",
+            "",
+            "has space",
+            "émile",
+            "a/b",
+            "x".repeat(33).as_str(),
+        ] {
             assert!(!is_valid_username(bad), "{bad}");
         }
     }
@@ -82,7 +89,9 @@ mod tests {
         for ok in ["a@b.co", "first.last+tag@sub.example.org"] {
             assert!(is_valid_email(ok), "{ok}");
         }
-        for bad in ["", "plain", "@b.co", "a@b", "a@@b.co", "a b@c.de", "a@.b.co", "a@b..co", "a@b.co."] {
+        for bad in [
+            "", "plain", "@b.co", "a@b", "a@@b.co", "a b@c.de", "a@.b.co", "a@b..co", "a@b.co.",
+        ] {
             assert!(!is_valid_email(bad), "{bad}");
         }
     }

@@ -10,12 +10,14 @@
 //! writer at a time anyway, and queueing writers in the pool instead of letting them
 //! collide on the file lock removes `SQLITE_BUSY` failures under load.
 
+pub mod auth;
 mod error;
 pub mod open;
-pub mod auth;
 pub mod users;
 
-use sqlx::{PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool, pool::PoolConnection};
+use sqlx::{
+    PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool, pool::PoolConnection,
+};
 
 pub use error::StoreError;
 pub use open::open;

@@ -1,0 +1,48 @@
+use socmel_api_types::{ErrorBody, ErrorCode};
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum ClientError {
+    /// The server answered with an error body.
+    #[error("{} ({status}): {}", body.detail, code_name(body.code))]
+    Api { status: u16, body: ErrorBody },
+    /// The server could not be reached, or the connection failed.
+    #[error("request failed: {0}")]
+    Http(#[source] reqwest::Error),
+    /// The server answered something this client does not understand.
+    #[error("unexpected answer: {0}")]
+    Decode(#[source] reqwest::Error),
+}
+
+fn code_name(code: ErrorCode) -> String {
+    serde_json::to_value(code)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+impl ClientError {
+    /// The server's error code, when the server answered.
+    pub fn code(&self) -> Option<ErrorCode> {
+        match self {
+            Self::Api { body, .. } => Some(body.code),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status, when the server answered.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::Api { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// The server's error body, when the server answered.
+    pub fn body(&self) -> Option<&ErrorBody> {
+        match self {
+            Self::Api { body, .. } => Some(body),
+            _ => None,
+        }
+    }
+}

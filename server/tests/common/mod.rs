@@ -1,0 +1,176 @@
+//! Test harness: a real server on 127.0.0.1:0 with a fresh database per test —
+//! a SQLite file in a temporary folder, or, when `TEST_DATABASE_URL` names a
+//! PostgreSQL server, a new database created on it for this test alone.
+#![allow(dead_code)]
+
+use socmel_client::{
+    Client,
+    types::{
+        auth::{TokenResponse, UserCreate},
+        users::UserDisplay,
+    },
+};
+use socmel_server::config::{Config, Secret};
+use tokio::{sync::oneshot, task::JoinHandle};
+
+/// The signing key of every test server, so tests can forge tokens.
+pub const TEST_SECRET: &str = "test-secret-key-test-secret-key-0123456789";
+pub const PASSWORD: &str = "correct horse battery";
+
+pub struct TestServer {
+    pub url: String,
+    pub database_url: String,
+    pub data_dir: tempfile::TempDir,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<anyhow::Result<()>>>,
+}
+
+/// A signed-in test user.
+pub struct TestUser {
+    pub client: Client,
+    pub user: UserDisplay,
+    pub tokens: TokenResponse,
+}
+
+impl TestServer {
+    pub async fn start() -> Self {
+        Self::start_with(|_| {}).await
+    }
+
+    /// Starts a server after `adjust` has changed its configuration.
+    pub async fn start_with(adjust: impl FnOnce(&mut Config)) -> Self {
+        socmel_server::init_tracing(socmel_server::config::LogFormat::Text);
+        let data_dir = tempfile::tempdir().expect("temp dir");
+        let mut config = Config::with_data_dir(data_dir.path());
+        config.secret_key = Some(Secret::new(TEST_SECRET));
+        let database_url = database_url(&data_dir).await;
+        config.database_url = Some(Secret::new(database_url.clone()));
+        config.database_max_connections = 4;
+        adjust(&mut config);
+
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let url = format!("http://{}", listener.local_addr().expect("address"));
+        let (shutdown, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(socmel_server::serve(config, listener, async {
+            let _ = stopped.await;
+        }));
+        let server = Self {
+            url,
+            database_url,
+            data_dir,
+            shutdown: Some(shutdown),
+            task: Some(task),
+        };
+        server.wait_until_healthy().await;
+        server
+    }
+
+    async fn wait_until_healthy(&self) {
+        let client = self.client();
+        for _ in 0..200 {
+            if client.health().await.is_ok() {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+        }
+        panic!("the test server did not become healthy at {}", self.url);
+    }
+
+    /// An anonymous client.
+    pub fn client(&self) -> Client {
+        Client::new(&self.url).expect("client")
+    }
+
+    /// A raw HTTP client, for what the typed client deliberately cannot send.
+    pub fn raw(&self) -> reqwest::Client {
+        reqwest::Client::new()
+    }
+
+    pub fn at(&self, path: &str) -> String {
+        format!("{}{}", self.url, path)
+    }
+
+    /// Registers `username` (email `<username>@example.com`) and signs in.
+    pub async fn user(&self, username: &str) -> TestUser {
+        let client = self.client();
+        let user = client
+            .register(&UserCreate {
+                username: username.into(),
+                email: format!("{username}@example.com"),
+                password: PASSWORD.into(),
+            })
+            .await
+            .expect("register");
+        let tokens = client.login(username, PASSWORD).await.expect("login");
+        TestUser {
+            client,
+            user,
+            tokens,
+        }
+    }
+
+    /// Reads one text value straight from the database, to check what is stored.
+    pub async fn query_string(&self, sql: &'static str) -> String {
+        use sqlx::Connection;
+        if self.database_url.starts_with("postgres") {
+            let mut conn = sqlx::PgConnection::connect(&self.database_url)
+                .await
+                .unwrap();
+            sqlx::query_scalar(sql).fetch_one(&mut conn).await.unwrap()
+        } else {
+            let mut conn = sqlx::SqliteConnection::connect(&self.database_url)
+                .await
+                .unwrap();
+            sqlx::query_scalar(sql).fetch_one(&mut conn).await.unwrap()
+        }
+    }
+
+    /// Stops the server gracefully and waits for it.
+    pub async fn stop(mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        if let Some(task) = self.task.take() {
+            task.await.expect("server task").expect("server result");
+        }
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+    }
+}
+
+/// SQLite in the test's folder, or a fresh database on `TEST_DATABASE_URL`.
+async fn database_url(data_dir: &tempfile::TempDir) -> String {
+    match std::env::var("TEST_DATABASE_URL") {
+        Ok(admin_url) if !admin_url.is_empty() => fresh_postgres_database(&admin_url).await,
+        _ => format!("sqlite://{}", data_dir.path().join("test.db").display()),
+    }
+}
+
+async fn fresh_postgres_database(admin_url: &str) -> String {
+    use sqlx::Connection;
+    let name = format!("socmel_test_{:016x}", rand::random::<u64>());
+    let mut admin = sqlx::PgConnection::connect(admin_url)
+        .await
+        .expect("connect to TEST_DATABASE_URL");
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&mut admin)
+        .await
+        .expect("create test database");
+    let (base, _) = admin_url
+        .rsplit_once('/')
+        .expect("TEST_DATABASE_URL names a database");
+    format!("{base}/{name}")
+}
+
+/// Whether this run talks to PostgreSQL.
+pub fn on_postgres() -> bool {
+    std::env::var("TEST_DATABASE_URL").is_ok_and(|url| !url.is_empty())
+}

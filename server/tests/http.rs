@@ -1,0 +1,263 @@
+//! Cross-cutting HTTP rules: the error body everywhere, both trailing-slash
+//! spellings, request ids, health, the docs and the published spec.
+
+mod common;
+
+use common::TestServer;
+use reqwest::StatusCode;
+use serde_json::Value;
+
+async fn json_of(response: reqwest::Response) -> (StatusCode, Value) {
+    let status = response.status();
+    let body = response.json::<Value>().await.expect("a JSON body");
+    (status, body)
+}
+
+#[tokio::test]
+async fn unknown_routes_and_methods_answer_the_json_error_body() {
+    let server = TestServer::start().await;
+    let (status, body) = json_of(
+        server
+            .raw()
+            .get(server.at("/no/such/route/"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 404);
+    assert_eq!(
+        body,
+        serde_json::json!({"detail": "Not Found", "code": "not_found"})
+    );
+
+    let (status, body) = json_of(
+        server
+            .raw()
+            .delete(server.at("/auth/register/"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 405);
+    assert_eq!(body["code"], "method_not_allowed");
+}
+
+#[tokio::test]
+async fn unreadable_bodies_and_parameters_are_422_with_fields() {
+    let server = TestServer::start().await;
+    let ada = server.user("ada").await;
+    let malformed = server
+        .raw()
+        .post(server.at("/auth/register/"))
+        .header("content-type", "application/json")
+        .body("{\"username\": ")
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = json_of(malformed).await;
+    assert_eq!(status, 422);
+    assert_eq!(body["code"], "validation");
+    assert_eq!(body["fields"][0]["field"], "body");
+
+    let missing_field = server
+        .raw()
+        .post(server.at("/auth/register/"))
+        .json(&serde_json::json!({"username": "x"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(json_of(missing_field).await.0, 422);
+
+    let bad_id = server
+        .raw()
+        .get(server.at("/users/abc/view/"))
+        .bearer_auth(&ada.tokens.access_token)
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = json_of(bad_id).await;
+    assert_eq!(status, 422);
+    assert_eq!(body["fields"][0]["field"], "user_id");
+}
+
+#[tokio::test]
+async fn a_wrong_content_type_is_415() {
+    let server = TestServer::start().await;
+    let response = server
+        .raw()
+        .post(server.at("/auth/register/"))
+        .header("content-type", "text/plain")
+        .body("hi")
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = json_of(response).await;
+    assert_eq!(status, 415);
+    assert_eq!(body["code"], "unsupported_media");
+}
+
+#[tokio::test]
+async fn a_missing_token_is_401_with_a_bearer_challenge() {
+    let server = TestServer::start().await;
+    let response = server
+        .raw()
+        .get(server.at("/users/me/"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["www-authenticate"], "Bearer");
+    let (status, body) = json_of(response).await;
+    assert_eq!(status, 401);
+    assert_eq!(
+        body,
+        serde_json::json!({"detail": "Not authenticated", "code": "unauthorized"})
+    );
+}
+
+#[tokio::test]
+async fn both_trailing_slash_spellings_reach_the_route() {
+    let server = TestServer::start().await;
+    let ada = server.user("ada").await;
+    for path in [
+        "/users/me/",
+        "/users/me",
+        "/auth/current_user",
+        "/auth/currentuser/",
+    ] {
+        let response = server
+            .raw()
+            .get(server.at(path))
+            .bearer_auth(&ada.tokens.access_token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "{path}");
+    }
+    for path in ["/health", "/health/"] {
+        assert_eq!(
+            server
+                .raw()
+                .get(server.at(path))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            200,
+            "{path}"
+        );
+    }
+    // A query string survives the rewrite.
+    let response = server
+        .raw()
+        .get(server.at(&format!("/users/{}/view?x=1", ada.user.id)))
+        .bearer_auth(&ada.tokens.access_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+}
+
+#[tokio::test]
+async fn every_response_carries_a_request_id_and_keeps_a_plain_one() {
+    let server = TestServer::start().await;
+    let generated = server.raw().get(server.at("/health")).send().await.unwrap();
+    assert_eq!(generated.headers()["x-request-id"].len(), 16);
+    let kept = server
+        .raw()
+        .get(server.at("/nowhere"))
+        .header("x-request-id", "trace-42")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(kept.headers()["x-request-id"], "trace-42");
+    let replaced = server
+        .raw()
+        .get(server.at("/health"))
+        .header("x-request-id", "bad id with spaces")
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(replaced.headers()["x-request-id"], "bad id with spaces");
+}
+
+#[tokio::test]
+async fn health_checks_the_database() {
+    let server = TestServer::start().await;
+    let health = server.client().health().await.unwrap();
+    assert_eq!(health.status, "ok");
+    let expected = if common::on_postgres() {
+        "postgres"
+    } else {
+        "sqlite"
+    };
+    assert_eq!(health.database, expected);
+}
+
+#[tokio::test]
+async fn docs_render_and_the_live_spec_is_the_committed_one() {
+    let server = TestServer::start().await;
+    let docs = server.raw().get(server.at("/docs")).send().await.unwrap();
+    assert_eq!(docs.status(), 200);
+    assert!(
+        docs.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    assert!(docs.text().await.unwrap().contains("SwaggerUIBundle"));
+
+    let live: Value = server
+        .raw()
+        .get(server.at("/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let committed: Value = serde_json::from_str(include_str!("../../openapi.json")).unwrap();
+    assert_eq!(
+        live, committed,
+        "openapi.json is stale: run `cargo run -p socmel-server -- openapi --output openapi.json`"
+    );
+}
+
+#[tokio::test]
+async fn the_spec_documents_operations_security_and_errors() {
+    let spec: Value = serde_json::from_str(&socmel_server::openapi_json()).unwrap();
+    assert_eq!(
+        spec["components"]["securitySchemes"]["BearerAuth"]["scheme"],
+        "bearer"
+    );
+    let me = &spec["paths"]["/users/me/"]["get"];
+    assert_eq!(me["operationId"], "get_me");
+    assert_eq!(me["tags"][0], "Users");
+    assert!(me["summary"].is_string());
+    assert_eq!(me["security"][0]["BearerAuth"], serde_json::json!([]));
+    for status in ["401", "404", "422", "500"] {
+        assert_eq!(
+            me["responses"][status]["content"]["application/json; charset=utf-8"]["schema"]["$ref"],
+            "#/components/schemas/ErrorBody",
+            "{status}"
+        );
+    }
+    // The upstream spelling is published.
+    for path in [
+        "/auth/register/",
+        "/auth/login/",
+        "/users/{user_id}/view/",
+        "/health",
+    ] {
+        assert!(spec["paths"].get(path).is_some(), "{path}");
+    }
+}
+
+#[tokio::test]
+async fn the_server_stops_gracefully() {
+    let server = TestServer::start().await;
+    let url = server.url.clone();
+    server.stop().await;
+    assert!(reqwest::get(format!("{url}/health")).await.is_err());
+}
