@@ -8,6 +8,7 @@
 
 pub mod auth;
 pub mod error;
+pub mod events;
 pub mod health;
 pub mod ids;
 pub mod time;

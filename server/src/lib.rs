@@ -2,6 +2,7 @@
 //! through [`serve`].
 
 pub mod config;
+pub mod events;
 pub mod http;
 pub mod service;
 pub mod store;
@@ -49,7 +50,12 @@ pub async fn build_services(config: &Config) -> anyhow::Result<Services> {
         .password_hash_concurrency
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, std::num::NonZero::get));
     let passwords = Passwords::new(concurrency).map_err(|err| anyhow::anyhow!("{err}"))?;
-    Ok(Services::new(store, tokens, passwords))
+    Ok(Services::new(
+        store,
+        tokens,
+        passwords,
+        events::EventBus::new(),
+    ))
 }
 
 /// Serves the API on `listener` until `shutdown` completes, then drains in-flight

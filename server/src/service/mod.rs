@@ -13,7 +13,10 @@ use std::sync::Arc;
 use socmel_api_types::{ErrorCode, FieldError};
 use thiserror::Error;
 
-use crate::store::{Millis, Store, StoreError};
+use crate::{
+    events::EventBus,
+    store::{Millis, Store, StoreError},
+};
 
 pub use passwords::Passwords;
 pub use tokens::{TokenKeys, TokenSettings};
@@ -26,15 +29,22 @@ struct Inner {
     store: Store,
     tokens: TokenKeys,
     passwords: Passwords,
+    events: EventBus,
 }
 
 impl Services {
-    pub fn new(store: Store, tokens: TokenKeys, passwords: Passwords) -> Self {
+    pub fn new(store: Store, tokens: TokenKeys, passwords: Passwords, events: EventBus) -> Self {
         Self(Arc::new(Inner {
             store,
             tokens,
             passwords,
+            events,
         }))
+    }
+
+    /// Publish only after the transaction that made the change has committed.
+    pub fn events(&self) -> &EventBus {
+        &self.0.events
     }
 
     pub fn store(&self) -> &Store {

@@ -1,0 +1,80 @@
+//! The server's event bus: services publish what happened *after* their transaction
+//! commits; the real-time hub (and anything else) subscribes.
+//!
+//! In-process for a single node. The publish/subscribe surface is kept this small so
+//! that a PostgreSQL-backed bus (LISTEN/NOTIFY) can replace it for several nodes.
+
+use std::sync::Arc;
+
+use socmel_api_types::{
+    UserId,
+    events::{MembershipChange, MembershipScope},
+};
+use tokio::sync::broadcast;
+
+/// Something observable happened. Events are shared (`Arc`) between subscribers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    /// Someone joined, left, was removed from or banned from a space or group, or the
+    /// space or group was deleted (`user_id` is then the member being told).
+    Membership {
+        scope: MembershipScope,
+        id: i64,
+        user_id: UserId,
+        change: MembershipChange,
+    },
+}
+
+/// Subscribers that fall this many events behind miss the oldest ones (and are told so
+/// by `RecvError::Lagged`), so a stuck subscriber cannot grow memory without bound.
+const CAPACITY: usize = 4096;
+
+#[derive(Clone)]
+pub struct EventBus {
+    sender: broadcast::Sender<Arc<Event>>,
+}
+
+impl Default for EventBus {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl EventBus {
+    pub fn new() -> Self {
+        let (sender, _) = broadcast::channel(CAPACITY);
+        Self { sender }
+    }
+
+    /// Publishes to every current subscriber; with none, the event is simply dropped.
+    pub fn publish(&self, event: Event) {
+        let _ = self.sender.send(Arc::new(event));
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<Event>> {
+        self.sender.subscribe()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn subscribers_receive_what_is_published_after_they_subscribe() {
+        let bus = EventBus::new();
+        let event = Event::Membership {
+            scope: MembershipScope::Space,
+            id: 1,
+            user_id: UserId(2),
+            change: MembershipChange::Joined,
+        };
+        bus.publish(event.clone()); // nobody listening: dropped
+        let mut first = bus.subscribe();
+        let mut second = bus.subscribe();
+        bus.publish(event.clone());
+        assert_eq!(*first.recv().await.unwrap(), event);
+        assert_eq!(*second.recv().await.unwrap(), event);
+        assert!(first.try_recv().is_err());
+    }
+}
