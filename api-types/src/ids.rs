@@ -31,6 +31,46 @@ id_type!(
     /// The id of a user account.
     UserId
 );
+id_type!(
+    /// The id of a post.
+    PostId
+);
+id_type!(
+    /// The id of a comment or reply on a post.
+    CommentId
+);
+id_type!(
+    /// The id of a file attached to a post or message.
+    AttachmentId
+);
+id_type!(
+    /// The id of a follow (pending request or accepted).
+    FollowId
+);
+id_type!(
+    /// The id of a space.
+    SpaceId
+);
+id_type!(
+    /// The id of a room inside a space.
+    RoomId
+);
+id_type!(
+    /// The id of a space invitation.
+    InvitationId
+);
+id_type!(
+    /// The id of a group chat.
+    GroupId
+);
+id_type!(
+    /// The id of a message (DM, group or room).
+    MessageId
+);
+id_type!(
+    /// The id of a notification.
+    NotificationId
+);
 
 #[cfg(test)]
 mod tests {

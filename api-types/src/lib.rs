@@ -11,11 +11,13 @@ pub mod error;
 pub mod events;
 pub mod health;
 pub mod ids;
+pub mod page;
 pub mod time;
 pub mod users;
 
 pub use error::{ErrorBody, ErrorCode, FieldError};
-pub use ids::UserId;
+pub use ids::*;
+pub use page::Page;
 pub use time::Timestamp;
 
 /// A plain acknowledgement, upstream's `{"detail": "..."}` success shape.

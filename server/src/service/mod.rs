@@ -3,10 +3,13 @@
 
 pub mod auth;
 pub mod health;
+pub mod pagination;
 mod passwords;
+pub mod permissions;
+pub mod spaces;
 mod tokens;
 pub mod users;
-mod validation;
+pub(crate) mod validation;
 
 use std::sync::Arc;
 

@@ -12,7 +12,9 @@
 
 pub mod auth;
 mod error;
+pub mod groups;
 pub mod open;
+pub mod spaces;
 pub mod users;
 
 use sqlx::{

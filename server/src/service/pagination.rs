@@ -1,0 +1,103 @@
+//! Keyset pagination: opaque cursors and bounded page sizes.
+//!
+//! A cursor is the sort key of the last item of a page (e.g. `[created_at, id]`),
+//! base64url-encoded so clients treat it as opaque. Stores fetch `limit + 1` rows;
+//! [`paginate`] keeps `limit` of them and makes the next cursor from the last one kept.
+
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+
+use super::{ServiceResult, validation::Validation};
+
+/// Page size when the client names none.
+pub const DEFAULT_LIMIT: i64 = 50;
+/// Largest page size a client may ask for.
+pub const MAX_LIMIT: i64 = 100;
+
+/// Checks `limit` (1..=max, 422 otherwise) and applies the default.
+pub fn limit(requested: Option<i64>, default: i64, max: i64) -> ServiceResult<i64> {
+    let value = requested.unwrap_or(default);
+    Validation::default()
+        .check(
+            (1..=max).contains(&value),
+            "limit",
+            &format!("between 1 and {max}"),
+        )
+        .finish()?;
+    Ok(value)
+}
+
+/// The opaque form of a sort key.
+pub fn encode_cursor(key: &[i64]) -> String {
+    let text: Vec<String> = key.iter().map(i64::to_string).collect();
+    URL_SAFE_NO_PAD.encode(text.join(":"))
+}
+
+/// The sort key of a cursor with `parts` numbers; 422 (`cursor`) for anything else.
+pub fn decode_cursor(cursor: &str, parts: usize) -> ServiceResult<Vec<i64>> {
+    let key: Option<Vec<i64>> = URL_SAFE_NO_PAD
+        .decode(cursor)
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .and_then(|text| text.split(':').map(|n| n.parse().ok()).collect());
+    let valid = key.as_ref().is_some_and(|key| key.len() == parts);
+    Validation::default()
+        .check(valid, "cursor", "not a cursor this listing gave out")
+        .finish()?;
+    Ok(key.unwrap_or_default())
+}
+
+/// Keeps the first `limit` of `rows` (fetched as `limit + 1`) and the cursor of the
+/// next page, if there is one.
+pub fn paginate<T>(
+    mut rows: Vec<T>,
+    limit: i64,
+    key: impl Fn(&T) -> Vec<i64>,
+) -> (Vec<T>, Option<String>) {
+    let limit = usize::try_from(limit).unwrap_or(0);
+    if rows.len() <= limit {
+        return (rows, None);
+    }
+    rows.truncate(limit);
+    let next = rows.last().map(|last| encode_cursor(&key(last)));
+    (rows, next)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::service::ServiceError;
+
+    #[test]
+    fn cursors_roundtrip_and_garbage_is_422() {
+        let cursor = encode_cursor(&[1_700_000_000_000, 42]);
+        assert_eq!(decode_cursor(&cursor, 2).unwrap(), [1_700_000_000_000, 42]);
+        for bad in [
+            "",
+            "!!!",
+            &encode_cursor(&[1]),
+            &URL_SAFE_NO_PAD.encode("a:b"),
+        ] {
+            assert!(
+                matches!(decode_cursor(bad, 2), Err(ServiceError::Validation(_))),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn limits_are_bounded() {
+        assert_eq!(limit(None, DEFAULT_LIMIT, MAX_LIMIT).unwrap(), 50);
+        assert_eq!(limit(Some(100), DEFAULT_LIMIT, MAX_LIMIT).unwrap(), 100);
+        assert!(limit(Some(0), DEFAULT_LIMIT, MAX_LIMIT).is_err());
+        assert!(limit(Some(101), DEFAULT_LIMIT, MAX_LIMIT).is_err());
+    }
+
+    #[test]
+    fn pages_keep_limit_rows_and_point_past_the_last() {
+        let (rows, next) = paginate(vec![5, 4, 3], 2, |n| vec![*n]);
+        assert_eq!(rows, [5, 4]);
+        assert_eq!(decode_cursor(&next.unwrap(), 1).unwrap(), [4]);
+        let (rows, next) = paginate(vec![5, 4], 2, |n| vec![*n]);
+        assert_eq!((rows.len(), next), (2, None));
+    }
+}
