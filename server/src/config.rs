@@ -6,6 +6,8 @@ use std::{fmt, net::SocketAddr, path::PathBuf, str::FromStr};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::ratelimit::RateLimitConfig;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "socmel-server",
@@ -70,6 +72,17 @@ pub struct Config {
     /// starve the rest of the server. Default: the number of CPU cores.
     #[arg(long, env = "PASSWORD_HASH_CONCURRENCY")]
     pub password_hash_concurrency: Option<usize>,
+
+    /// Rate limits: `off`, or overrides of the defaults such as `login=10/m,register=5/m`
+    /// (names: login, login_account, register, codes, codes_email, password, post,
+    /// comment, ws_connect, message, demo).
+    #[arg(long, env = "RATE_LIMITS", default_value = "")]
+    pub rate_limits: RateLimitConfig,
+
+    /// Key anonymous rate limits by the first `X-Forwarded-For` address; only behind a
+    /// proxy that sets it, or clients could pick their own key.
+    #[arg(long, env = "TRUST_FORWARDED_FOR", default_value_t = false)]
+    pub trust_forwarded_for: bool,
 
     /// Log format.
     #[arg(long, env = "LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]

@@ -4,6 +4,7 @@
 pub mod config;
 pub mod events;
 pub mod http;
+pub mod ratelimit;
 pub mod service;
 pub mod store;
 mod telemetry;
@@ -50,11 +51,13 @@ pub async fn build_services(config: &Config) -> anyhow::Result<Services> {
         .password_hash_concurrency
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, std::num::NonZero::get));
     let passwords = Passwords::new(concurrency).map_err(|err| anyhow::anyhow!("{err}"))?;
+    let limits = ratelimit::RateLimits::new(&config.rate_limits);
     Ok(Services::new(
         store,
         tokens,
         passwords,
         events::EventBus::new(),
+        limits,
     ))
 }
 
@@ -72,7 +75,7 @@ pub async fn serve(
     tracing::info!(address = ?address.map(|a| a.to_string()), "listening");
     Server::new_with_acceptor(acceptor)
         .run_with_graceful_shutdown(
-            http::app(services),
+            http::app(services, config.trust_forwarded_for),
             shutdown,
             Some(std::time::Duration::from_secs(10)),
         )

@@ -40,7 +40,12 @@ pub enum ApiError {
     Validation(Json<ErrorBody>),
     /// Too many requests; retry after `Retry-After` seconds (`rate_limited`).
     #[oai(status = 429)]
-    RateLimited(Json<ErrorBody>),
+    RateLimited(
+        Json<ErrorBody>,
+        /// Seconds to wait before trying again.
+        #[oai(header = "Retry-After")]
+        u64,
+    ),
     /// A bug; the log has the details (`internal`).
     #[oai(status = 500)]
     Internal(Json<ErrorBody>),
@@ -51,8 +56,21 @@ pub enum ApiError {
 
 pub type ApiResult<T> = Result<T, ApiError>;
 
+/// `Retry-After` for a 429 whose wait is not known.
+const DEFAULT_RETRY_AFTER_SECS: u64 = 60;
+
 impl From<ServiceError> for ApiError {
     fn from(err: ServiceError) -> Self {
+        if let ServiceError::RateLimited {
+            retry_after_secs, ..
+        } = &err
+        {
+            let retry_after = *retry_after_secs;
+            return Self::RateLimited(
+                Json(ErrorBody::new(err.code(), err.to_string())),
+                retry_after,
+            );
+        }
         let code = err.code();
         let body = match err {
             ServiceError::Validation(fields) => ErrorBody {
@@ -89,7 +107,7 @@ impl ApiError {
             ErrorCode::PayloadTooLarge => Self::PayloadTooLarge(body),
             ErrorCode::UnsupportedMedia => Self::UnsupportedMedia(body),
             ErrorCode::Validation => Self::Validation(body),
-            ErrorCode::RateLimited => Self::RateLimited(body),
+            ErrorCode::RateLimited => Self::RateLimited(body, DEFAULT_RETRY_AFTER_SECS),
             ErrorCode::Internal => Self::Internal(body),
             ErrorCode::Unavailable => Self::Unavailable(body),
         }

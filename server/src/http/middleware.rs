@@ -1,4 +1,4 @@
-//! What wraps every request: a request id, one log line, the trailing-slash fix-up,
+//! What wraps every request: a request id, one log line, the trailing-slash fix-up, rate limits,
 //! and the JSON error body for anything that failed.
 
 use std::{sync::Arc, time::Instant};
@@ -12,14 +12,23 @@ use tracing::Instrument;
 use super::{
     errors::error_response,
     paths::{RouteTable, routed},
+    ratelimit::{self, Verdict},
 };
+use crate::service::Services;
 
 const REQUEST_ID: &str = "x-request-id";
+
+/// What the edge needs besides the request.
+pub struct Edge {
+    pub routes: Arc<RouteTable>,
+    pub services: Services,
+    pub trust_forwarded_for: bool,
+}
 
 /// Runs `endpoint` for `req` with everything above applied.
 pub async fn around<E: Endpoint>(
     endpoint: Arc<E>,
-    routes: Arc<RouteTable>,
+    edge: Edge,
     mut req: Request,
 ) -> poem::Result<Response> {
     let started = Instant::now();
@@ -36,9 +45,23 @@ pub async fn around<E: Endpoint>(
         path = %req.uri().path(),
     );
     async move {
-        let mut response = match endpoint.call(req).await {
-            Ok(output) => output.into_response(),
-            Err(err) => error_response(err, |index| routes.param_name(&path, index)),
+        let allowance = match ratelimit::check(&edge.services, edge.trust_forwarded_for, &req) {
+            Verdict::Refused(response) => Err(response),
+            Verdict::Allowed(allowed) => Ok(Some(allowed)),
+            Verdict::Unlimited => Ok(None),
+        };
+        let mut response = match allowance {
+            Err(refused) => refused,
+            Ok(allowance) => {
+                let mut response = match endpoint.call(req).await {
+                    Ok(output) => output.into_response(),
+                    Err(err) => error_response(err, |index| edge.routes.param_name(&path, index)),
+                };
+                if let Some(allowed) = allowance {
+                    ratelimit::add_headers(&mut response, allowed);
+                }
+                response
+            }
         };
         let status = response.status().as_u16();
         let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;

@@ -4,8 +4,10 @@
 mod auth;
 pub mod errors;
 mod health;
+mod limit;
 mod middleware;
 mod paths;
+mod ratelimit;
 mod users;
 
 use std::sync::Arc;
@@ -27,7 +29,12 @@ pub(crate) enum ApiTags {
     Meta,
 }
 
-type Apis = (auth::AuthApi, users::UsersApi, health::HealthApi);
+type Apis = (
+    auth::AuthApi,
+    users::UsersApi,
+    health::HealthApi,
+    limit::LimitApi,
+);
 
 const DESCRIPTION: &str = "SocMel: posts and follows, spaces and rooms, DMs and group chats. \
 Errors are always JSON `{\"detail\", \"code\"}` (plus `fields` for 422). Every route \
@@ -35,7 +42,12 @@ answers with and without its trailing slash. Timestamps are UTC RFC 3339.";
 
 fn api_service() -> OpenApiService<Apis, ()> {
     OpenApiService::new(
-        (auth::AuthApi, users::UsersApi, health::HealthApi),
+        (
+            auth::AuthApi,
+            users::UsersApi,
+            health::HealthApi,
+            limit::LimitApi,
+        ),
         "SocMel API",
         env!("CARGO_PKG_VERSION"),
     )
@@ -75,7 +87,7 @@ fn routed_templates(raw_spec: &str) -> Vec<String> {
 }
 
 /// The whole HTTP application.
-pub fn app(services: Services) -> impl Endpoint {
+pub fn app(services: Services, trust_forwarded_for: bool) -> impl Endpoint {
     let api = api_service();
     let raw_spec = api.spec();
     let published = publish(&raw_spec);
@@ -96,6 +108,13 @@ pub fn app(services: Services) -> impl Endpoint {
         )
         .nest("/", api)
         .with(CatchPanic::new())
-        .data(services)
-        .around(move |routes, req| middleware::around(routes, routes_table.clone(), req))
+        .data(services.clone())
+        .around(move |routes, req| {
+            let edge = middleware::Edge {
+                routes: routes_table.clone(),
+                services: services.clone(),
+                trust_forwarded_for,
+            };
+            middleware::around(routes, edge, req)
+        })
 }

@@ -15,10 +15,13 @@ use super::{
         is_valid_username,
     },
 };
-use crate::store::{
-    self,
-    auth::NewRefreshToken,
-    users::{NewUser, UserRow},
+use crate::{
+    ratelimit::Limit,
+    store::{
+        self,
+        auth::NewRefreshToken,
+        users::{NewUser, UserRow},
+    },
 };
 
 /// Proof that the request carries a valid access token of an existing, active user.
@@ -54,6 +57,13 @@ pub async fn authenticate(svc: &Services, token: &str) -> ServiceResult<AuthUser
     Ok(AuthUser {
         id: UserId(user_id),
     })
+}
+
+/// The user a well-signed, unexpired token names, without asking the database: enough
+/// to key rate limits, never to authorise anything.
+pub fn token_subject(svc: &Services, token: &str) -> Option<UserId> {
+    let claims = svc.tokens().verify_access(token)?;
+    claims.sub.parse().ok().map(UserId)
 }
 
 pub async fn register(svc: &Services, input: UserCreate) -> ServiceResult<UserDisplay> {
@@ -102,6 +112,8 @@ pub async fn login(svc: &Services, form: LoginForm) -> ServiceResult<TokenRespon
         ));
     }
     let (login, password) = (form.username.trim(), form.password);
+    // Per account, wherever the attempts come from (per-IP limits are applied at the edge).
+    svc.check_limit(Limit::LoginAccount, &login.to_lowercase())?;
     let user = {
         let mut db = svc.store().reader().await?;
         store::users::by_login(db.conn(), login).await?

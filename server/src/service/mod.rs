@@ -18,6 +18,7 @@ use thiserror::Error;
 
 use crate::{
     events::EventBus,
+    ratelimit::{Limit, RateLimits, Refused},
     store::{Millis, Store, StoreError},
 };
 
@@ -33,16 +34,36 @@ struct Inner {
     tokens: TokenKeys,
     passwords: Passwords,
     events: EventBus,
+    limits: RateLimits,
 }
 
 impl Services {
-    pub fn new(store: Store, tokens: TokenKeys, passwords: Passwords, events: EventBus) -> Self {
+    pub fn new(
+        store: Store,
+        tokens: TokenKeys,
+        passwords: Passwords,
+        events: EventBus,
+        limits: RateLimits,
+    ) -> Self {
         Self(Arc::new(Inner {
             store,
             tokens,
             passwords,
             events,
+            limits,
         }))
+    }
+
+    pub fn limits(&self) -> &RateLimits {
+        &self.0.limits
+    }
+
+    /// Counts one request of `key` against `limit`; refuses with `RateLimited`.
+    pub fn check_limit(&self, limit: Limit, key: &str) -> ServiceResult<()> {
+        self.limits()
+            .check(limit, key)
+            .map(drop)
+            .map_err(ServiceError::rate_limited)
     }
 
     /// Publish only after the transaction that made the change has committed.
@@ -79,8 +100,20 @@ pub enum ServiceError {
     NotFound(String),
     #[error("{0}")]
     Conflict(String),
+    #[error("{0}")]
+    Gone(String),
+    #[error("{0}")]
+    PayloadTooLarge(String),
+    #[error("{0}")]
+    UnsupportedMedia(String),
     #[error("invalid input")]
     Validation(Vec<FieldError>),
+    #[error("Rate limit exceeded: {limit} per {period}")]
+    RateLimited {
+        limit: u32,
+        period: String,
+        retry_after_secs: u64,
+    },
     #[error("the database is unavailable")]
     Unavailable(#[source] StoreError),
     #[error("internal error")]
@@ -95,9 +128,22 @@ impl ServiceError {
             Self::Forbidden(_) => ErrorCode::Forbidden,
             Self::NotFound(_) => ErrorCode::NotFound,
             Self::Conflict(_) => ErrorCode::Conflict,
+            Self::Gone(_) => ErrorCode::Gone,
+            Self::PayloadTooLarge(_) => ErrorCode::PayloadTooLarge,
+            Self::UnsupportedMedia(_) => ErrorCode::UnsupportedMedia,
             Self::Validation(_) => ErrorCode::Validation,
+            Self::RateLimited { .. } => ErrorCode::RateLimited,
             Self::Unavailable(_) => ErrorCode::Unavailable,
             Self::Internal(_) => ErrorCode::Internal,
+        }
+    }
+
+    /// The refusal for a spent allowance, worded like upstream's ("2 per 1 minute").
+    pub fn rate_limited(refused: Refused) -> Self {
+        Self::RateLimited {
+            limit: refused.limit,
+            period: describe_period(refused.period_secs),
+            retry_after_secs: refused.retry_after_secs,
         }
     }
 
@@ -110,6 +156,17 @@ impl From<StoreError> for ServiceError {
     fn from(err: StoreError) -> Self {
         Self::Internal(err.into())
     }
+}
+
+fn describe_period(seconds: u64) -> String {
+    let (count, unit) = match seconds {
+        s if s % 86_400 == 0 => (s / 86_400, "day"),
+        s if s % 3600 == 0 => (s / 3600, "hour"),
+        s if s % 60 == 0 => (s / 60, "minute"),
+        s => (s, "second"),
+    };
+    let plural = if count == 1 { "" } else { "s" };
+    format!("{count} {unit}{plural}")
 }
 
 /// The current time in Unix milliseconds.

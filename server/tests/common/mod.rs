@@ -46,6 +46,9 @@ impl TestServer {
         let database_url = database_url(&data_dir).await;
         config.database_url = Some(Secret::new(database_url.clone()));
         config.database_max_connections = 4;
+        // Tests register and log in far faster than any person; the rate-limit tests
+        // switch limits back on for themselves.
+        config.rate_limits = "off".parse().expect("rate limit config");
         adjust(&mut config);
 
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")

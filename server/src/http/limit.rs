@@ -1,0 +1,24 @@
+//! `GET /limit`: upstream's rate-limit demonstration route (2 requests a minute).
+
+use poem_openapi::{Object, OpenApi, payload::Json};
+
+use super::ApiTags;
+
+/// Upstream's answer, kept as is.
+#[derive(Debug, Object)]
+struct Gg {
+    gg: String,
+}
+
+pub struct LimitApi;
+
+#[OpenApi(tag = "ApiTags::Meta")]
+impl LimitApi {
+    /// Rate-limit demonstration
+    ///
+    /// Answers `{"gg": "gg"}`; a third call within a minute gets 429 with `Retry-After`.
+    #[oai(path = "/limit", method = "get", operation_id = "limit")]
+    async fn limit(&self) -> Json<Gg> {
+        Json(Gg { gg: "gg".into() })
+    }
+}

@@ -1,0 +1,105 @@
+//! Rate limits (contract §2 "Rate limits"; upstream bug 16: only `/limit` was limited).
+
+mod common;
+
+use common::{PASSWORD, TestServer};
+use serde_json::Value;
+
+#[tokio::test]
+async fn the_demo_route_allows_two_a_minute_even_with_limits_off() {
+    let server = TestServer::start().await;
+    for remaining in ["1", "0"] {
+        let response = server.raw().get(server.at("/limit")).send().await.unwrap();
+        assert_eq!(response.status(), 200);
+        assert_eq!(response.headers()["x-ratelimit-limit"], "2");
+        assert_eq!(response.headers()["x-ratelimit-remaining"], remaining);
+        assert_eq!(
+            response.json::<Value>().await.unwrap(),
+            serde_json::json!({"gg": "gg"})
+        );
+    }
+    let refused = server.raw().get(server.at("/limit/")).send().await.unwrap();
+    assert_eq!(refused.status(), 429);
+    let retry: u64 = refused.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=60).contains(&retry), "{retry}");
+    assert_eq!(refused.headers()["x-ratelimit-remaining"], "0");
+    let body: Value = refused.json().await.unwrap();
+    assert_eq!(body["code"], "rate_limited");
+    assert_eq!(body["detail"], "Rate limit exceeded: 2 per 1 minute");
+}
+
+#[tokio::test]
+async fn hammering_login_from_one_address_gets_429_with_retry_after() {
+    let server = TestServer::start_with(|config| {
+        config.rate_limits = "login=3/m".parse().unwrap();
+    })
+    .await;
+    let mut statuses = Vec::new();
+    for _ in 0..5 {
+        let response = server
+            .raw()
+            .post(server.at("/auth/login/"))
+            .form(&[("username", "nobody"), ("password", "wrong password")])
+            .send()
+            .await
+            .unwrap();
+        if response.status() == 429 {
+            assert!(response.headers().contains_key("retry-after"));
+        }
+        statuses.push(response.status().as_u16());
+    }
+    assert_eq!(statuses, [401, 401, 401, 429, 429]);
+}
+
+#[tokio::test]
+async fn one_account_is_protected_whatever_address_the_guesses_come_from() {
+    let server = TestServer::start_with(|config| {
+        config.rate_limits = "login_account=2/m".parse().unwrap();
+        // Each guess claims another address; only the per-account limit can stop them.
+        config.trust_forwarded_for = true;
+    })
+    .await;
+    server.user("ada").await; // one login spent
+    let mut last = None;
+    for i in 0..3 {
+        let response = server
+            .raw()
+            .post(server.at("/auth/login/"))
+            .header("x-forwarded-for", format!("10.0.0.{i}"))
+            .form(&[("username", "ADA"), ("password", "wrong password")])
+            .send()
+            .await
+            .unwrap();
+        last = Some(response);
+    }
+    let refused = last.unwrap();
+    assert_eq!(refused.status(), 429);
+    assert!(refused.headers().contains_key("retry-after"));
+    // Other accounts are unaffected.
+    server.user("bob").await;
+    assert!(server.client().login("bob", PASSWORD).await.is_ok());
+}
+
+#[tokio::test]
+async fn register_is_limited_per_address() {
+    let server = TestServer::start_with(|config| {
+        config.rate_limits = "register=2/h".parse().unwrap();
+    })
+    .await;
+    let mut statuses = Vec::new();
+    for name in ["aaa", "bbb", "ccc"] {
+        let response = server
+            .raw()
+            .post(server.at("/auth/register/"))
+            .json(&serde_json::json!({"username": name, "email": format!("{name}@example.com"), "password": PASSWORD}))
+            .send()
+            .await
+            .unwrap();
+        statuses.push(response.status().as_u16());
+    }
+    assert_eq!(statuses, [201, 201, 429]);
+}
