@@ -12,6 +12,7 @@ pub mod events;
 pub mod health;
 pub mod ids;
 pub mod page;
+pub mod security;
 pub mod time;
 pub mod users;
 

@@ -13,6 +13,7 @@
 mod auth;
 mod error;
 mod health;
+mod security;
 mod users;
 
 use std::sync::{Arc, RwLock};

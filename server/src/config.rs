@@ -73,6 +73,19 @@ pub struct Config {
     #[arg(long, env = "PASSWORD_HASH_CONCURRENCY")]
     pub password_hash_concurrency: Option<usize>,
 
+    /// Mail relay: `smtps://user:pass@host:465`, or `smtp://user:pass@host:587?tls=required`
+    /// for STARTTLS. Without it, mail is written to `<DATA_DIR>/outbox/` and logged.
+    #[arg(long, env = "SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<Secret>,
+
+    /// The sender of SocMel's mail.
+    #[arg(
+        long,
+        env = "MAIL_FROM",
+        default_value = "SocMel <no-reply@socmel.invalid>"
+    )]
+    pub mail_from: String,
+
     /// Rate limits: `off`, or overrides of the defaults such as `login=10/m,register=5/m`
     /// (names: login, login_account, register, codes, codes_email, password, post,
     /// comment, ws_connect, message, demo).

@@ -4,6 +4,7 @@
 pub mod config;
 pub mod events;
 pub mod http;
+pub mod mail;
 pub mod ratelimit;
 pub mod service;
 pub mod store;
@@ -52,12 +53,12 @@ pub async fn build_services(config: &Config) -> anyhow::Result<Services> {
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, std::num::NonZero::get));
     let passwords = Passwords::new(concurrency).map_err(|err| anyhow::anyhow!("{err}"))?;
     let limits = ratelimit::RateLimits::new(&config.rate_limits);
+    let smtp_url = config.smtp_url.as_ref().map(|url| url.expose().to_owned());
+    let outbox = config.data_dir.join("outbox");
+    let mailer = mail::Mailer::start(smtp_url.as_deref(), outbox, &config.mail_from)?;
+    let events = events::EventBus::new();
     Ok(Services::new(
-        store,
-        tokens,
-        passwords,
-        events::EventBus::new(),
-        limits,
+        store, tokens, passwords, events, limits, mailer,
     ))
 }
 

@@ -8,6 +8,7 @@ mod limit;
 mod middleware;
 mod paths;
 mod ratelimit;
+mod security;
 mod users;
 
 use std::sync::Arc;
@@ -25,6 +26,8 @@ pub(crate) enum ApiTags {
     Auth,
     /// Profiles
     Users,
+    /// Verification codes, email and password changes
+    Security,
     /// Health and service information
     Meta,
 }
@@ -32,6 +35,7 @@ pub(crate) enum ApiTags {
 type Apis = (
     auth::AuthApi,
     users::UsersApi,
+    security::SecurityApi,
     health::HealthApi,
     limit::LimitApi,
 );
@@ -45,6 +49,7 @@ fn api_service() -> OpenApiService<Apis, ()> {
         (
             auth::AuthApi,
             users::UsersApi,
+            security::SecurityApi,
             health::HealthApi,
             limit::LimitApi,
         ),

@@ -6,6 +6,7 @@ pub mod health;
 pub mod pagination;
 mod passwords;
 pub mod permissions;
+pub mod security;
 pub mod spaces;
 mod tokens;
 pub mod users;
@@ -18,6 +19,7 @@ use thiserror::Error;
 
 use crate::{
     events::EventBus,
+    mail::Mailer,
     ratelimit::{Limit, RateLimits, Refused},
     store::{Millis, Store, StoreError},
 };
@@ -35,6 +37,7 @@ struct Inner {
     passwords: Passwords,
     events: EventBus,
     limits: RateLimits,
+    mailer: Mailer,
 }
 
 impl Services {
@@ -44,6 +47,7 @@ impl Services {
         passwords: Passwords,
         events: EventBus,
         limits: RateLimits,
+        mailer: Mailer,
     ) -> Self {
         Self(Arc::new(Inner {
             store,
@@ -51,7 +55,12 @@ impl Services {
             passwords,
             events,
             limits,
+            mailer,
         }))
+    }
+
+    pub fn mailer(&self) -> &Mailer {
+        &self.0.mailer
     }
 
     pub fn limits(&self) -> &RateLimits {

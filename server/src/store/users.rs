@@ -87,3 +87,39 @@ pub async fn bump_token_version(conn: Conn<'_>, id: i64, now: Millis) -> StoreRe
         "UPDATE users SET token_version = token_version + 1, updated_at = $2 \
          WHERE id = $1 RETURNING token_version", id, now)?)
 }
+
+pub async fn by_email(conn: Conn<'_>, email: &str) -> StoreResult<Option<UserRow>> {
+    let sql = concat!("SELECT ", columns!(), " FROM users WHERE email = $1");
+    Ok(run!(conn, fetch_optional, as UserRow, sql, email)?)
+}
+
+/// Sets a new email (already lower-cased); a taken one fails with a `Unique` error.
+pub async fn set_email(conn: Conn<'_>, id: i64, email: &str, now: Millis) -> StoreResult<()> {
+    run!(
+        conn,
+        execute,
+        "UPDATE users SET email = $2, updated_at = $3 WHERE id = $1",
+        id,
+        email,
+        now
+    )?;
+    Ok(())
+}
+
+/// Sets a new password hash and revokes every access token (the version moves on).
+pub async fn set_password(
+    conn: Conn<'_>,
+    id: i64,
+    password_hash: &str,
+    now: Millis,
+) -> StoreResult<()> {
+    run!(
+        conn,
+        execute,
+        "UPDATE users SET password_hash = $2, token_version = token_version + 1, updated_at = $3          WHERE id = $1",
+        id,
+        password_hash,
+        now
+    )?;
+    Ok(())
+}

@@ -3,6 +3,8 @@
 //! PostgreSQL server, a new database created on it for this test alone.
 #![allow(dead_code)]
 
+pub mod smtp;
+
 use socmel_client::{
     Client,
     types::{
@@ -130,6 +132,46 @@ impl TestServer {
         }
     }
 
+    /// The newest mail to `to` once more than `seen` have arrived in the outbox
+    /// (SMTP_URL unset), waiting up to ten seconds for the mail worker.
+    pub async fn next_mail(&self, to: &str, seen: usize) -> String {
+        let outbox = self.data_dir.path().join("outbox");
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            let mails = mails_to(&outbox, to);
+            if mails.len() > seen {
+                return mails.last().cloned().unwrap_or_default();
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "no new mail for {to} in {}",
+                outbox.display()
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
+
+    /// The mails in the outbox addressed to `to`, oldest first.
+    pub fn outbox_for(&self, to: &str) -> Vec<String> {
+        mails_to(&self.data_dir.path().join("outbox"), to)
+    }
+
+    /// Runs one statement straight on the database (to age rows, for example).
+    pub async fn execute(&self, sql: &'static str) {
+        use sqlx::Connection;
+        if self.database_url.starts_with("postgres") {
+            let mut conn = sqlx::PgConnection::connect(&self.database_url)
+                .await
+                .unwrap();
+            sqlx::query(sql).execute(&mut conn).await.unwrap();
+        } else {
+            let mut conn = sqlx::SqliteConnection::connect(&self.database_url)
+                .await
+                .unwrap();
+            sqlx::query(sql).execute(&mut conn).await.unwrap();
+        }
+    }
+
     /// Stops the server gracefully and waits for it.
     pub async fn stop(mut self) {
         if let Some(shutdown) = self.shutdown.take() {
@@ -176,4 +218,26 @@ async fn fresh_postgres_database(admin_url: &str) -> String {
 /// Whether this run talks to PostgreSQL.
 pub fn on_postgres() -> bool {
     std::env::var("TEST_DATABASE_URL").is_ok_and(|url| !url.is_empty())
+}
+
+fn mails_to(outbox: &std::path::Path, to: &str) -> Vec<String> {
+    let mut files: Vec<_> = std::fs::read_dir(outbox)
+        .map(|entries| entries.filter_map(Result::ok).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    files.sort();
+    files
+        .iter()
+        .filter_map(|path| std::fs::read_to_string(path).ok())
+        .filter(|mail| {
+            mail.lines()
+                .any(|line| line.eq_ignore_ascii_case(&format!("To: {to}")))
+        })
+        .collect()
+}
+
+/// Takes the code out of a verification mail's subject ("Your SocMel code: ABCD1234").
+pub fn code_in(mail: &str) -> Option<String> {
+    mail.lines()
+        .find_map(|line| line.strip_prefix("Subject: Your SocMel code: "))
+        .map(|code| code.trim().to_owned())
 }

@@ -1,0 +1,92 @@
+//! `/security/…`: verification codes for changing the email or password and for
+//! resetting a forgotten password.
+
+use serde::{Deserialize, Serialize};
+
+/// What a code may be used for; a code works for its own purpose only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Enum))]
+#[cfg_attr(feature = "openapi", oai(rename_all = "SCREAMING_SNAKE_CASE"))]
+pub enum CodePurpose {
+    ChangeEmail,
+    ChangePassword,
+    ResetPassword,
+}
+
+impl CodePurpose {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ChangeEmail => "CHANGE_EMAIL",
+            Self::ChangePassword => "CHANGE_PASSWORD",
+            Self::ResetPassword => "RESET_PASSWORD",
+        }
+    }
+}
+
+/// `POST /security/request_verification_code/`
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct CodeRequest {
+    pub email: String,
+    pub purpose: CodePurpose,
+}
+
+/// `POST /security/change_email/`
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct ChangeEmail {
+    /// The account's current email; the code was sent there.
+    pub old_email: String,
+    pub new_email: String,
+    /// The code.
+    pub key: String,
+}
+
+/// `POST /security/change_password/` and `POST /security/reset_password/`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct ChangePassword {
+    pub email: String,
+    /// Required to change the password; ignored by a reset.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
+    pub old_password: Option<String>,
+    pub new_password: String,
+    pub new_password_confirm: String,
+    /// The code.
+    pub key: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::roundtrip::assert_roundtrip;
+
+    #[test]
+    fn purposes_are_upstream_spelled() {
+        let json = serde_json::to_string(&CodePurpose::ResetPassword).unwrap();
+        assert_eq!(json, "\"RESET_PASSWORD\"");
+        assert_eq!(CodePurpose::ChangeEmail.as_str(), "CHANGE_EMAIL");
+    }
+
+    #[test]
+    fn security_dtos_roundtrip() {
+        assert_roundtrip(&CodeRequest {
+            email: "a@b.co".into(),
+            purpose: CodePurpose::ChangeEmail,
+        });
+        assert_roundtrip(&ChangeEmail {
+            old_email: "a@b.co".into(),
+            new_email: "c@d.co".into(),
+            key: "K".into(),
+        });
+        assert_roundtrip(&ChangePassword {
+            email: "a@b.co".into(),
+            old_password: None,
+            new_password: "n".into(),
+            new_password_confirm: "n".into(),
+            key: "K".into(),
+        });
+    }
+}

@@ -1,0 +1,265 @@
+//! Verification codes (email change, password change, password reset).
+//!
+//! Codes come from a CSPRNG, are stored hashed and bound to their email and purpose,
+//! live 10 minutes, and die after 5 wrong tries. Asking for a code answers the same
+//! whether or not the email has an account, and so does a reset for an unknown
+//! account, so neither can be used to probe for accounts.
+
+use rand::Rng;
+use sha2::{Digest, Sha256};
+use socmel_api_types::{
+    Detail,
+    security::{ChangeEmail, ChangePassword, CodePurpose, CodeRequest},
+};
+
+use super::{
+    ServiceError, ServiceResult, Services,
+    auth::AuthUser,
+    now,
+    validation::{EMAIL_RULE, PASSWORD_RULE, Validation, is_valid_email, is_valid_password},
+};
+use crate::{
+    mail::templates,
+    ratelimit::Limit,
+    store::{self, Tx, security::NewCode},
+};
+
+const CODE_LENGTH: usize = 8;
+const CODE_ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+const CODE_MINUTES: i64 = 10;
+const MAX_WRONG_TRIES: i64 = 5;
+
+const CODE_SENT: &str = "the verification code has been sent successfully, check your email";
+const WRONG_CODE: &str = "incorrect code, try again";
+const EXPIRED_CODE: &str = "the code you entered is no longer valid, generate a new one";
+
+/// Sends a code to `email` if it belongs to an account; answers the same either way.
+pub async fn request_code(svc: &Services, request: CodeRequest) -> ServiceResult<Detail> {
+    let email = request.email.trim().to_lowercase();
+    Validation::default()
+        .check(is_valid_email(&email), "email", EMAIL_RULE)
+        .finish()?;
+    svc.check_limit(Limit::CodesEmail, &email)?;
+    let user = {
+        let mut db = svc.store().reader().await?;
+        store::users::by_email(db.conn(), &email).await?
+    };
+    if user.is_some() {
+        let code = new_code();
+        let at = now();
+        let mut db = svc.store().writer().await?;
+        let new = NewCode {
+            email: &email,
+            purpose: request.purpose.as_str(),
+            code_hash: &code_hash(request.purpose, &email, &code),
+            now: at,
+            expires_at: at + CODE_MINUTES * 60_000,
+        };
+        store::security::upsert(db.conn(), new).await?;
+        let action = match request.purpose {
+            CodePurpose::ChangeEmail => "change your email address",
+            CodePurpose::ChangePassword => "change your password",
+            CodePurpose::ResetPassword => "reset your password",
+        };
+        svc.mailer().send(templates::verification_code(
+            &email,
+            &code,
+            action,
+            CODE_MINUTES,
+        ));
+    }
+    Ok(Detail::new(CODE_SENT))
+}
+
+/// Changes the caller's email with a code sent to the current address, then tells the
+/// old address.
+pub async fn change_email(
+    svc: &Services,
+    user: &AuthUser,
+    input: ChangeEmail,
+) -> ServiceResult<Detail> {
+    let current = super::users::me(svc, user).await?.email.unwrap_or_default();
+    if input.old_email.trim().to_lowercase() != current {
+        return Err(ServiceError::Forbidden(
+            "you are not allowed to change this email with this account".into(),
+        ));
+    }
+    let new_email = input.new_email.trim().to_lowercase();
+    Validation::default()
+        .check(is_valid_email(&new_email), "new_email", EMAIL_RULE)
+        .finish()?;
+    let tx = svc.store().begin().await?;
+    let (mut tx, code_id) = check_code(tx, CodePurpose::ChangeEmail, &current, &input.key).await?;
+    store::users::set_email(tx.conn(), user.id().0, &new_email, now())
+        .await
+        .map_err(|err| {
+            if err.is_unique_on("email") {
+                ServiceError::Conflict("this email is already registered".into())
+            } else {
+                err.into()
+            }
+        })?;
+    store::security::delete(tx.conn(), code_id).await?;
+    tx.commit().await?;
+    svc.mailer()
+        .send(templates::email_changed(&current, &new_email));
+    Ok(Detail::new("the email has been changed successfully"))
+}
+
+/// Changes the caller's password: needs the old password and a code; signs out every
+/// session.
+pub async fn change_password(
+    svc: &Services,
+    user: &AuthUser,
+    input: ChangePassword,
+) -> ServiceResult<Detail> {
+    let me = super::users::me(svc, user).await?;
+    let email = me.email.unwrap_or_default();
+    if input.email.trim().to_lowercase() != email {
+        return Err(ServiceError::Forbidden(
+            "you are not allowed to change the password of this account".into(),
+        ));
+    }
+    check_new_password(&input)?;
+    let old_password = input.old_password.clone().unwrap_or_default();
+    let stored = {
+        let mut db = svc.store().reader().await?;
+        store::users::by_id(db.conn(), user.id().0)
+            .await?
+            .map(|row| row.password_hash)
+    };
+    if !svc.passwords().verify(old_password, stored).await? {
+        return Err(ServiceError::BadRequest(
+            "the old password is incorrect".into(),
+        ));
+    }
+    set_password_with_code(svc, CodePurpose::ChangePassword, &email, user.id().0, input).await
+}
+
+/// Sets a new password for whoever holds a reset code sent to the account's email.
+pub async fn reset_password(svc: &Services, input: ChangePassword) -> ServiceResult<Detail> {
+    check_new_password(&input)?;
+    let email = input.email.trim().to_lowercase();
+    let user = {
+        let mut db = svc.store().reader().await?;
+        store::users::by_email(db.conn(), &email).await?
+    };
+    // An unknown account is answered exactly like a wrong code.
+    let user = user.ok_or_else(|| ServiceError::NotFound(WRONG_CODE.into()))?;
+    set_password_with_code(svc, CodePurpose::ResetPassword, &email, user.id, input).await
+}
+
+fn check_new_password(input: &ChangePassword) -> ServiceResult<()> {
+    if input.new_password != input.new_password_confirm {
+        return Err(ServiceError::BadRequest(
+            "Password and confirmation do not match".into(),
+        ));
+    }
+    Validation::default()
+        .check(
+            is_valid_password(&input.new_password),
+            "new_password",
+            PASSWORD_RULE,
+        )
+        .finish()
+}
+
+async fn set_password_with_code(
+    svc: &Services,
+    purpose: CodePurpose,
+    email: &str,
+    user_id: i64,
+    input: ChangePassword,
+) -> ServiceResult<Detail> {
+    // Hash before taking the write lock: hashing is the slow part.
+    let password_hash = svc.passwords().hash(input.new_password).await?;
+    let tx = svc.store().begin().await?;
+    let (mut tx, code_id) = check_code(tx, purpose, email, &input.key).await?;
+    store::users::set_password(tx.conn(), user_id, &password_hash, now()).await?;
+    store::auth::delete_for_user(tx.conn(), user_id).await?;
+    store::security::delete(tx.conn(), code_id).await?;
+    tx.commit().await?;
+    svc.mailer().send(templates::password_changed(email));
+    Ok(Detail::new("the password has been changed successfully"))
+}
+
+/// Checks `key` against the stored code inside `tx`. On a match, hands back the still
+/// open transaction and the code's id, for the caller to act and consume it. A wrong or
+/// expired code is recorded and committed before the refusal, so failed tries count
+/// even though the request fails.
+async fn check_code(
+    mut tx: Tx,
+    purpose: CodePurpose,
+    email: &str,
+    key: &str,
+) -> ServiceResult<(Tx, i64)> {
+    let wrong = || ServiceError::NotFound(WRONG_CODE.into());
+    let row = store::security::find(tx.conn(), email, purpose.as_str())
+        .await?
+        .ok_or_else(wrong)?;
+    if row.expires_at <= now() {
+        store::security::delete(tx.conn(), row.id).await?;
+        tx.commit().await?;
+        return Err(ServiceError::Gone(EXPIRED_CODE.into()));
+    }
+    let presented = code_hash(purpose, email, &key.trim().to_uppercase());
+    if presented != row.code_hash {
+        let tries = store::security::add_attempt(tx.conn(), row.id).await?;
+        if tries >= MAX_WRONG_TRIES {
+            store::security::delete(tx.conn(), row.id).await?;
+        }
+        tx.commit().await?;
+        return Err(wrong());
+    }
+    Ok((tx, row.id))
+}
+
+fn new_code() -> String {
+    // ThreadRng is a CSPRNG (ChaCha, reseeded from the OS).
+    let mut rng = rand::rng();
+    (0..CODE_LENGTH)
+        .map(|_| char::from(CODE_ALPHABET[rng.random_range(0..CODE_ALPHABET.len())]))
+        .collect()
+}
+
+fn code_hash(purpose: CodePurpose, email: &str, code: &str) -> String {
+    let mut hasher = Sha256::new();
+    for part in [purpose.as_str(), email, code] {
+        hasher.update(part.as_bytes());
+        hasher.update([0]);
+    }
+    hex::encode(hasher.finalize())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_eight_characters_of_the_alphabet_and_differ() {
+        let codes: Vec<String> = (0..50).map(|_| new_code()).collect();
+        for code in &codes {
+            assert_eq!(code.len(), CODE_LENGTH);
+            assert!(code.bytes().all(|b| CODE_ALPHABET.contains(&b)), "{code}");
+        }
+        let distinct: std::collections::HashSet<_> = codes.iter().collect();
+        assert_eq!(distinct.len(), codes.len());
+    }
+
+    #[test]
+    fn a_code_hash_is_bound_to_its_purpose_and_email() {
+        let base = code_hash(CodePurpose::ResetPassword, "a@b.co", "ABCD1234");
+        assert_ne!(
+            base,
+            code_hash(CodePurpose::ChangePassword, "a@b.co", "ABCD1234")
+        );
+        assert_ne!(
+            base,
+            code_hash(CodePurpose::ResetPassword, "c@b.co", "ABCD1234")
+        );
+        assert_eq!(
+            base,
+            code_hash(CodePurpose::ResetPassword, "a@b.co", "ABCD1234")
+        );
+    }
+}
