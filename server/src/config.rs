@@ -25,11 +25,22 @@ pub struct Cli {
 pub enum Command {
     /// Serve the API (the default).
     Serve,
+    /// Run one background job now and print what it did (JSON).
+    Jobs {
+        #[command(subcommand)]
+        action: JobsAction,
+    },
     /// Print the OpenAPI document (JSON) and exit; `--output` writes it to a file.
     Openapi {
         #[arg(long)]
         output: Option<PathBuf>,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum JobsAction {
+    /// Run a job once, against the configured database.
+    Run { job: crate::jobs::Job },
 }
 
 #[derive(Debug, Clone, Args)]

@@ -4,6 +4,7 @@
 pub mod config;
 pub mod events;
 pub mod http;
+pub mod jobs;
 pub mod mail;
 pub mod ratelimit;
 pub mod service;
@@ -71,6 +72,7 @@ pub async fn serve(
 ) -> anyhow::Result<()> {
     let services = build_services(&config).await?;
     let store = services.store().clone();
+    let mut scheduler = jobs::start(services.clone()).await?;
     let acceptor = TcpAcceptor::from_tokio(listener).context("adopting the listener")?;
     let address = acceptor.local_addr().into_iter().next();
     tracing::info!(address = ?address.map(|a| a.to_string()), "listening");
@@ -82,6 +84,9 @@ pub async fn serve(
         )
         .await
         .context("serving")?;
+    if let Err(err) = scheduler.shutdown().await {
+        tracing::warn!(error = %err, "stopping the job scheduler");
+    }
     store.close().await;
     tracing::info!("stopped");
     Ok(())

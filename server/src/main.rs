@@ -2,7 +2,7 @@
 
 use anyhow::Context;
 use clap::Parser;
-use socmel_server::config::{Cli, Command};
+use socmel_server::config::{Cli, Command, JobsAction};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -19,6 +19,16 @@ async fn main() -> anyhow::Result<()> {
                     .with_context(|| format!("writing {}", path.display()))?,
                 None => print!("{spec}"),
             }
+            Ok(())
+        }
+        Some(Command::Jobs {
+            action: JobsAction::Run { job },
+        }) => {
+            socmel_server::init_tracing(cli.config.log_format);
+            let services = socmel_server::build_services(&cli.config).await?;
+            let report = socmel_server::jobs::run(&services, job).await?;
+            println!("{}", serde_json::to_string_pretty(&report)?);
+            services.store().close().await;
             Ok(())
         }
         Some(Command::Serve) | None => {

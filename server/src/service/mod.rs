@@ -179,6 +179,6 @@ fn describe_period(seconds: u64) -> String {
 }
 
 /// The current time in Unix milliseconds.
-pub(crate) fn now() -> Millis {
+pub fn now() -> Millis {
     chrono::Utc::now().timestamp_millis()
 }

@@ -13,6 +13,7 @@
 pub mod auth;
 mod error;
 pub mod groups;
+pub mod maintenance;
 pub mod open;
 pub mod security;
 pub mod spaces;

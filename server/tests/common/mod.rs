@@ -21,6 +21,7 @@ pub const PASSWORD: &str = "correct horse battery";
 
 pub struct TestServer {
     pub url: String,
+    pub config: Config,
     pub database_url: String,
     pub data_dir: tempfile::TempDir,
     shutdown: Option<oneshot::Sender<()>>,
@@ -58,11 +59,12 @@ impl TestServer {
             .expect("bind");
         let url = format!("http://{}", listener.local_addr().expect("address"));
         let (shutdown, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(socmel_server::serve(config, listener, async {
+        let task = tokio::spawn(socmel_server::serve(config.clone(), listener, async {
             let _ = stopped.await;
         }));
         let server = Self {
             url,
+            config,
             database_url,
             data_dir,
             shutdown: Some(shutdown),
@@ -154,6 +156,33 @@ impl TestServer {
     /// The mails in the outbox addressed to `to`, oldest first.
     pub fn outbox_for(&self, to: &str) -> Vec<String> {
         mails_to(&self.data_dir.path().join("outbox"), to)
+    }
+
+    /// Runs a background job now, as `socmel-server jobs run` would, on this server's
+    /// database.
+    pub async fn run_job(&self, job: socmel_server::jobs::Job) -> socmel_server::jobs::Report {
+        let services = socmel_server::build_services(&self.config)
+            .await
+            .expect("services");
+        let report = socmel_server::jobs::run(&services, job).await.expect("job");
+        services.store().close().await;
+        report
+    }
+
+    /// Counts rows with one `SELECT COUNT(*) …` straight on the database.
+    pub async fn count(&self, sql: &'static str) -> i64 {
+        use sqlx::Connection;
+        if self.database_url.starts_with("postgres") {
+            let mut conn = sqlx::PgConnection::connect(&self.database_url)
+                .await
+                .unwrap();
+            sqlx::query_scalar(sql).fetch_one(&mut conn).await.unwrap()
+        } else {
+            let mut conn = sqlx::SqliteConnection::connect(&self.database_url)
+                .await
+                .unwrap();
+            sqlx::query_scalar(sql).fetch_one(&mut conn).await.unwrap()
+        }
     }
 
     /// Runs one statement straight on the database (to age rows, for example).
