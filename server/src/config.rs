@@ -108,6 +108,19 @@ pub struct Config {
     #[arg(long, env = "TRUST_FORWARDED_FOR", default_value_t = false)]
     pub trust_forwarded_for: bool,
 
+    /// Origins allowed to call the API from a browser: `*`, or a comma-separated list
+    /// such as `https://app.example.com`. Off by default.
+    #[arg(long, env = "CORS_ORIGINS")]
+    pub cors_origins: Option<String>,
+
+    /// Largest JSON or form request body, in bytes.
+    #[arg(long, env = "MAX_BODY_BYTES", default_value_t = 1 << 20)]
+    pub max_body_bytes: u64,
+
+    /// Largest multipart (upload) request body, in bytes.
+    #[arg(long, env = "MAX_UPLOAD_BYTES", default_value_t = 90 << 20)]
+    pub max_upload_bytes: u64,
+
     /// Log format.
     #[arg(long, env = "LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,

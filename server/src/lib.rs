@@ -78,7 +78,7 @@ pub async fn serve(
     tracing::info!(address = ?address.map(|a| a.to_string()), "listening");
     Server::new_with_acceptor(acceptor)
         .run_with_graceful_shutdown(
-            http::app(services, config.trust_forwarded_for),
+            http::app(services, &config),
             shutdown,
             Some(std::time::Duration::from_secs(10)),
         )

@@ -261,3 +261,94 @@ async fn the_server_stops_gracefully() {
     server.stop().await;
     assert!(reqwest::get(format!("{url}/health")).await.is_err());
 }
+
+#[tokio::test]
+async fn responses_carry_security_headers() {
+    let server = TestServer::start().await;
+    let api = server.raw().get(server.at("/health")).send().await.unwrap();
+    assert_eq!(api.headers()["x-content-type-options"], "nosniff");
+    assert_eq!(api.headers()["x-frame-options"], "DENY");
+    assert_eq!(api.headers()["referrer-policy"], "no-referrer");
+    assert!(
+        api.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("default-src 'none'")
+    );
+    // The docs page runs its own inline script, so it is spared the strict policy.
+    let docs = server.raw().get(server.at("/docs")).send().await.unwrap();
+    assert!(docs.headers().get("content-security-policy").is_none());
+    assert_eq!(docs.headers()["x-content-type-options"], "nosniff");
+}
+
+#[tokio::test]
+async fn oversized_bodies_are_413_before_they_are_read() {
+    let server = TestServer::start_with(|config| config.max_body_bytes = 1024).await;
+    let big = "x".repeat(4096);
+    let response = server
+        .raw()
+        .post(server.at("/auth/register/"))
+        .json(&serde_json::json!({"username": "ada", "email": "ada@example.com", "password": big}))
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = json_of(response).await;
+    assert_eq!(status, 413);
+    assert_eq!(body["code"], "payload_too_large");
+    // Small bodies pass.
+    assert!(
+        server
+            .client()
+            .register(&socmel_client::types::auth::UserCreate {
+                username: "ada".into(),
+                email: "ada@example.com".into(),
+                password: common::PASSWORD.into(),
+            })
+            .await
+            .is_ok()
+    );
+}
+
+#[tokio::test]
+async fn cors_is_off_by_default_and_follows_the_configured_origins() {
+    let server = TestServer::start().await;
+    let plain = server
+        .raw()
+        .get(server.at("/health"))
+        .header("origin", "https://app.example")
+        .send()
+        .await
+        .unwrap();
+    assert!(plain.headers().get("access-control-allow-origin").is_none());
+
+    let server =
+        TestServer::start_with(|config| config.cors_origins = Some("https://app.example".into()))
+            .await;
+    let preflight = server
+        .raw()
+        .request(reqwest::Method::OPTIONS, server.at("/users/me/"))
+        .header("origin", "https://app.example")
+        .header("access-control-request-method", "GET")
+        .header("access-control-request-headers", "authorization")
+        .send()
+        .await
+        .unwrap();
+    assert!(preflight.status().is_success(), "{}", preflight.status());
+    assert_eq!(
+        preflight.headers()["access-control-allow-origin"],
+        "https://app.example"
+    );
+    let foreign = server
+        .raw()
+        .get(server.at("/health"))
+        .header("origin", "https://evil.example")
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        foreign
+            .headers()
+            .get("access-control-allow-origin")
+            .is_none()
+    );
+}

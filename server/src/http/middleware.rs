@@ -1,4 +1,4 @@
-//! What wraps every request: a request id, one log line, the trailing-slash fix-up, rate limits,
+//! What wraps every request: a request id, one log line, the trailing-slash fix-up, body caps, rate limits, security headers
 //! and the JSON error body for anything that failed.
 
 use std::{sync::Arc, time::Instant};
@@ -11,6 +11,7 @@ use tracing::Instrument;
 
 use super::{
     errors::error_response,
+    hardening::{self, BodyLimits},
     paths::{RouteTable, routed},
     ratelimit::{self, Verdict},
 };
@@ -23,6 +24,7 @@ pub struct Edge {
     pub routes: Arc<RouteTable>,
     pub services: Services,
     pub trust_forwarded_for: bool,
+    pub body_limits: BodyLimits,
 }
 
 /// Runs `endpoint` for `req` with everything above applied.
@@ -45,7 +47,11 @@ pub async fn around<E: Endpoint>(
         path = %req.uri().path(),
     );
     async move {
-        let allowance = match ratelimit::check(&edge.services, edge.trust_forwarded_for, &req) {
+        let verdict = match hardening::oversized(&req, edge.body_limits) {
+            Some(too_large) => Verdict::Refused(too_large),
+            None => ratelimit::check(&edge.services, edge.trust_forwarded_for, &req),
+        };
+        let allowance = match verdict {
             Verdict::Refused(response) => Err(response),
             Verdict::Allowed(allowed) => Ok(Some(allowed)),
             Verdict::Unlimited => Ok(None),
@@ -70,6 +76,7 @@ pub async fn around<E: Endpoint>(
         } else {
             tracing::info!(status, elapsed_ms, "request");
         }
+        hardening::add_security_headers(&mut response, &path);
         if let Ok(value) = HeaderValue::from_str(&request_id) {
             response.headers_mut().insert(REQUEST_ID, value);
         }

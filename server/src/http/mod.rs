@@ -3,6 +3,7 @@
 
 mod auth;
 pub mod errors;
+mod hardening;
 mod health;
 mod limit;
 mod middleware;
@@ -18,7 +19,7 @@ use poem::{
 };
 use poem_openapi::{OpenApiService, Tags};
 
-use crate::service::Services;
+use crate::{config::Config, service::Services};
 
 #[derive(Tags)]
 pub(crate) enum ApiTags {
@@ -92,7 +93,7 @@ fn routed_templates(raw_spec: &str) -> Vec<String> {
 }
 
 /// The whole HTTP application.
-pub fn app(services: Services, trust_forwarded_for: bool) -> impl Endpoint {
+pub fn app(services: Services, config: &Config) -> impl Endpoint + use<> {
     let api = api_service();
     let raw_spec = api.spec();
     let published = publish(&raw_spec);
@@ -100,6 +101,12 @@ pub fn app(services: Services, trust_forwarded_for: bool) -> impl Endpoint {
     let docs_html = api.swagger_ui_html().replacen(&raw_spec, &published, 1);
     let templates = routed_templates(&raw_spec);
     let routes_table = Arc::new(paths::RouteTable::new(templates.iter().map(String::as_str)));
+    let trust_forwarded_for = config.trust_forwarded_for;
+    let body_limits = hardening::BodyLimits {
+        json: config.max_body_bytes,
+        upload: config.max_upload_bytes,
+    };
+    let cors = hardening::cors(config.cors_origins.as_deref());
 
     Route::new()
         .at("/docs", make_sync(move |_| Html(docs_html.clone())))
@@ -113,12 +120,14 @@ pub fn app(services: Services, trust_forwarded_for: bool) -> impl Endpoint {
         )
         .nest("/", api)
         .with(CatchPanic::new())
+        .with_if(cors.is_some(), cors.unwrap_or_default())
         .data(services.clone())
         .around(move |routes, req| {
             let edge = middleware::Edge {
                 routes: routes_table.clone(),
                 services: services.clone(),
                 trust_forwarded_for,
+                body_limits,
             };
             middleware::around(routes, edge, req)
         })
