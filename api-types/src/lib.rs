@@ -11,6 +11,7 @@ pub mod error;
 pub mod events;
 pub mod health;
 pub mod ids;
+pub mod messages;
 pub mod page;
 pub mod security;
 pub mod time;

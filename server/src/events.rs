@@ -7,8 +7,9 @@
 use std::sync::Arc;
 
 use socmel_api_types::{
-    UserId,
+    MessageId, UserId,
     events::{MembershipChange, MembershipScope},
+    messages::Message,
 };
 use tokio::sync::broadcast;
 
@@ -22,6 +23,18 @@ pub enum Event {
         id: i64,
         user_id: UserId,
         change: MembershipChange,
+    },
+    /// A message was stored.
+    MessageCreated(Arc<Message>),
+    /// A message's text changed.
+    MessageEdited(Arc<Message>),
+    /// A message was deleted (the event carries it as it was).
+    MessageDeleted(Arc<Message>),
+    /// `reader_id` has read the conversation of `message` up to it.
+    Read {
+        reader_id: UserId,
+        message: Arc<Message>,
+        message_id: MessageId,
     },
 }
 

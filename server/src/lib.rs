@@ -10,6 +10,7 @@ pub mod ratelimit;
 pub mod service;
 pub mod store;
 mod telemetry;
+pub mod ws;
 
 use std::{future::Future, path::Path};
 

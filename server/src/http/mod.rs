@@ -108,7 +108,9 @@ pub fn app(services: Services, config: &Config) -> impl Endpoint + use<> {
     };
     let cors = hardening::cors(config.cors_origins.as_deref());
 
+    let hub = crate::ws::start_hub(&services);
     Route::new()
+        .at("/messages/ws", poem::get(crate::ws::endpoint))
         .at("/docs", make_sync(move |_| Html(docs_html.clone())))
         .at(
             "/openapi.json",
@@ -122,6 +124,7 @@ pub fn app(services: Services, config: &Config) -> impl Endpoint + use<> {
         .with(CatchPanic::new())
         .with_if(cors.is_some(), cors.unwrap_or_default())
         .data(services.clone())
+        .data(hub)
         .around(move |routes, req| {
             let edge = middleware::Edge {
                 routes: routes_table.clone(),

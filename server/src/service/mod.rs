@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod health;
+pub mod messages;
 pub mod pagination;
 mod passwords;
 pub mod permissions;

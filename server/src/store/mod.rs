@@ -14,6 +14,7 @@ pub mod auth;
 mod error;
 pub mod groups;
 pub mod maintenance;
+pub mod messages;
 pub mod open;
 pub mod security;
 pub mod spaces;

@@ -1,0 +1,439 @@
+//! Messages in DMs, group chats and rooms: the rules shared by the REST routes and the
+//! WebSocket. Every send is checked the same way whichever way it arrives, stored, and
+//! only then published.
+
+use std::sync::Arc;
+
+use socmel_api_types::{
+    Detail, GroupId, MessageId, RoomId, SpaceId, Timestamp, UserId,
+    messages::{ConversationKind, DmMessage, GroupMessage, InboxEntry, Message, RoomMessage},
+};
+
+use super::{
+    ServiceError, ServiceResult, Services, auth::AuthUser, now, pagination, permissions::Action,
+    spaces::require_member, validation::Validation,
+};
+use crate::{
+    events::Event,
+    store::{
+        self, Db,
+        messages::{MessageRow, NewMessage},
+    },
+};
+
+/// Longest message, in characters.
+pub const MAX_CONTENT_CHARS: usize = 4000;
+const DEFAULT_HISTORY: i64 = 50;
+const MAX_HISTORY: i64 = 200;
+
+const USER_NOT_FOUND: &str = "User not found";
+const GROUP_NOT_FOUND: &str = "the group you are looking for does not exist";
+const NOT_IN_GROUP: &str = "you are not a member of this group chat";
+const ROOM_NOT_FOUND: &str = "Room not found";
+const MESSAGE_NOT_FOUND: &str = "Message not found";
+
+/// Where a message goes, as the sender names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    Dm(UserId),
+    Group(GroupId),
+    Room(SpaceId, RoomId),
+}
+
+impl Target {
+    /// The stored conversation key, the same from either side of a DM.
+    fn key(self, me: UserId) -> String {
+        match self {
+            Self::Dm(other) => {
+                let (low, high) = if me.0 <= other.0 {
+                    (me.0, other.0)
+                } else {
+                    (other.0, me.0)
+                };
+                format!("dm:{low}:{high}")
+            }
+            Self::Group(group) => format!("group:{group}"),
+            Self::Room(_, room) => format!("room:{room}"),
+        }
+    }
+
+    fn kind(self) -> ConversationKind {
+        match self {
+            Self::Dm(_) => ConversationKind::Dm,
+            Self::Group(_) => ConversationKind::Group,
+            Self::Room(..) => ConversationKind::Room,
+        }
+    }
+}
+
+/// Checks that `user` may read and write `target`: the other person exists, or the
+/// user is a member of the group or of the room's space (membership is checked before
+/// the room, so non-members learn nothing about a space's rooms).
+pub async fn require_access(svc: &Services, user: &AuthUser, target: Target) -> ServiceResult<()> {
+    match target {
+        Target::Dm(other) => {
+            let mut db = svc.store().reader().await?;
+            store::users::by_id(db.conn(), other.0)
+                .await?
+                .ok_or_else(|| ServiceError::NotFound(USER_NOT_FOUND.into()))?;
+        }
+        Target::Group(group) => {
+            let mut db = svc.store().reader().await?;
+            if !store::groups::is_member(db.conn(), group.0, user.id().0).await? {
+                return Err(
+                    if store::messages::group_exists(db.conn(), group.0).await? {
+                        ServiceError::Forbidden(NOT_IN_GROUP.into())
+                    } else {
+                        ServiceError::NotFound(GROUP_NOT_FOUND.into())
+                    },
+                );
+            }
+        }
+        Target::Room(space, room) => {
+            require_member(svc, space, user)
+                .await?
+                .require(Action::Participate)?;
+            let mut db = svc.store().reader().await?;
+            if !store::messages::room_in_space(db.conn(), space.0, room.0).await? {
+                return Err(ServiceError::NotFound(ROOM_NOT_FOUND.into()));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn check_content(content: &str) -> ServiceResult<()> {
+    let chars = content.chars().count();
+    Validation::default()
+        .check(
+            !content.trim().is_empty() && chars <= MAX_CONTENT_CHARS,
+            "message",
+            "1 to 4000 characters",
+        )
+        .finish()
+}
+
+/// Stores a message after every check, then publishes it.
+pub async fn send(
+    svc: &Services,
+    sender: &AuthUser,
+    target: Target,
+    content: &str,
+    parent: Option<MessageId>,
+) -> ServiceResult<Message> {
+    check_content(content)?;
+    require_access(svc, sender, target).await?;
+    let conversation = target.key(sender.id());
+    let (recipient_id, group_id, space_id, room_id) = match target {
+        Target::Dm(other) => (Some(other.0), None, None, None),
+        Target::Group(group) => (None, Some(group.0), None, None),
+        Target::Room(space, room) => (None, None, Some(space.0), Some(room.0)),
+    };
+    let mut tx = svc.store().begin().await?;
+    if let Some(parent) = parent {
+        let in_conversation = store::messages::by_id(tx.conn(), parent.0)
+            .await?
+            .is_some_and(|row| row.conversation == conversation);
+        if !in_conversation {
+            return Err(ServiceError::BadRequest(
+                "the parent message is not in this conversation".into(),
+            ));
+        }
+    }
+    let new = NewMessage {
+        kind: kind_name(target.kind()),
+        conversation: &conversation,
+        sender_id: sender.id().0,
+        recipient_id,
+        group_id,
+        space_id,
+        room_id,
+        content,
+        parent_id: parent.map(|p| p.0),
+        now: now(),
+    };
+    let row = store::messages::insert(tx.conn(), new).await?;
+    tx.commit().await?;
+    let message = Arc::new(to_message(&row, false));
+    svc.events().publish(Event::MessageCreated(message.clone()));
+    Ok(Arc::unwrap_or_clone(message))
+}
+
+/// Scroll-back: the `limit` messages just older than `before` (the latest without it),
+/// oldest first.
+pub async fn history(
+    svc: &Services,
+    user: &AuthUser,
+    target: Target,
+    before: Option<MessageId>,
+    limit: Option<i64>,
+) -> ServiceResult<Vec<Message>> {
+    let limit = pagination::limit(limit, DEFAULT_HISTORY, MAX_HISTORY)?;
+    require_access(svc, user, target).await?;
+    let conversation = target.key(user.id());
+    let mut db = svc.store().reader().await?;
+    let mut rows =
+        store::messages::history(db.conn(), &conversation, before.map(|b| b.0), limit).await?;
+    rows.reverse();
+    let read_mark = match target {
+        // A DM is read when its recipient's mark has passed it.
+        Target::Dm(other) => Some((
+            store::messages::last_read(db.conn(), user.id().0, &conversation).await?,
+            store::messages::last_read(db.conn(), other.0, &conversation).await?,
+        )),
+        _ => None,
+    };
+    Ok(rows
+        .iter()
+        .map(|row| {
+            let is_read = read_mark.is_some_and(|(mine, theirs)| {
+                let mark = if row.sender_id == user.id().0 {
+                    theirs
+                } else {
+                    mine
+                };
+                mark >= row.id
+            });
+            to_message(row, is_read)
+        })
+        .collect())
+}
+
+/// Moves the user's read mark in a conversation up to `message_id` and tells the
+/// user's other connections (and, for a DM, the other person).
+pub async fn mark_read(
+    svc: &Services,
+    user: &AuthUser,
+    target: Target,
+    message_id: MessageId,
+) -> ServiceResult<Detail> {
+    require_access(svc, user, target).await?;
+    let conversation = target.key(user.id());
+    let mut tx = svc.store().begin().await?;
+    let row = store::messages::by_id(tx.conn(), message_id.0)
+        .await?
+        .filter(|row| row.conversation == conversation)
+        .ok_or_else(|| ServiceError::NotFound(MESSAGE_NOT_FOUND.into()))?;
+    store::messages::mark_read(tx.conn(), user.id().0, &conversation, row.id).await?;
+    tx.commit().await?;
+    svc.events().publish(Event::Read {
+        reader_id: user.id(),
+        message: Arc::new(to_message(&row, false)),
+        message_id,
+    });
+    Ok(Detail::new("marked as read"))
+}
+
+/// Changes a message's text: its author only.
+pub async fn edit(
+    svc: &Services,
+    user: &AuthUser,
+    kind: ConversationKind,
+    message_id: MessageId,
+    content: &str,
+) -> ServiceResult<Message> {
+    check_content(content)?;
+    let row = visible_message(svc, user, kind, message_id).await?;
+    if row.sender_id != user.id().0 {
+        return Err(ServiceError::Forbidden(
+            "you can only edit your own messages".into(),
+        ));
+    }
+    let mut db = svc.store().writer().await?;
+    let row = store::messages::set_content(db.conn(), row.id, content, now())
+        .await?
+        .ok_or_else(|| ServiceError::NotFound(MESSAGE_NOT_FOUND.into()))?;
+    let message = Arc::new(to_message(&row, false));
+    svc.events().publish(Event::MessageEdited(message.clone()));
+    Ok(Arc::unwrap_or_clone(message))
+}
+
+/// Deletes a message: its author, or a moderator of the room's space.
+pub async fn delete(
+    svc: &Services,
+    user: &AuthUser,
+    kind: ConversationKind,
+    message_id: MessageId,
+) -> ServiceResult<Detail> {
+    let row = visible_message(svc, user, kind, message_id).await?;
+    if row.sender_id != user.id().0 {
+        let moderator = match (row.space_id, kind) {
+            (Some(space), ConversationKind::Room) => require_member(svc, SpaceId(space), user)
+                .await?
+                .require(Action::DeleteAnyMessage)
+                .is_ok(),
+            _ => false,
+        };
+        if !moderator {
+            return Err(ServiceError::Forbidden(
+                "you can only delete your own messages".into(),
+            ));
+        }
+    }
+    let mut db = svc.store().writer().await?;
+    store::messages::delete(db.conn(), row.id).await?;
+    svc.events()
+        .publish(Event::MessageDeleted(Arc::new(to_message(&row, false))));
+    Ok(Detail::new("the message has been deleted"))
+}
+
+/// The message `message_id` of `kind`, if `user` can see its conversation; 404 otherwise.
+async fn visible_message(
+    svc: &Services,
+    user: &AuthUser,
+    kind: ConversationKind,
+    message_id: MessageId,
+) -> ServiceResult<MessageRow> {
+    let not_found = || ServiceError::NotFound(MESSAGE_NOT_FOUND.into());
+    let row = {
+        let mut db = svc.store().reader().await?;
+        store::messages::by_id(db.conn(), message_id.0).await?
+    }
+    .filter(|row| row.kind == kind_name(kind))
+    .ok_or_else(not_found)?;
+    let target = match kind {
+        ConversationKind::Dm => {
+            let me = user.id().0;
+            let other = if row.sender_id == me {
+                row.recipient_id
+            } else {
+                Some(row.sender_id)
+            };
+            if row.sender_id != me && row.recipient_id != Some(me) {
+                return Err(not_found());
+            }
+            Target::Dm(UserId(other.unwrap_or(me)))
+        }
+        ConversationKind::Group => Target::Group(GroupId(row.group_id.unwrap_or_default())),
+        ConversationKind::Room => Target::Room(
+            SpaceId(row.space_id.unwrap_or_default()),
+            RoomId(row.room_id.unwrap_or_default()),
+        ),
+    };
+    require_access(svc, user, target)
+        .await
+        .map_err(|_| not_found())?;
+    Ok(row)
+}
+
+/// Every conversation of the user with its last message and unread count, newest
+/// activity first.
+pub async fn inbox(svc: &Services, user: &AuthUser) -> ServiceResult<Vec<InboxEntry>> {
+    let me = user.id();
+    let mut db = svc.store().reader().await?;
+    let mut entries = Vec::new();
+    for partner in store::messages::dm_partners(db.conn(), me.0).await? {
+        let name = store::users::by_id(db.conn(), partner)
+            .await?
+            .map_or_else(String::new, |row| row.username);
+        let target = Target::Dm(UserId(partner));
+        entries.push(entry(&mut db, me, target, name).await?);
+    }
+    for group in store::messages::groups_of(db.conn(), me.0).await? {
+        let target = Target::Group(GroupId(group.group_id));
+        entries.push(entry(&mut db, me, target, group.name).await?);
+    }
+    for room in store::messages::rooms_of(db.conn(), me.0).await? {
+        let target = Target::Room(SpaceId(room.space_id), RoomId(room.room_id));
+        let name = format!("{} / {}", room.space_name, room.room_name);
+        entries.push(entry(&mut db, me, target, name).await?);
+    }
+    entries.sort_by_key(|entry| std::cmp::Reverse(entry.last_activity));
+    Ok(entries)
+}
+
+async fn entry(db: &mut Db, me: UserId, target: Target, name: String) -> ServiceResult<InboxEntry> {
+    let conversation = target.key(me);
+    let last = store::messages::latest(db.conn(), &conversation).await?;
+    let mark = store::messages::last_read(db.conn(), me.0, &conversation).await?;
+    let unread_count = store::messages::unread_count(db.conn(), me.0, &conversation, mark).await?;
+    let (user_id, group_id, space_id, room_id) = match target {
+        Target::Dm(other) => (Some(other), None, None, None),
+        Target::Group(group) => (None, Some(group), None, None),
+        Target::Room(space, room) => (None, None, Some(space), Some(room)),
+    };
+    Ok(InboxEntry {
+        kind: target.kind(),
+        user_id,
+        group_id,
+        space_id,
+        room_id,
+        name,
+        last_activity: last
+            .as_ref()
+            .map(|row| Timestamp::from_millis(row.created_at)),
+        last_message: last.as_ref().map(|row| to_message(row, false)),
+        unread_count,
+    })
+}
+
+fn kind_name(kind: ConversationKind) -> &'static str {
+    match kind {
+        ConversationKind::Dm => "dm",
+        ConversationKind::Group => "group",
+        ConversationKind::Room => "room",
+    }
+}
+
+/// The upstream-shaped message for a stored row.
+pub(crate) fn to_message(row: &MessageRow, is_read: bool) -> Message {
+    let id = MessageId(row.id);
+    let sender_id = UserId(row.sender_id);
+    let timestamp = Timestamp::from_millis(row.created_at);
+    let parent_message_id = row.parent_id.map(MessageId);
+    let edited_at = row.edited_at.map(Timestamp::from_millis);
+    let content = row.content.clone();
+    match row.kind.as_str() {
+        "group" => Message::Group(GroupMessage {
+            id,
+            content,
+            sender_id,
+            group_chat_id: GroupId(row.group_id.unwrap_or_default()),
+            timestamp,
+            parent_message_id,
+            edited_at,
+        }),
+        "room" => Message::Room(RoomMessage {
+            id,
+            content,
+            sender_id,
+            space_id: SpaceId(row.space_id.unwrap_or_default()),
+            room_id: RoomId(row.room_id.unwrap_or_default()),
+            timestamp,
+            parent_message_id,
+            edited_at,
+        }),
+        _ => Message::Dm(DmMessage {
+            id,
+            content,
+            sender_id,
+            recipient_id: UserId(row.recipient_id.unwrap_or_default()),
+            timestamp,
+            is_read,
+            parent_message_id,
+            edited_at,
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_dm_has_one_key_from_either_side() {
+        assert_eq!(Target::Dm(UserId(9)).key(UserId(3)), "dm:3:9");
+        assert_eq!(Target::Dm(UserId(3)).key(UserId(9)), "dm:3:9");
+        assert_eq!(Target::Group(GroupId(4)).key(UserId(1)), "group:4");
+        assert_eq!(Target::Room(SpaceId(1), RoomId(7)).key(UserId(1)), "room:7");
+    }
+
+    #[test]
+    fn content_is_1_to_4000_characters() {
+        assert!(check_content("hi").is_ok());
+        assert!(check_content(&"é".repeat(4000)).is_ok());
+        assert!(check_content("").is_err());
+        assert!(check_content("   ").is_err());
+        assert!(check_content(&"x".repeat(4001)).is_err());
+    }
+}

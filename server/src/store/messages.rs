@@ -1,0 +1,202 @@
+//! `messages`, `conversation_reads`.
+
+use super::{Conn, Millis, StoreResult, run};
+
+macro_rules! columns {
+    () => {
+        "id, kind, conversation, sender_id, recipient_id, group_id, space_id, room_id, content, \
+         parent_id, created_at, edited_at"
+    };
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct MessageRow {
+    pub id: i64,
+    pub kind: String,
+    pub conversation: String,
+    pub sender_id: i64,
+    pub recipient_id: Option<i64>,
+    pub group_id: Option<i64>,
+    pub space_id: Option<i64>,
+    pub room_id: Option<i64>,
+    pub content: String,
+    pub parent_id: Option<i64>,
+    pub created_at: Millis,
+    pub edited_at: Option<Millis>,
+}
+
+pub struct NewMessage<'a> {
+    pub kind: &'a str,
+    pub conversation: &'a str,
+    pub sender_id: i64,
+    pub recipient_id: Option<i64>,
+    pub group_id: Option<i64>,
+    pub space_id: Option<i64>,
+    pub room_id: Option<i64>,
+    pub content: &'a str,
+    pub parent_id: Option<i64>,
+    pub now: Millis,
+}
+
+pub async fn insert(conn: Conn<'_>, new: NewMessage<'_>) -> StoreResult<MessageRow> {
+    let sql = concat!(
+        "INSERT INTO messages (kind, conversation, sender_id, recipient_id, group_id, space_id, \
+         room_id, content, parent_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+         RETURNING ",
+        columns!()
+    );
+    Ok(run!(conn, fetch_one, as MessageRow, sql,
+        new.kind, new.conversation, new.sender_id, new.recipient_id, new.group_id, new.space_id,
+        new.room_id, new.content, new.parent_id, new.now)?)
+}
+
+pub async fn by_id(conn: Conn<'_>, id: i64) -> StoreResult<Option<MessageRow>> {
+    let sql = concat!("SELECT ", columns!(), " FROM messages WHERE id = $1");
+    Ok(run!(conn, fetch_optional, as MessageRow, sql, id)?)
+}
+
+/// The `limit` newest messages of a conversation older than `before` (all, without
+/// it), newest first.
+pub async fn history(
+    conn: Conn<'_>,
+    conversation: &str,
+    before: Option<i64>,
+    limit: i64,
+) -> StoreResult<Vec<MessageRow>> {
+    let sql = concat!(
+        "SELECT ",
+        columns!(),
+        " FROM messages WHERE conversation = $1 AND id < $2 ORDER BY id DESC LIMIT $3"
+    );
+    Ok(run!(conn, fetch_all, as MessageRow, sql, conversation, before.unwrap_or(i64::MAX), limit)?)
+}
+
+pub async fn latest(conn: Conn<'_>, conversation: &str) -> StoreResult<Option<MessageRow>> {
+    let sql = concat!(
+        "SELECT ",
+        columns!(),
+        " FROM messages WHERE conversation = $1 ORDER BY id DESC LIMIT 1"
+    );
+    Ok(run!(conn, fetch_optional, as MessageRow, sql, conversation)?)
+}
+
+pub async fn set_content(
+    conn: Conn<'_>,
+    id: i64,
+    content: &str,
+    now: Millis,
+) -> StoreResult<Option<MessageRow>> {
+    let sql = concat!(
+        "UPDATE messages SET content = $2, edited_at = $3 WHERE id = $1 RETURNING ",
+        columns!()
+    );
+    Ok(run!(conn, fetch_optional, as MessageRow, sql, id, content, now)?)
+}
+
+pub async fn delete(conn: Conn<'_>, id: i64) -> StoreResult<bool> {
+    Ok(run!(conn, execute, "DELETE FROM messages WHERE id = $1", id)? == 1)
+}
+
+/// Moves the user's read mark forward (never back).
+pub async fn mark_read(
+    conn: Conn<'_>,
+    user_id: i64,
+    conversation: &str,
+    message_id: i64,
+) -> StoreResult<()> {
+    run!(
+        conn,
+        execute,
+        "INSERT INTO conversation_reads (user_id, conversation, last_read_id) VALUES ($1, $2, $3) \
+         ON CONFLICT (user_id, conversation) DO UPDATE SET last_read_id = CASE \
+         WHEN excluded.last_read_id > conversation_reads.last_read_id THEN excluded.last_read_id \
+         ELSE conversation_reads.last_read_id END",
+        user_id,
+        conversation,
+        message_id
+    )?;
+    Ok(())
+}
+
+pub async fn last_read(conn: Conn<'_>, user_id: i64, conversation: &str) -> StoreResult<i64> {
+    Ok(run!(conn, fetch_optional, scalar i64,
+        "SELECT last_read_id FROM conversation_reads WHERE user_id = $1 AND conversation = $2",
+        user_id, conversation)?
+    .unwrap_or(0))
+}
+
+/// Messages from others after the user's read mark.
+pub async fn unread_count(
+    conn: Conn<'_>,
+    user_id: i64,
+    conversation: &str,
+    last_read: i64,
+) -> StoreResult<i64> {
+    Ok(run!(conn, fetch_one, scalar i64,
+        "SELECT COUNT(*) FROM messages WHERE conversation = $1 AND id > $2 AND sender_id <> $3",
+        conversation, last_read, user_id)?)
+}
+
+/// Everyone the user has exchanged DMs with.
+pub async fn dm_partners(conn: Conn<'_>, user_id: i64) -> StoreResult<Vec<i64>> {
+    Ok(run!(conn, fetch_all, scalar i64,
+        "SELECT DISTINCT CASE WHEN sender_id = $1 THEN recipient_id ELSE sender_id END \
+         FROM messages WHERE kind = 'dm' AND (sender_id = $1 OR recipient_id = $1)",
+        user_id)?)
+}
+
+/// A room the user can chat in, with its space's and its own name.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct RoomEntry {
+    pub space_id: i64,
+    pub room_id: i64,
+    pub space_name: String,
+    pub room_name: String,
+}
+
+/// Every room of every space the user belongs to.
+pub async fn rooms_of(conn: Conn<'_>, user_id: i64) -> StoreResult<Vec<RoomEntry>> {
+    Ok(run!(conn, fetch_all, as RoomEntry,
+        "SELECT r.space_id, r.id AS room_id, s.name AS space_name, r.name AS room_name \
+         FROM space_members m JOIN rooms r ON r.space_id = m.space_id \
+         JOIN spaces s ON s.id = m.space_id WHERE m.user_id = $1 ORDER BY r.space_id, r.id",
+        user_id)?)
+}
+
+/// Whether `room_id` is a room of `space_id`.
+pub async fn room_in_space(conn: Conn<'_>, space_id: i64, room_id: i64) -> StoreResult<bool> {
+    Ok(run!(conn, fetch_optional, scalar i64,
+        "SELECT id FROM rooms WHERE id = $1 AND space_id = $2", room_id, space_id)?
+    .is_some())
+}
+
+/// A group the user belongs to, with its name.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct GroupEntry {
+    pub group_id: i64,
+    pub name: String,
+}
+
+pub async fn groups_of(conn: Conn<'_>, user_id: i64) -> StoreResult<Vec<GroupEntry>> {
+    Ok(run!(conn, fetch_all, as GroupEntry,
+        "SELECT g.id AS group_id, g.name FROM group_members m JOIN group_chats g ON g.id = m.group_id \
+         WHERE m.user_id = $1 ORDER BY g.id",
+        user_id)?)
+}
+
+pub async fn group_exists(conn: Conn<'_>, group_id: i64) -> StoreResult<bool> {
+    Ok(run!(conn, fetch_optional, scalar i64, "SELECT id FROM group_chats WHERE id = $1", group_id)?
+        .is_some())
+}
+
+/// The users of a group chat.
+pub async fn group_member_ids(conn: Conn<'_>, group_id: i64) -> StoreResult<Vec<i64>> {
+    Ok(run!(conn, fetch_all, scalar i64,
+        "SELECT user_id FROM group_members WHERE group_id = $1", group_id)?)
+}
+
+/// The users of a space.
+pub async fn space_member_ids(conn: Conn<'_>, space_id: i64) -> StoreResult<Vec<i64>> {
+    Ok(run!(conn, fetch_all, scalar i64,
+        "SELECT user_id FROM space_members WHERE space_id = $1", space_id)?)
+}

@@ -1,0 +1,335 @@
+//! One WebSocket connection: a writer that drains the connection's queue and pings,
+//! and a reader that checks every inbound frame with the same service rules as REST.
+
+use std::{
+    collections::HashMap,
+    sync::Arc,
+    time::{Duration, Instant},
+};
+
+use futures_util::{SinkExt, StreamExt};
+use poem::web::websocket::{Message as WsMessage, WebSocketStream};
+use socmel_api_types::{
+    ErrorCode, UserId,
+    messages::{ClientFrame, Conversation, PresenceStatus, ServerFrame},
+};
+
+use super::hub::{self, Hub};
+use crate::{
+    ratelimit::Limit,
+    service::{
+        ServiceError, Services,
+        auth::AuthUser,
+        messages::{self, Target},
+    },
+    store,
+};
+
+/// Server pings this often; a peer silent for three intervals is dropped.
+const PING_EVERY: Duration = Duration::from_secs(30);
+/// Largest inbound frame the server reads (bigger ones get an error frame).
+pub const MAX_FRAME_BYTES: usize = 16 * 1024;
+/// One `typing` per conversation per this long is passed on.
+const TYPING_EVERY: Duration = Duration::from_secs(2);
+/// Going offline is announced only after this long without any connection, so a
+/// quick reconnect does not flicker.
+const OFFLINE_GRACE: Duration = Duration::from_secs(5);
+
+pub async fn run(
+    socket: WebSocketStream,
+    svc: Services,
+    hub: Arc<Hub>,
+    user: AuthUser,
+    since: Option<u64>,
+) {
+    let me = user.id();
+    let (spaces, groups, partners) = match memberships(&svc, me).await {
+        Ok(found) => found,
+        Err(err) => {
+            tracing::error!(error = %err, "loading memberships for a WebSocket");
+            return;
+        }
+    };
+    let registration = hub.connect(me, &spaces, &groups, &partners, since);
+    let connection_id = registration.connection_id;
+    let (mut sink, mut stream) = socket.split();
+
+    // Catch-up first: the missed frames, or a request to reload.
+    let catch_up: Vec<Arc<str>> = match registration.replay {
+        Some(frames) => frames,
+        None => vec![
+            serde_json::to_string(&ServerFrame::Resync)
+                .unwrap_or_default()
+                .into(),
+        ],
+    };
+    for frame in catch_up {
+        if sink.send(WsMessage::Text(frame.to_string())).await.is_err() {
+            hub.disconnect(me, connection_id);
+            return;
+        }
+    }
+    if registration.came_online {
+        hub.send_ephemeral(
+            &hub.presence_audience(me),
+            &hub::presence(me, PresenceStatus::Online),
+        );
+    }
+    for peer in hub.presence_audience(me) {
+        hub.send_to_connection(
+            me,
+            connection_id,
+            &hub::presence(peer, PresenceStatus::Online),
+        );
+    }
+
+    let mut queue = registration.queue;
+    let last_heard = Arc::new(std::sync::Mutex::new(Instant::now()));
+    let writer_heard = last_heard.clone();
+    let writer = tokio::spawn(async move {
+        let mut ping = tokio::time::interval(PING_EVERY);
+        ping.tick().await;
+        loop {
+            tokio::select! {
+                frame = queue.recv() => match frame {
+                    Some(frame) => {
+                        if sink.send(WsMessage::Text(frame.to_string())).await.is_err() {
+                            break;
+                        }
+                    }
+                    // The hub dropped this connection (too slow) or it is closing.
+                    None => {
+                        let _ = sink.close().await;
+                        break;
+                    }
+                },
+                _ = ping.tick() => {
+                    let silent = writer_heard.lock().map(|t| t.elapsed()).unwrap_or_default();
+                    if silent > PING_EVERY * 3 || sink.send(WsMessage::Ping(Vec::new())).await.is_err() {
+                        let _ = sink.close().await;
+                        break;
+                    }
+                }
+            }
+        }
+    });
+
+    let mut reader = Reader {
+        svc: &svc,
+        hub: &hub,
+        user,
+        connection_id,
+        typing: HashMap::new(),
+    };
+    while let Some(Ok(message)) = stream.next().await {
+        if let Ok(mut heard) = last_heard.lock() {
+            *heard = Instant::now();
+        }
+        match message {
+            WsMessage::Text(text) => reader.handle(&text).await,
+            WsMessage::Binary(_) => reader.reply(error_frame(
+                ErrorCode::BadRequest,
+                "frames are JSON text".into(),
+                None,
+            )),
+            WsMessage::Close(_) => break,
+            WsMessage::Ping(_) | WsMessage::Pong(_) => {}
+        }
+        if writer.is_finished() {
+            break;
+        }
+    }
+    writer.abort();
+    if hub.disconnect(me, connection_id) {
+        tokio::spawn(async move {
+            tokio::time::sleep(OFFLINE_GRACE).await;
+            if !hub.is_online(me) {
+                let audience = hub.presence_audience_of_offline(me, &spaces, &groups, &partners);
+                hub.send_ephemeral(&audience, &hub::presence(me, PresenceStatus::Offline));
+            }
+        });
+    }
+}
+
+async fn memberships(
+    svc: &Services,
+    user: UserId,
+) -> Result<(Vec<i64>, Vec<i64>, Vec<i64>), ServiceError> {
+    let mut db = svc.store().reader().await?;
+    let spaces = store::spaces::space_ids_of(db.conn(), user.0).await?;
+    let groups = store::groups::group_ids_of(db.conn(), user.0).await?;
+    let partners = store::messages::dm_partners(db.conn(), user.0).await?;
+    Ok((spaces, groups, partners))
+}
+
+struct Reader<'a> {
+    svc: &'a Services,
+    hub: &'a Hub,
+    user: AuthUser,
+    connection_id: u64,
+    typing: HashMap<Conversation, Instant>,
+}
+
+impl Reader<'_> {
+    fn reply(&self, frame: ServerFrame) {
+        self.hub
+            .send_to_connection(self.user.id(), self.connection_id, &frame);
+    }
+
+    async fn handle(&mut self, text: &str) {
+        if text.len() > MAX_FRAME_BYTES {
+            let detail = format!("frames are at most {MAX_FRAME_BYTES} bytes");
+            return self.reply(error_frame(ErrorCode::PayloadTooLarge, detail, None));
+        }
+        let raw: serde_json::Value = match serde_json::from_str(text) {
+            Ok(raw) => raw,
+            Err(err) => {
+                return self.reply(error_frame(
+                    ErrorCode::Validation,
+                    format!("not JSON: {err}"),
+                    None,
+                ));
+            }
+        };
+        let client_id = raw
+            .get("client_id")
+            .and_then(|v| v.as_str())
+            .map(str::to_owned);
+        let frame: ClientFrame = match serde_json::from_value(raw) {
+            Ok(frame) => frame,
+            Err(err) => {
+                let detail = format!("not a frame this server understands: {err}");
+                return self.reply(error_frame(ErrorCode::Validation, detail, client_id));
+            }
+        };
+        match frame {
+            ClientFrame::Dm {
+                receiver_id,
+                message,
+                parent_id,
+                client_id,
+            } => {
+                self.send(Target::Dm(receiver_id), &message, parent_id, client_id)
+                    .await;
+            }
+            ClientFrame::Group {
+                group_id,
+                message,
+                parent_id,
+                client_id,
+            } => {
+                self.send(Target::Group(group_id), &message, parent_id, client_id)
+                    .await;
+            }
+            ClientFrame::Space {
+                space_id,
+                room_id,
+                message,
+                parent_id,
+                client_id,
+            } => {
+                self.send(
+                    Target::Room(space_id, room_id),
+                    &message,
+                    parent_id,
+                    client_id,
+                )
+                .await;
+            }
+            ClientFrame::Typing { conversation } => self.typing(conversation),
+            ClientFrame::Read {
+                conversation,
+                message_id,
+            } => {
+                let target = target_of(conversation);
+                if let Err(err) =
+                    messages::mark_read(self.svc, &self.user, target, message_id).await
+                {
+                    self.reply(refusal(err, client_id));
+                }
+            }
+            ClientFrame::Ping => self.reply(ServerFrame::Pong),
+        }
+    }
+
+    async fn send(
+        &self,
+        target: Target,
+        content: &str,
+        parent: Option<socmel_api_types::MessageId>,
+        client_id: Option<String>,
+    ) {
+        let key = format!("user:{}", self.user.id());
+        let outcome = match self.svc.check_limit(Limit::Message, &key) {
+            Ok(()) => messages::send(self.svc, &self.user, target, content, parent).await,
+            Err(refused) => Err(refused),
+        };
+        match outcome {
+            Ok(message) => self.reply(ServerFrame::Ack {
+                client_id,
+                id: message.id(),
+                timestamp: message.timestamp(),
+            }),
+            Err(err) => self.reply(refusal(err, client_id)),
+        }
+    }
+
+    fn typing(&mut self, conversation: Conversation) {
+        let now = Instant::now();
+        if self
+            .typing
+            .get(&conversation)
+            .is_some_and(|at| now.duration_since(*at) < TYPING_EVERY)
+        {
+            return;
+        }
+        self.typing.insert(conversation, now);
+        let me = self.user.id();
+        // The receiver of a DM sees the conversation named after the typer.
+        let seen_as = match conversation {
+            Conversation::Dm { .. } => Conversation::Dm { user_id: me },
+            other => other,
+        };
+        let audience = self.hub.typing_audience(me, conversation);
+        self.hub.send_ephemeral(
+            &audience,
+            &ServerFrame::Typing {
+                conversation: seen_as,
+                typer_id: me,
+            },
+        );
+    }
+}
+
+fn target_of(conversation: Conversation) -> Target {
+    match conversation {
+        Conversation::Dm { user_id } => Target::Dm(user_id),
+        Conversation::Group { group_id } => Target::Group(group_id),
+        Conversation::Room { space_id, room_id } => Target::Room(space_id, room_id),
+    }
+}
+
+fn refusal(err: ServiceError, client_id: Option<String>) -> ServerFrame {
+    let code = err.code();
+    let detail = match &err {
+        ServiceError::Internal(source) => {
+            tracing::error!(error = ?source, "internal error on a WebSocket frame");
+            "internal server error".to_owned()
+        }
+        ServiceError::Validation(fields) => fields
+            .iter()
+            .map(|f| format!("{}: {}", f.field, f.message))
+            .collect::<Vec<_>>()
+            .join("; "),
+        other => other.to_string(),
+    };
+    error_frame(code, detail, client_id)
+}
+
+fn error_frame(code: ErrorCode, detail: String, client_id: Option<String>) -> ServerFrame {
+    ServerFrame::Error {
+        code,
+        detail,
+        client_id,
+    }
+}

@@ -1,0 +1,643 @@
+//! The connection hub: one per node. It knows which users are online (and on how many
+//! connections), which spaces and groups each online user belongs to (topic →
+//! subscribers, loaded at connect and kept current from membership events), and each
+//! user's recent durable frames for resume.
+//!
+//! Every event is serialised once; a durable frame gets the receiving user's `seq`
+//! spliced in front. Each connection has a bounded queue: a connection that cannot
+//! keep up is dropped rather than buffered without bound.
+
+use std::{
+    collections::{HashMap, HashSet, VecDeque},
+    sync::{
+        Arc, Mutex, MutexGuard,
+        atomic::{AtomicU64, Ordering},
+    },
+    time::{Duration, Instant},
+};
+
+use socmel_api_types::{
+    UserId,
+    events::{MembershipChange, MembershipScope},
+    messages::{Conversation, Message, PresenceStatus, ServerFrame},
+};
+use tokio::sync::mpsc;
+
+use crate::events::Event;
+
+/// Frames a connection may have waiting before it counts as too slow.
+pub const QUEUE_FRAMES: usize = 256;
+/// Durable frames kept per user for resume.
+const REPLAY_WINDOW: usize = 512;
+/// How long a user's replay window outlives their last connection.
+const LOG_RETENTION: Duration = Duration::from_secs(600);
+
+/// One frame, ready to write.
+pub type Outgoing = Arc<str>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Topic {
+    Space(i64),
+    Group(i64),
+}
+
+struct Connection {
+    id: u64,
+    queue: mpsc::Sender<Outgoing>,
+}
+
+#[derive(Default)]
+struct UserState {
+    connections: Vec<Connection>,
+    topics: HashSet<Topic>,
+    /// People this user has DMs with: told about presence.
+    dm_partners: HashSet<UserId>,
+    next_seq: u64,
+    /// (seq, frame body without seq), oldest first.
+    recent: VecDeque<(u64, Outgoing)>,
+    last_seen: Option<Instant>,
+}
+
+#[derive(Default)]
+struct State {
+    users: HashMap<UserId, UserState>,
+    topics: HashMap<Topic, HashSet<UserId>>,
+}
+
+/// What a new connection is given.
+pub struct Registration {
+    pub connection_id: u64,
+    pub queue: mpsc::Receiver<Outgoing>,
+    /// Missed frames to send first, or `None` when they cannot be replayed (send `resync`).
+    pub replay: Option<Vec<Outgoing>>,
+    /// Whether this is the user's first live connection (they just came online).
+    pub came_online: bool,
+}
+
+#[derive(Default)]
+pub struct Hub {
+    state: Mutex<State>,
+    next_connection: AtomicU64,
+}
+
+impl Hub {
+    pub fn new() -> Arc<Self> {
+        Arc::new(Self::default())
+    }
+
+    fn state(&self) -> MutexGuard<'_, State> {
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Adds a connection of `user`, member of `spaces` and `groups`. `since` is the last
+    /// `seq` the client saw, if it is resuming.
+    pub fn connect(
+        &self,
+        user: UserId,
+        spaces: &[i64],
+        groups: &[i64],
+        dm_partners: &[i64],
+        since: Option<u64>,
+    ) -> Registration {
+        let (queue, receiver) = mpsc::channel(QUEUE_FRAMES);
+        let connection_id = self.next_connection.fetch_add(1, Ordering::Relaxed);
+        let mut state = self.state();
+        let topics: Vec<Topic> = spaces
+            .iter()
+            .map(|&s| Topic::Space(s))
+            .chain(groups.iter().map(|&g| Topic::Group(g)))
+            .collect();
+        for topic in &topics {
+            state.topics.entry(*topic).or_default().insert(user);
+        }
+        let entry = state.users.entry(user).or_default();
+        let came_online = entry.connections.is_empty();
+        entry.connections.push(Connection {
+            id: connection_id,
+            queue,
+        });
+        entry.topics = topics.into_iter().collect();
+        entry.dm_partners = dm_partners.iter().map(|&p| UserId(p)).collect();
+        let replay = since.map_or(Some(Vec::new()), |since| replay_after(entry, since));
+        Registration {
+            connection_id,
+            queue: receiver,
+            replay,
+            came_online,
+        }
+    }
+
+    /// Removes a connection; true when it was the user's last one.
+    pub fn disconnect(&self, user: UserId, connection_id: u64) -> bool {
+        let mut state = self.state();
+        let Some(entry) = state.users.get_mut(&user) else {
+            return false;
+        };
+        entry.connections.retain(|c| c.id != connection_id);
+        if !entry.connections.is_empty() {
+            return false;
+        }
+        entry.last_seen = Some(Instant::now());
+        let topics: Vec<Topic> = entry.topics.drain().collect();
+        for topic in topics {
+            remove_from_topic(&mut state, topic, user);
+        }
+        forget_stale_logs(&mut state);
+        true
+    }
+
+    pub fn is_online(&self, user: UserId) -> bool {
+        self.state()
+            .users
+            .get(&user)
+            .is_some_and(|u| !u.connections.is_empty())
+    }
+
+    /// Users who should hear about `user`'s presence: online members of the same spaces
+    /// and groups, and online DM partners.
+    pub fn presence_audience(&self, user: UserId) -> Vec<UserId> {
+        let state = self.state();
+        let Some(entry) = state.users.get(&user) else {
+            return Vec::new();
+        };
+        let mut audience: HashSet<UserId> = entry
+            .topics
+            .iter()
+            .filter_map(|topic| state.topics.get(topic))
+            .flatten()
+            .copied()
+            .collect();
+        audience.extend(entry.dm_partners.iter().copied().filter(|p| {
+            state
+                .users
+                .get(p)
+                .is_some_and(|u| !u.connections.is_empty())
+        }));
+        audience.remove(&user);
+        audience.into_iter().collect()
+    }
+
+    /// Who should hear that `user` went offline: online members of the spaces and
+    /// groups the user was in, and online DM partners.
+    pub fn presence_audience_of_offline(
+        &self,
+        user: UserId,
+        spaces: &[i64],
+        groups: &[i64],
+        dm_partners: &[i64],
+    ) -> Vec<UserId> {
+        let state = self.state();
+        let topics = spaces
+            .iter()
+            .map(|&s| Topic::Space(s))
+            .chain(groups.iter().map(|&g| Topic::Group(g)));
+        let mut audience: HashSet<UserId> = topics
+            .filter_map(|t| state.topics.get(&t))
+            .flatten()
+            .copied()
+            .collect();
+        audience.extend(dm_partners.iter().map(|&p| UserId(p)).filter(|p| {
+            state
+                .users
+                .get(p)
+                .is_some_and(|u| !u.connections.is_empty())
+        }));
+        audience.remove(&user);
+        audience.into_iter().collect()
+    }
+
+    /// Sends an ephemeral frame (no `seq`, never replayed) to every connection of `users`.
+    pub fn send_ephemeral(&self, users: &[UserId], frame: &ServerFrame) {
+        let Some(body) = serialise(frame) else { return };
+        let mut state = self.state();
+        for user in users {
+            deliver(&mut state, *user, &body);
+        }
+    }
+
+    /// Sends an ephemeral frame to one connection only.
+    pub fn send_to_connection(&self, user: UserId, connection_id: u64, frame: &ServerFrame) {
+        let Some(body) = serialise(frame) else { return };
+        let mut state = self.state();
+        if let Some(entry) = state.users.get_mut(&user) {
+            let slow = entry
+                .connections
+                .iter()
+                .find(|c| c.id == connection_id)
+                .is_some_and(|c| c.queue.try_send(body).is_err());
+            if slow {
+                entry.connections.retain(|c| c.id != connection_id);
+            }
+        }
+    }
+
+    /// Online members of the conversation who may see `typer`'s typing, typer excluded.
+    pub fn typing_audience(&self, typer: UserId, conversation: Conversation) -> Vec<UserId> {
+        let state = self.state();
+        let topic = match conversation {
+            Conversation::Dm { user_id } => return vec![user_id],
+            Conversation::Group { group_id } => Topic::Group(group_id.0),
+            Conversation::Room { space_id, .. } => Topic::Space(space_id.0),
+        };
+        let typer_is_member = state
+            .users
+            .get(&typer)
+            .is_some_and(|u| u.topics.contains(&topic));
+        if !typer_is_member {
+            return Vec::new();
+        }
+        state
+            .topics
+            .get(&topic)
+            .map(|members| members.iter().copied().filter(|m| *m != typer).collect())
+            .unwrap_or_default()
+    }
+
+    /// Routes one bus event to the connections that must see it.
+    pub fn route(&self, event: &Event) {
+        match event {
+            Event::MessageCreated(message) => self.fan_out_message(message, |_| frame_for(message)),
+            Event::MessageEdited(message) => {
+                self.fan_out_message(message, |viewer| ServerFrame::MessageEdited {
+                    conversation: conversation_of(message, viewer),
+                    message: Message::clone(message),
+                })
+            }
+            Event::MessageDeleted(message) => {
+                self.fan_out_message(message, |viewer| ServerFrame::MessageDeleted {
+                    conversation: conversation_of(message, viewer),
+                    id: message.id(),
+                })
+            }
+            Event::Read {
+                reader_id,
+                message,
+                message_id,
+            } => {
+                let mut audience = vec![*reader_id];
+                if let Message::Dm(dm) = message.as_ref() {
+                    let other = if dm.sender_id == *reader_id {
+                        dm.recipient_id
+                    } else {
+                        dm.sender_id
+                    };
+                    audience.push(other);
+                }
+                for viewer in audience {
+                    let frame = ServerFrame::Read {
+                        conversation: conversation_of(message, viewer),
+                        reader_id: *reader_id,
+                        message_id: *message_id,
+                    };
+                    self.send_durable(&[viewer], &frame);
+                }
+            }
+            Event::Membership {
+                scope,
+                id,
+                user_id,
+                change,
+            } => {
+                self.apply_membership(*scope, *id, *user_id, *change);
+            }
+        }
+    }
+
+    fn fan_out_message(&self, message: &Message, frame: impl Fn(UserId) -> ServerFrame) {
+        match message {
+            Message::Dm(dm) => {
+                // Each side sees the conversation named after the other person.
+                for viewer in [dm.sender_id, dm.recipient_id] {
+                    self.send_durable(&[viewer], &frame(viewer));
+                    if dm.sender_id == dm.recipient_id {
+                        break;
+                    }
+                }
+            }
+            Message::Group(group) => {
+                let members = self.topic_members(Topic::Group(group.group_chat_id.0));
+                self.send_durable(&members, &frame(group.sender_id));
+            }
+            Message::Room(room) => {
+                let members = self.topic_members(Topic::Space(room.space_id.0));
+                self.send_durable(&members, &frame(room.sender_id));
+            }
+        }
+    }
+
+    fn topic_members(&self, topic: Topic) -> Vec<UserId> {
+        self.state()
+            .topics
+            .get(&topic)
+            .map(|members| members.iter().copied().collect())
+            .unwrap_or_default()
+    }
+
+    /// Keeps live connections' memberships current and tells the people concerned.
+    fn apply_membership(
+        &self,
+        scope: MembershipScope,
+        id: i64,
+        user: UserId,
+        change: MembershipChange,
+    ) {
+        let topic = match scope {
+            MembershipScope::Space => Topic::Space(id),
+            MembershipScope::Group => Topic::Group(id),
+        };
+        let frame = ServerFrame::Membership {
+            scope,
+            id,
+            user_id: user,
+            change,
+        };
+        let mut audience = self.topic_members(topic);
+        {
+            let mut state = self.state();
+            let online = state
+                .users
+                .get(&user)
+                .is_some_and(|u| !u.connections.is_empty());
+            match change {
+                MembershipChange::Joined if online => {
+                    state.topics.entry(topic).or_default().insert(user);
+                    if let Some(entry) = state.users.get_mut(&user) {
+                        entry.topics.insert(topic);
+                    }
+                }
+                MembershipChange::Joined => {}
+                MembershipChange::Left
+                | MembershipChange::Removed
+                | MembershipChange::Banned
+                | MembershipChange::Deleted => {
+                    if let Some(entry) = state.users.get_mut(&user) {
+                        entry.topics.remove(&topic);
+                    }
+                    remove_from_topic(&mut state, topic, user);
+                }
+            }
+        }
+        if !audience.contains(&user) {
+            audience.push(user);
+        }
+        self.send_durable(&audience, &frame);
+    }
+
+    /// Sends a durable frame: each receiver gets their next `seq`, kept for resume.
+    fn send_durable(&self, users: &[UserId], frame: &ServerFrame) {
+        let Some(body) = serialise(frame) else { return };
+        let mut state = self.state();
+        for user in users {
+            let Some(entry) = state.users.get_mut(user) else {
+                continue; // never connected to this node: nothing to resume
+            };
+            entry.next_seq += 1;
+            let seq = entry.next_seq;
+            entry.recent.push_back((seq, body.clone()));
+            if entry.recent.len() > REPLAY_WINDOW {
+                entry.recent.pop_front();
+            }
+            let with_seq = with_seq(seq, &body);
+            deliver(&mut state, *user, &with_seq);
+        }
+    }
+}
+
+/// Queues `body` on every connection of `user`, dropping connections that are full.
+fn deliver(state: &mut State, user: UserId, body: &Outgoing) {
+    let Some(entry) = state.users.get_mut(&user) else {
+        return;
+    };
+    let before = entry.connections.len();
+    entry
+        .connections
+        .retain(|c| match c.queue.try_send(body.clone()) {
+            Ok(()) => true,
+            Err(mpsc::error::TrySendError::Full(_)) => {
+                tracing::warn!(
+                    user_id = user.0,
+                    connection = c.id,
+                    "slow WebSocket consumer dropped"
+                );
+                false
+            }
+            Err(mpsc::error::TrySendError::Closed(_)) => false,
+        });
+    if before > 0 && entry.connections.is_empty() {
+        entry.last_seen = Some(Instant::now());
+        let topics: Vec<Topic> = entry.topics.drain().collect();
+        for topic in topics {
+            remove_from_topic(state, topic, user);
+        }
+    }
+}
+
+fn remove_from_topic(state: &mut State, topic: Topic, user: UserId) {
+    if let Some(members) = state.topics.get_mut(&topic) {
+        members.remove(&user);
+        if members.is_empty() {
+            state.topics.remove(&topic);
+        }
+    }
+}
+
+fn forget_stale_logs(state: &mut State) {
+    state.users.retain(|_, u| {
+        !u.connections.is_empty()
+            || u.last_seen
+                .is_some_and(|seen| seen.elapsed() < LOG_RETENTION)
+    });
+}
+
+/// The frames after `since`, or `None` when some of them are no longer kept.
+fn replay_after(entry: &UserState, since: u64) -> Option<Vec<Outgoing>> {
+    if since > entry.next_seq {
+        return None; // a seq from before this node restarted
+    }
+    let oldest_kept = entry
+        .recent
+        .front()
+        .map_or(entry.next_seq + 1, |(seq, _)| *seq);
+    if since + 1 < oldest_kept && since < entry.next_seq {
+        return None;
+    }
+    Some(
+        entry
+            .recent
+            .iter()
+            .filter(|(seq, _)| *seq > since)
+            .map(|(seq, body)| with_seq(*seq, body))
+            .collect(),
+    )
+}
+
+fn serialise(frame: &ServerFrame) -> Option<Outgoing> {
+    match serde_json::to_string(frame) {
+        Ok(json) => Some(json.into()),
+        Err(err) => {
+            tracing::error!(error = %err, "frame could not be serialised");
+            None
+        }
+    }
+}
+
+/// `{"seq":N,` spliced in front of a serialised frame body (`{"type":…}`).
+fn with_seq(seq: u64, body: &str) -> Outgoing {
+    let rest = body.strip_prefix('{').unwrap_or(body);
+    format!("{{\"seq\":{seq},{rest}").into()
+}
+
+/// The message frame upstream clients expect: `dm`, `group` or `space`.
+fn frame_for(message: &Message) -> ServerFrame {
+    match message {
+        Message::Dm(dm) => ServerFrame::Dm(dm.clone()),
+        Message::Group(group) => ServerFrame::Group(group.clone()),
+        Message::Room(room) => ServerFrame::Space(room.clone()),
+    }
+}
+
+/// The conversation of `message` as `viewer` names it.
+fn conversation_of(message: &Message, viewer: UserId) -> Conversation {
+    match message {
+        Message::Dm(dm) => Conversation::Dm {
+            user_id: if dm.sender_id == viewer {
+                dm.recipient_id
+            } else {
+                dm.sender_id
+            },
+        },
+        Message::Group(group) => Conversation::Group {
+            group_id: group.group_chat_id,
+        },
+        Message::Room(room) => Conversation::Room {
+            space_id: room.space_id,
+            room_id: room.room_id,
+        },
+    }
+}
+
+/// The presence frame for `user`.
+pub fn presence(user: UserId, status: PresenceStatus) -> ServerFrame {
+    ServerFrame::Presence {
+        user_id: user,
+        status,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use socmel_api_types::{MessageId, SpaceId, Timestamp, messages::DmMessage};
+
+    use super::*;
+
+    fn dm(from: i64, to: i64) -> Arc<Message> {
+        Arc::new(Message::Dm(DmMessage {
+            id: MessageId(1),
+            content: "hi".into(),
+            sender_id: UserId(from),
+            recipient_id: UserId(to),
+            timestamp: Timestamp::from_millis(0),
+            is_read: false,
+            parent_message_id: None,
+            edited_at: None,
+        }))
+    }
+
+    #[test]
+    fn seq_is_spliced_in_front() {
+        assert_eq!(
+            &*with_seq(7, r#"{"type":"pong"}"#),
+            r#"{"seq":7,"type":"pong"}"#
+        );
+    }
+
+    #[tokio::test]
+    async fn every_connection_of_both_sides_gets_a_dm_with_its_own_seq() {
+        let hub = Hub::new();
+        let mut phone = hub.connect(UserId(1), &[], &[], &[], None);
+        let mut laptop = hub.connect(UserId(1), &[], &[], &[], None);
+        let mut bob = hub.connect(UserId(2), &[], &[], &[], None);
+        assert!(phone.came_online && !laptop.came_online);
+        hub.route(&Event::MessageCreated(dm(1, 2)));
+        for registration in [&mut phone, &mut laptop, &mut bob] {
+            let text = registration.queue.try_recv().unwrap();
+            let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+            assert_eq!(
+                (json["type"].as_str(), json["seq"].as_u64()),
+                (Some("dm"), Some(1))
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn room_messages_reach_online_space_members_only() {
+        let hub = Hub::new();
+        let mut member = hub.connect(UserId(1), &[10], &[], &[], None);
+        let mut outsider = hub.connect(UserId(2), &[11], &[], &[], None);
+        let room = Arc::new(Message::Room(socmel_api_types::messages::RoomMessage {
+            id: MessageId(5),
+            content: "yo".into(),
+            sender_id: UserId(3),
+            space_id: SpaceId(10),
+            room_id: socmel_api_types::RoomId(1),
+            timestamp: Timestamp::from_millis(0),
+            parent_message_id: None,
+            edited_at: None,
+        }));
+        hub.route(&Event::MessageCreated(room.clone()));
+        assert!(
+            member
+                .queue
+                .try_recv()
+                .unwrap()
+                .contains("\"type\":\"space\"")
+        );
+        assert!(outsider.queue.try_recv().is_err());
+        // Removal takes effect at once.
+        hub.route(&Event::Membership {
+            scope: MembershipScope::Space,
+            id: 10,
+            user_id: UserId(1),
+            change: MembershipChange::Removed,
+        });
+        assert!(member.queue.try_recv().unwrap().contains("membership"));
+        hub.route(&Event::MessageCreated(room));
+        assert!(member.queue.try_recv().is_err());
+    }
+
+    #[tokio::test]
+    async fn resume_replays_what_was_missed_or_asks_for_a_resync() {
+        let hub = Hub::new();
+        let first = hub.connect(UserId(1), &[], &[], &[], None);
+        hub.route(&Event::MessageCreated(dm(2, 1)));
+        hub.route(&Event::MessageCreated(dm(2, 1)));
+        assert!(hub.disconnect(UserId(1), first.connection_id));
+        hub.route(&Event::MessageCreated(dm(2, 1)));
+        let resumed = hub.connect(UserId(1), &[], &[], &[], Some(1));
+        let replay = resumed.replay.unwrap();
+        let seqs: Vec<u64> = replay
+            .iter()
+            .map(|t| {
+                serde_json::from_str::<serde_json::Value>(t).unwrap()["seq"]
+                    .as_u64()
+                    .unwrap()
+            })
+            .collect();
+        assert_eq!(seqs, [2, 3]);
+        let from_the_future = hub.connect(UserId(1), &[], &[], &[], Some(99));
+        assert!(from_the_future.replay.is_none());
+    }
+
+    #[tokio::test]
+    async fn a_slow_consumer_is_dropped_not_buffered() {
+        let hub = Hub::new();
+        let slow = hub.connect(UserId(1), &[], &[], &[], None);
+        for _ in 0..=QUEUE_FRAMES {
+            hub.route(&Event::MessageCreated(dm(2, 1)));
+        }
+        assert!(!hub.is_online(UserId(1)));
+        drop(slow);
+    }
+}
