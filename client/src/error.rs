@@ -12,6 +12,12 @@ pub enum ClientError {
     /// The server answered something this client does not understand.
     #[error("unexpected answer: {0}")]
     Decode(#[source] reqwest::Error),
+    /// The WebSocket failed.
+    #[error("websocket: {0}")]
+    WebSocket(#[source] Box<tokio_tungstenite::tungstenite::Error>),
+    /// A frame was not valid JSON of the expected shape.
+    #[error("unexpected frame: {0}")]
+    Json(#[source] serde_json::Error),
 }
 
 fn code_name(code: ErrorCode) -> String {

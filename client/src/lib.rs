@@ -13,8 +13,10 @@
 mod auth;
 mod error;
 mod health;
+mod messages;
 mod security;
 mod users;
+mod ws;
 
 use std::sync::{Arc, RwLock};
 
@@ -23,7 +25,9 @@ use serde::de::DeserializeOwned;
 use socmel_api_types::ErrorBody;
 
 pub use error::ClientError;
+pub use messages::HistoryPage;
 pub use socmel_api_types as types;
+pub use ws::Session;
 
 pub type ClientResult<T> = Result<T, ClientError>;
 

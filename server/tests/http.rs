@@ -218,8 +218,9 @@ async fn docs_render_and_the_live_spec_is_the_committed_one() {
         .await
         .unwrap();
     let committed: Value = serde_json::from_str(include_str!("../../openapi.json")).unwrap();
-    assert_eq!(
-        live, committed,
+    // Compared as values (key order aside); printed only as a hint, the spec is long.
+    assert!(
+        live == committed,
         "openapi.json is stale: run `cargo run -p socmel-server -- openapi --output openapi.json`"
     );
 }

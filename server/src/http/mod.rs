@@ -6,6 +6,7 @@ pub mod errors;
 mod hardening;
 mod health;
 mod limit;
+mod messages;
 mod middleware;
 mod paths;
 mod ratelimit;
@@ -27,6 +28,8 @@ pub(crate) enum ApiTags {
     Auth,
     /// Profiles
     Users,
+    /// DMs, group chats and rooms: history, inbox, read marks, edits
+    Messages,
     /// Verification codes, email and password changes
     Security,
     /// Health and service information
@@ -36,6 +39,7 @@ pub(crate) enum ApiTags {
 type Apis = (
     auth::AuthApi,
     users::UsersApi,
+    messages::MessagesApi,
     security::SecurityApi,
     health::HealthApi,
     limit::LimitApi,
@@ -50,6 +54,7 @@ fn api_service() -> OpenApiService<Apis, ()> {
         (
             auth::AuthApi,
             users::UsersApi,
+            messages::MessagesApi,
             security::SecurityApi,
             health::HealthApi,
             limit::LimitApi,

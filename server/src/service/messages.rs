@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use socmel_api_types::{
-    Detail, GroupId, MessageId, RoomId, SpaceId, Timestamp, UserId,
+    Detail, FieldError, GroupId, MessageId, RoomId, SpaceId, Timestamp, UserId,
     messages::{ConversationKind, DmMessage, GroupMessage, InboxEntry, Message, RoomMessage},
 };
 
@@ -41,6 +41,36 @@ pub enum Target {
 }
 
 impl Target {
+    /// The target named by a kind and the ids that kind needs (422 when one is missing).
+    pub fn from_parts(
+        kind: ConversationKind,
+        user_id: Option<UserId>,
+        group_id: Option<GroupId>,
+        space_id: Option<SpaceId>,
+        room_id: Option<RoomId>,
+    ) -> ServiceResult<Self> {
+        let (target, needed) = match kind {
+            ConversationKind::Dm => (user_id.map(Self::Dm), "user_id"),
+            ConversationKind::Group => (group_id.map(Self::Group), "group_id"),
+            ConversationKind::Room => (
+                space_id
+                    .zip(room_id)
+                    .map(|(space, room)| Self::Room(space, room)),
+                if space_id.is_none() {
+                    "space_id"
+                } else {
+                    "room_id"
+                },
+            ),
+        };
+        target.ok_or_else(|| {
+            ServiceError::Validation(vec![FieldError {
+                field: needed.to_owned(),
+                message: "required for this kind of conversation".to_owned(),
+            }])
+        })
+    }
+
     /// The stored conversation key, the same from either side of a DM.
     fn key(self, me: UserId) -> String {
         match self {

@@ -14,7 +14,7 @@ use socmel_api_types::{
     messages::{ClientFrame, Conversation, PresenceStatus, ServerFrame},
 };
 
-use super::hub::{self, Hub};
+use super::hub::{self, Hub, Registration};
 use crate::{
     ratelimit::Limit,
     service::{
@@ -33,25 +33,71 @@ pub const MAX_FRAME_BYTES: usize = 16 * 1024;
 const TYPING_EVERY: Duration = Duration::from_secs(2);
 /// Going offline is announced only after this long without any connection, so a
 /// quick reconnect does not flicker.
-const OFFLINE_GRACE: Duration = Duration::from_secs(5);
+const OFFLINE_GRACE: Duration = Duration::from_secs(3);
+
+/// What a user belongs to, loaded before the connection is registered.
+pub struct Memberships {
+    pub spaces: Vec<i64>,
+    pub groups: Vec<i64>,
+    pub dm_partners: Vec<i64>,
+}
+
+/// A connection registered with the hub. Registration happens before the upgrade
+/// answer goes out, so nothing sent after the client sees the upgrade can be missed;
+/// if the upgrade never completes, dropping this unregisters it.
+pub struct Attached {
+    hub: Arc<Hub>,
+    user: UserId,
+    registration: Option<Registration>,
+    connection_id: u64,
+}
+
+impl Attached {
+    pub fn new(hub: Arc<Hub>, user: UserId, memberships: &Memberships, since: Option<u64>) -> Self {
+        let registration = hub.connect(
+            user,
+            &memberships.spaces,
+            &memberships.groups,
+            &memberships.dm_partners,
+            since,
+        );
+        Self {
+            connection_id: registration.connection_id,
+            registration: Some(registration),
+            hub,
+            user,
+        }
+    }
+}
+
+impl Drop for Attached {
+    fn drop(&mut self) {
+        self.hub.disconnect(self.user, self.connection_id);
+    }
+}
+
+pub async fn memberships(svc: &Services, user: UserId) -> Result<Memberships, ServiceError> {
+    let mut db = svc.store().reader().await?;
+    Ok(Memberships {
+        spaces: store::spaces::space_ids_of(db.conn(), user.0).await?,
+        groups: store::groups::group_ids_of(db.conn(), user.0).await?,
+        dm_partners: store::messages::dm_partners(db.conn(), user.0).await?,
+    })
+}
 
 pub async fn run(
     socket: WebSocketStream,
     svc: Services,
-    hub: Arc<Hub>,
+    mut attached: Attached,
     user: AuthUser,
-    since: Option<u64>,
+    memberships: Memberships,
 ) {
     let me = user.id();
-    let (spaces, groups, partners) = match memberships(&svc, me).await {
-        Ok(found) => found,
-        Err(err) => {
-            tracing::error!(error = %err, "loading memberships for a WebSocket");
-            return;
-        }
+    let hub = attached.hub.clone();
+    let connection_id = attached.connection_id;
+    let Some(registration) = attached.registration.take() else {
+        return;
     };
-    let registration = hub.connect(me, &spaces, &groups, &partners, since);
-    let connection_id = registration.connection_id;
     let (mut sink, mut stream) = socket.split();
 
     // Catch-up first: the missed frames, or a request to reload.
@@ -65,7 +111,6 @@ pub async fn run(
     };
     for frame in catch_up {
         if sink.send(WsMessage::Text(frame.to_string())).await.is_err() {
-            hub.disconnect(me, connection_id);
             return;
         }
     }
@@ -140,26 +185,21 @@ pub async fn run(
         }
     }
     writer.abort();
-    if hub.disconnect(me, connection_id) {
+    drop(attached);
+    if !hub.is_online(me) {
         tokio::spawn(async move {
             tokio::time::sleep(OFFLINE_GRACE).await;
             if !hub.is_online(me) {
-                let audience = hub.presence_audience_of_offline(me, &spaces, &groups, &partners);
+                let Memberships {
+                    spaces,
+                    groups,
+                    dm_partners,
+                } = &memberships;
+                let audience = hub.presence_audience_of_offline(me, spaces, groups, dm_partners);
                 hub.send_ephemeral(&audience, &hub::presence(me, PresenceStatus::Offline));
             }
         });
     }
-}
-
-async fn memberships(
-    svc: &Services,
-    user: UserId,
-) -> Result<(Vec<i64>, Vec<i64>, Vec<i64>), ServiceError> {
-    let mut db = svc.store().reader().await?;
-    let spaces = store::spaces::space_ids_of(db.conn(), user.0).await?;
-    let groups = store::groups::group_ids_of(db.conn(), user.0).await?;
-    let partners = store::messages::dm_partners(db.conn(), user.0).await?;
-    Ok((spaces, groups, partners))
 }
 
 struct Reader<'a> {

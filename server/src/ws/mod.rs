@@ -67,8 +67,18 @@ pub async fn endpoint(
         Err(_) => return json_response(&ErrorBody::new(ErrorCode::Unauthorized, "Invalid token")),
     };
     let since = query(req, "since").and_then(|s| s.parse::<u64>().ok());
+    let memberships = match connection::memberships(svc.0, user.id()).await {
+        Ok(found) => found,
+        Err(err) => {
+            tracing::error!(error = %err, "loading memberships for a WebSocket");
+            return json_response(&ErrorBody::new(
+                ErrorCode::Unavailable,
+                "the database is unavailable",
+            ));
+        }
+    };
+    let attached = connection::Attached::new(hub.0.clone(), user.id(), &memberships, since);
     let services = svc.0.clone();
-    let hub = hub.0.clone();
     // Small buffers keep each idle socket cheap; the frame cap is enforced again, with
     // an error frame, by the reader (anything past this hard cap closes the socket).
     let config = WebSocketConfig::default()
@@ -78,7 +88,7 @@ pub async fn endpoint(
         .max_message_size(Some(connection::MAX_FRAME_BYTES * 4))
         .max_frame_size(Some(connection::MAX_FRAME_BYTES * 4));
     ws.config(config)
-        .on_upgrade(move |socket| connection::run(socket, services, hub, user, since))
+        .on_upgrade(move |socket| connection::run(socket, services, attached, user, memberships))
         .into_response()
 }
 

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod smtp;
+pub mod ws;
 
 use socmel_client::{
     Client,
@@ -186,8 +187,10 @@ impl TestServer {
     }
 
     /// Runs one statement straight on the database (to age rows, for example).
-    pub async fn execute(&self, sql: &'static str) {
+    pub async fn execute(&self, sql: impl Into<String>) {
         use sqlx::Connection;
+        // Test code only: the statement text is trusted.
+        let sql = sqlx::AssertSqlSafe(sql.into());
         if self.database_url.starts_with("postgres") {
             let mut conn = sqlx::PgConnection::connect(&self.database_url)
                 .await

@@ -1,0 +1,227 @@
+//! `/messages/…`: history, the inbox, read marks, sending, editing and deleting.
+//! The WebSocket (`/messages/ws`) lives in `ws/`.
+
+use poem::web::Data;
+use poem_openapi::{
+    OpenApi,
+    param::{Path, Query},
+    payload::Json,
+};
+use socmel_api_types::{
+    Detail, GroupId, MessageId, Page, RoomId, SpaceId, UserId,
+    messages::{
+        ConversationKind, DmMessage, EditMessage, GroupMessage, InboxEntry, MarkRead, Message,
+        RoomMessage, SendMessage,
+    },
+};
+
+use super::{ApiTags, auth::BearerAuth, errors::ApiResult};
+use crate::service::{self, Services, messages::Target};
+
+pub struct MessagesApi;
+
+#[OpenApi(tag = "ApiTags::Messages")]
+impl MessagesApi {
+    /// DM history with a user
+    ///
+    /// Chat scroll-back: without `before`, the latest `limit` messages (default 50, at
+    /// most 200); with it, the `limit` messages just older than that id. Oldest first.
+    #[oai(
+        path = "/messages/history/dm/:receiver_id/",
+        method = "get",
+        operation_id = "dm_history"
+    )]
+    async fn dm_history(
+        &self,
+        svc: Data<&Services>,
+        auth: BearerAuth,
+        receiver_id: Path<UserId>,
+        before: Query<Option<MessageId>>,
+        limit: Query<Option<i64>>,
+    ) -> ApiResult<Json<Vec<DmMessage>>> {
+        let target = Target::Dm(receiver_id.0);
+        let messages =
+            service::messages::history(svc.0, &auth.0, target, before.0, limit.0).await?;
+        Ok(Json(
+            messages
+                .into_iter()
+                .filter_map(|m| match m {
+                    Message::Dm(m) => Some(m),
+                    _ => None,
+                })
+                .collect(),
+        ))
+    }
+
+    /// Group chat history
+    ///
+    /// Members only (403). Paging as for DMs.
+    #[oai(
+        path = "/messages/history/group/:group_id/",
+        method = "get",
+        operation_id = "group_history"
+    )]
+    async fn group_history(
+        &self,
+        svc: Data<&Services>,
+        auth: BearerAuth,
+        group_id: Path<GroupId>,
+        before: Query<Option<MessageId>>,
+        limit: Query<Option<i64>>,
+    ) -> ApiResult<Json<Vec<GroupMessage>>> {
+        let target = Target::Group(group_id.0);
+        let messages =
+            service::messages::history(svc.0, &auth.0, target, before.0, limit.0).await?;
+        Ok(Json(
+            messages
+                .into_iter()
+                .filter_map(|m| match m {
+                    Message::Group(m) => Some(m),
+                    _ => None,
+                })
+                .collect(),
+        ))
+    }
+
+    /// Room history
+    ///
+    /// Space members only (403, checked before the room exists or not). Paging as for DMs.
+    #[oai(
+        path = "/messages/history/space/:space_id/room/:room_id/",
+        method = "get",
+        operation_id = "room_history"
+    )]
+    async fn room_history(
+        &self,
+        svc: Data<&Services>,
+        auth: BearerAuth,
+        space_id: Path<SpaceId>,
+        room_id: Path<RoomId>,
+        before: Query<Option<MessageId>>,
+        limit: Query<Option<i64>>,
+    ) -> ApiResult<Json<Vec<RoomMessage>>> {
+        let target = Target::Room(space_id.0, room_id.0);
+        let messages =
+            service::messages::history(svc.0, &auth.0, target, before.0, limit.0).await?;
+        Ok(Json(
+            messages
+                .into_iter()
+                .filter_map(|m| match m {
+                    Message::Room(m) => Some(m),
+                    _ => None,
+                })
+                .collect(),
+        ))
+    }
+
+    /// My conversations
+    ///
+    /// Every DM, group and room of mine with its last message and unread count, newest
+    /// activity first.
+    #[oai(
+        path = "/messages/conversations/",
+        method = "get",
+        operation_id = "conversations"
+    )]
+    async fn conversations(
+        &self,
+        svc: Data<&Services>,
+        auth: BearerAuth,
+    ) -> ApiResult<Json<Page<InboxEntry>>> {
+        let entries = service::messages::inbox(svc.0, &auth.0).await?;
+        Ok(Json(Page::new(entries, None)))
+    }
+
+    /// Send a message
+    ///
+    /// The REST twin of the socket's `dm`, `group` and `space` frames, checked by the
+    /// same rules; everyone concerned who is online receives it live.
+    #[oai(
+        path = "/messages/send/",
+        method = "post",
+        operation_id = "send_message"
+    )]
+    async fn send_message(
+        &self,
+        svc: Data<&Services>,
+        auth: BearerAuth,
+        body: Json<SendMessage>,
+    ) -> ApiResult<Json<Message>> {
+        let body = body.0;
+        let target = Target::from_parts(
+            body.kind,
+            body.user_id,
+            body.group_id,
+            body.space_id,
+            body.room_id,
+        )?;
+        Ok(Json(
+            service::messages::send(svc.0, &auth.0, target, &body.message, body.parent_id).await?,
+        ))
+    }
+
+    /// Mark a conversation read
+    ///
+    /// Up to `message_id`; my other connections (and, for a DM, the other person) are told.
+    #[oai(path = "/messages/read/", method = "post", operation_id = "mark_read")]
+    async fn mark_read(
+        &self,
+        svc: Data<&Services>,
+        auth: BearerAuth,
+        body: Json<MarkRead>,
+    ) -> ApiResult<Json<Detail>> {
+        let body = body.0;
+        let target = Target::from_parts(
+            body.kind,
+            body.user_id,
+            body.group_id,
+            body.space_id,
+            body.room_id,
+        )?;
+        Ok(Json(
+            service::messages::mark_read(svc.0, &auth.0, target, body.message_id).await?,
+        ))
+    }
+
+    /// Edit a message
+    ///
+    /// The author only. Pushed live as `message_edited`.
+    #[oai(
+        path = "/messages/:kind/:message_id/",
+        method = "put",
+        operation_id = "edit_message"
+    )]
+    async fn edit_message(
+        &self,
+        svc: Data<&Services>,
+        auth: BearerAuth,
+        kind: Path<ConversationKind>,
+        message_id: Path<MessageId>,
+        body: Json<EditMessage>,
+    ) -> ApiResult<Json<Message>> {
+        Ok(Json(
+            service::messages::edit(svc.0, &auth.0, kind.0, message_id.0, &body.content).await?,
+        ))
+    }
+
+    /// Delete a message
+    ///
+    /// The author, or a moderator of the room's space. Gone from history; pushed live as
+    /// `message_deleted`.
+    #[oai(
+        path = "/messages/:kind/:message_id/",
+        method = "delete",
+        operation_id = "delete_message"
+    )]
+    async fn delete_message(
+        &self,
+        svc: Data<&Services>,
+        auth: BearerAuth,
+        kind: Path<ConversationKind>,
+        message_id: Path<MessageId>,
+    ) -> ApiResult<Json<Detail>> {
+        Ok(Json(
+            service::messages::delete(svc.0, &auth.0, kind.0, message_id.0).await?,
+        ))
+    }
+}
