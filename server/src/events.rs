@@ -7,7 +7,7 @@
 use std::sync::Arc;
 
 use socmel_api_types::{
-    UserId,
+    RoomId, SpaceId, UserId,
     events::{MembershipChange, MembershipScope},
 };
 use tokio::sync::broadcast;
@@ -23,6 +23,8 @@ pub enum Event {
         user_id: UserId,
         change: MembershipChange,
     },
+    /// A room was deleted; its space and the rest of the space remain.
+    RoomDeleted { space_id: SpaceId, room_id: RoomId },
 }
 
 /// Subscribers that fall this many events behind miss the oldest ones (and are told so

@@ -2,10 +2,16 @@
 //! extracts its inputs, calls one service function and returns its answer.
 
 mod auth;
+mod bans;
 pub mod errors;
+mod groups;
 mod health;
+mod invitations;
 mod middleware;
 mod paths;
+mod rooms;
+mod space_members;
+mod spaces;
 mod users;
 
 use std::sync::Arc;
@@ -23,11 +29,25 @@ pub(crate) enum ApiTags {
     Auth,
     /// Profiles
     Users,
+    /// Spaces, their rooms, members, roles, bans and invitations
+    Spaces,
+    /// Group chats
+    Groups,
     /// Health and service information
     Meta,
 }
 
-type Apis = (auth::AuthApi, users::UsersApi, health::HealthApi);
+type Apis = (
+    auth::AuthApi,
+    users::UsersApi,
+    spaces::SpacesApi,
+    rooms::RoomsApi,
+    space_members::SpaceMembersApi,
+    bans::BansApi,
+    invitations::InvitationsApi,
+    groups::GroupsApi,
+    health::HealthApi,
+);
 
 const DESCRIPTION: &str = "SocMel: posts and follows, spaces and rooms, DMs and group chats. \
 Errors are always JSON `{\"detail\", \"code\"}` (plus `fields` for 422). Every route \
@@ -35,7 +55,17 @@ answers with and without its trailing slash. Timestamps are UTC RFC 3339.";
 
 fn api_service() -> OpenApiService<Apis, ()> {
     OpenApiService::new(
-        (auth::AuthApi, users::UsersApi, health::HealthApi),
+        (
+            auth::AuthApi,
+            users::UsersApi,
+            spaces::SpacesApi,
+            rooms::RoomsApi,
+            space_members::SpaceMembersApi,
+            bans::BansApi,
+            invitations::InvitationsApi,
+            groups::GroupsApi,
+            health::HealthApi,
+        ),
         "SocMel API",
         env!("CARGO_PKG_VERSION"),
     )

@@ -3,6 +3,8 @@
 //! PostgreSQL server, a new database created on it for this test alone.
 #![allow(dead_code)]
 
+pub mod spaces;
+
 use socmel_client::{
     Client,
     types::{
@@ -147,7 +149,7 @@ impl Drop for TestServer {
 }
 
 /// SQLite in the test's folder, or a fresh database on `TEST_DATABASE_URL`.
-async fn database_url(data_dir: &tempfile::TempDir) -> String {
+pub async fn database_url(data_dir: &tempfile::TempDir) -> String {
     match std::env::var("TEST_DATABASE_URL") {
         Ok(admin_url) if !admin_url.is_empty() => fresh_postgres_database(&admin_url).await,
         _ => format!("sqlite://{}", data_dir.path().join("test.db").display()),
