@@ -9,11 +9,15 @@
 pub mod auth;
 pub mod error;
 pub mod events;
+pub mod groups;
 pub mod health;
 pub mod ids;
+pub mod invitations;
 pub mod messages;
 pub mod page;
+pub mod rooms;
 pub mod security;
+pub mod spaces;
 pub mod time;
 pub mod users;
 
@@ -37,6 +41,22 @@ impl Detail {
     }
 }
 
+/// Upstream's other acknowledgement, `{"message": "..."}` (e.g. "Space deleted"), kept
+/// where upstream answered with it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct Notice {
+    pub message: String,
+}
+
+impl Notice {
+    pub fn new(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+        }
+    }
+}
+
 #[cfg(test)]
 pub(crate) mod roundtrip {
     use serde::{Serialize, de::DeserializeOwned};
@@ -49,5 +69,16 @@ pub(crate) mod roundtrip {
         let json = serde_json::to_string(value).expect("serialise");
         let back: T = serde_json::from_str(&json).expect("parse back");
         assert_eq!(&back, value, "round trip changed the value: {json}");
+    }
+
+    #[test]
+    fn acknowledgements_roundtrip() {
+        assert_roundtrip(&crate::Detail::new("done"));
+        let notice = crate::Notice::new("Space deleted");
+        assert_roundtrip(&notice);
+        assert_eq!(
+            serde_json::to_value(&notice).unwrap(),
+            serde_json::json!({"message": "Space deleted"})
+        );
     }
 }

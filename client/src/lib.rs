@@ -11,10 +11,16 @@
 //! ```
 
 mod auth;
+mod bans;
 mod error;
+mod groups;
 mod health;
+mod invitations;
 mod messages;
+mod rooms;
 mod security;
+mod space_members;
+mod spaces;
 mod users;
 mod ws;
 
@@ -22,7 +28,7 @@ use std::sync::{Arc, RwLock};
 
 use reqwest::{Method, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
-use socmel_api_types::ErrorBody;
+use socmel_api_types::{ErrorBody, Page, page::PageItem};
 
 pub use error::ClientError;
 pub use messages::HistoryPage;
@@ -99,6 +105,38 @@ impl Client {
         let response = check(response).await?;
         response.json::<T>().await.map_err(ClientError::Decode)
     }
+
+    /// For upstream listings that stay bare JSON arrays: the array, with the next
+    /// page's cursor from the `X-Next-Cursor` header, as one [`Page`].
+    pub(crate) async fn send_listing<T: DeserializeOwned + PageItem>(
+        &self,
+        request: RequestBuilder,
+    ) -> ClientResult<Page<T>> {
+        let response = request.send().await.map_err(ClientError::Http)?;
+        let response = check(response).await?;
+        let next_cursor = response
+            .headers()
+            .get("x-next-cursor")
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_owned);
+        let items = response
+            .json::<Vec<T>>()
+            .await
+            .map_err(ClientError::Decode)?;
+        Ok(Page::new(items, next_cursor))
+    }
+}
+
+/// The query of a paged listing: only what the caller set.
+pub(crate) fn page_query(cursor: Option<&str>, limit: Option<i64>) -> Vec<(&'static str, String)> {
+    let mut query = Vec::new();
+    if let Some(cursor) = cursor {
+        query.push(("cursor", cursor.to_owned()));
+    }
+    if let Some(limit) = limit {
+        query.push(("limit", limit.to_string()));
+    }
+    query
 }
 
 async fn check(response: Response) -> ClientResult<Response> {

@@ -7,7 +7,7 @@
 use std::sync::Arc;
 
 use socmel_api_types::{
-    MessageId, UserId,
+    MessageId, RoomId, SpaceId, UserId,
     events::{MembershipChange, MembershipScope},
     messages::Message,
 };
@@ -36,6 +36,8 @@ pub enum Event {
         message: Arc<Message>,
         message_id: MessageId,
     },
+    /// A room was deleted; its space and the rest of the space remain.
+    RoomDeleted { space_id: SpaceId, room_id: RoomId },
 }
 
 /// Subscribers that fall this many events behind miss the oldest ones (and are told so

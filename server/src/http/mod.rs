@@ -2,15 +2,21 @@
 //! extracts its inputs, calls one service function and returns its answer.
 
 mod auth;
+mod bans;
 pub mod errors;
+mod groups;
 mod hardening;
 mod health;
+mod invitations;
 mod limit;
 mod messages;
 mod middleware;
 mod paths;
 mod ratelimit;
+mod rooms;
 mod security;
+mod space_members;
+mod spaces;
 mod users;
 
 use std::sync::Arc;
@@ -32,6 +38,10 @@ pub(crate) enum ApiTags {
     Messages,
     /// Verification codes, email and password changes
     Security,
+    /// Spaces, their rooms, members, roles, bans and invitations
+    Spaces,
+    /// Group chats
+    Groups,
     /// Health and service information
     Meta,
 }
@@ -43,6 +53,12 @@ type Apis = (
     security::SecurityApi,
     health::HealthApi,
     limit::LimitApi,
+    spaces::SpacesApi,
+    rooms::RoomsApi,
+    space_members::SpaceMembersApi,
+    bans::BansApi,
+    invitations::InvitationsApi,
+    groups::GroupsApi,
 );
 
 const DESCRIPTION: &str = "SocMel: posts and follows, spaces and rooms, DMs and group chats. \
@@ -58,6 +74,12 @@ fn api_service() -> OpenApiService<Apis, ()> {
             security::SecurityApi,
             health::HealthApi,
             limit::LimitApi,
+            spaces::SpacesApi,
+            rooms::RoomsApi,
+            space_members::SpaceMembersApi,
+            bans::BansApi,
+            invitations::InvitationsApi,
+            groups::GroupsApi,
         ),
         "SocMel API",
         env!("CARGO_PKG_VERSION"),

@@ -2,12 +2,17 @@
 //! permissions, and write-then-publish. Nothing here knows about poem or SQL text.
 
 pub mod auth;
+pub mod bans;
+pub mod groups;
 pub mod health;
+pub mod invitations;
 pub mod messages;
 pub mod pagination;
 mod passwords;
 pub mod permissions;
+pub mod rooms;
 pub mod security;
+pub mod space_members;
 pub mod spaces;
 mod tokens;
 pub mod users;

@@ -46,6 +46,19 @@ pub fn decode_cursor(cursor: &str, parts: usize) -> ServiceResult<Vec<i64>> {
     Ok(key.unwrap_or_default())
 }
 
+/// The key a listing resumes after: the cursor's, or `start` (a key before every row)
+/// when there is no cursor. 422 (`cursor`) for a cursor of another shape.
+pub fn resume_after<const N: usize>(
+    cursor: Option<&str>,
+    start: [i64; N],
+) -> ServiceResult<[i64; N]> {
+    let Some(cursor) = cursor else {
+        return Ok(start);
+    };
+    let key = decode_cursor(cursor, N)?;
+    Ok(key.try_into().unwrap_or(start))
+}
+
 /// Keeps the first `limit` of `rows` (fetched as `limit + 1`) and the cursor of the
 /// next page, if there is one.
 pub fn paginate<T>(
@@ -82,6 +95,16 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    #[test]
+    fn listings_resume_after_the_cursor_or_from_the_start() {
+        assert_eq!(resume_after(None, [0]).unwrap(), [0]);
+        assert_eq!(
+            resume_after(Some(&encode_cursor(&[7, 9])), [i64::MIN, i64::MIN]).unwrap(),
+            [7, 9]
+        );
+        assert!(resume_after(Some(&encode_cursor(&[7])), [0, 0]).is_err());
     }
 
     #[test]

@@ -1,19 +1,35 @@
-//! Spaces: membership checks shared by every members-only rule.
+//! Spaces: create, edit, delete, the public view and directory, my spaces, leaving;
+//! and the membership check every members-only rule starts from.
 
-use socmel_api_types::{SpaceId, UserId};
+use socmel_api_types::{
+    Detail, Notice, Page, SpaceId, Timestamp, UserId,
+    events::{MembershipChange, MembershipScope},
+    spaces::{SpaceCreate, SpaceDisplay, SpaceRole, SpaceUpdate},
+};
 
 use super::{
     ServiceError, ServiceResult, Services,
     auth::AuthUser,
+    now,
+    pagination::{self, DEFAULT_LIMIT, MAX_LIMIT},
     permissions::{self, Action, Role},
+    validation::{NAME_RULE, Validation, is_valid_name},
 };
-use crate::store;
+use crate::{
+    events::Event,
+    store::{self, Conn, StoreError, spaces::SpaceRow},
+};
 
 pub const SPACE_NOT_FOUND: &str = "Space not found";
 pub const NOT_A_MEMBER: &str = "You are not a member of this space";
+const NAME_TAKEN: &str = "Space name already taken";
+/// The room every space starts with.
+const MAIN_ROOM: &str = "main";
+/// Longest directory search text.
+const MAX_QUERY_CHARS: usize = 100;
 
-/// Proof that a user belongs to a space, with their role. Only [`require_member`]
-/// makes one.
+/// Proof that a user belongs to a space, with their role. Only [`require_member`] and
+/// [`membership`] make one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SpaceMembership {
     space_id: SpaceId,
@@ -38,6 +54,11 @@ impl SpaceMembership {
     pub fn require(&self, action: Action) -> ServiceResult<()> {
         permissions::require(self.role, action)
     }
+
+    /// Refuses with 403 unless the role allows `action` on a member whose role is `target`.
+    pub fn require_over(&self, action: Action, target: Role) -> ServiceResult<()> {
+        permissions::require_over(self.role, action, target)
+    }
 }
 
 /// 404 "Space not found" when there is no such space; 403 "You are not a member of this
@@ -48,19 +69,240 @@ pub async fn require_member(
     user: &AuthUser,
 ) -> ServiceResult<SpaceMembership> {
     let mut db = svc.store().reader().await?;
-    let stored = store::spaces::member_role(db.conn(), space_id.0, user.id().0).await?;
-    let Some(stored) = stored else {
-        return Err(if store::spaces::exists(db.conn(), space_id.0).await? {
+    membership(db.conn(), space_id, user.id()).await
+}
+
+/// [`require_member`] on a given connection, so a write transaction can check and act
+/// on the same snapshot.
+pub(crate) async fn membership(
+    mut conn: Conn<'_>,
+    space_id: SpaceId,
+    user_id: UserId,
+) -> ServiceResult<SpaceMembership> {
+    let Some(stored) = store::spaces::member_role(conn.reborrow(), space_id.0, user_id.0).await?
+    else {
+        return Err(if store::spaces::exists(conn, space_id.0).await? {
             ServiceError::Forbidden(NOT_A_MEMBER.into())
         } else {
             ServiceError::NotFound(SPACE_NOT_FOUND.into())
         });
     };
-    let role = Role::parse(&stored)
-        .ok_or_else(|| ServiceError::internal(anyhow::anyhow!("unknown stored role {stored:?}")))?;
     Ok(SpaceMembership {
         space_id,
-        user_id: user.id(),
-        role,
+        user_id,
+        role: parse_role(&stored)?,
     })
+}
+
+pub(crate) fn parse_role(stored: &str) -> ServiceResult<Role> {
+    Role::parse(stored)
+        .ok_or_else(|| ServiceError::internal(anyhow::anyhow!("unknown stored role {stored:?}")))
+}
+
+pub(crate) fn wire_role(role: Role) -> SpaceRole {
+    match role {
+        Role::Owner => SpaceRole::Owner,
+        Role::Moderator => SpaceRole::Moderator,
+        Role::Member => SpaceRole::Member,
+    }
+}
+
+pub(crate) fn display(row: &SpaceRow, my_role: Option<Role>) -> SpaceDisplay {
+    SpaceDisplay {
+        name: row.name.clone(),
+        id: SpaceId(row.id),
+        owner_id: UserId(row.owner_id),
+        members_nbr: row.members_nbr,
+        founded_on: Timestamp::from_millis(row.founded_on),
+        my_role: my_role.map(wire_role),
+    }
+}
+
+/// Tells the real-time hub (after commit) that `user_id`'s membership changed.
+pub(crate) fn publish_membership(
+    svc: &Services,
+    space_id: SpaceId,
+    user_id: UserId,
+    change: MembershipChange,
+) {
+    svc.events().publish(Event::Membership {
+        scope: MembershipScope::Space,
+        id: space_id.0,
+        user_id,
+        change,
+    });
+}
+
+fn name_taken(err: StoreError) -> ServiceError {
+    if err.is_unique_on("spaces_name_key") {
+        ServiceError::BadRequest(NAME_TAKEN.into())
+    } else {
+        err.into()
+    }
+}
+
+fn checked_name(name: &str) -> ServiceResult<&str> {
+    let name = name.trim();
+    Validation::default()
+        .check(is_valid_name(name), "name", NAME_RULE)
+        .finish()?;
+    Ok(name)
+}
+
+/// Creates the space with the caller as owner and its `main` room inside it.
+pub async fn create(
+    svc: &Services,
+    user: &AuthUser,
+    input: SpaceCreate,
+) -> ServiceResult<SpaceDisplay> {
+    let name = checked_name(&input.name)?;
+    let at = now();
+    let mut tx = svc.store().begin().await?;
+    let space = store::spaces::insert(tx.conn(), name, user.id().0, at)
+        .await
+        .map_err(name_taken)?;
+    store::spaces::add_member(tx.conn(), space.id, user.id().0, Role::Owner.as_str(), at).await?;
+    store::rooms::insert(tx.conn(), space.id, MAIN_ROOM, at).await?;
+    tx.commit().await?;
+    tracing::info!(space_id = space.id, "space created");
+    publish_membership(svc, SpaceId(space.id), user.id(), MembershipChange::Joined);
+    Ok(display(&space, Some(Role::Owner)))
+}
+
+/// Renames the space (owner only). Keeping its own name, in any case, is fine.
+pub async fn edit(
+    svc: &Services,
+    user: &AuthUser,
+    space_id: SpaceId,
+    update: SpaceUpdate,
+) -> ServiceResult<SpaceDisplay> {
+    let name = update.name.as_deref().map(checked_name).transpose()?;
+    let mut tx = svc.store().begin().await?;
+    let member = membership(tx.conn(), space_id, user.id()).await?;
+    member.require(Action::EditSpace)?;
+    let row = match name {
+        Some(name) => store::spaces::rename(tx.conn(), space_id.0, name)
+            .await
+            .map_err(name_taken)?,
+        None => store::spaces::by_id(tx.conn(), space_id.0).await?,
+    }
+    .ok_or_else(|| ServiceError::NotFound(SPACE_NOT_FOUND.into()))?;
+    tx.commit().await?;
+    Ok(display(&row, Some(member.role())))
+}
+
+/// Deletes the space with its rooms, members, bans and invitations (owner only), then
+/// tells every former member.
+pub async fn delete(svc: &Services, user: &AuthUser, space_id: SpaceId) -> ServiceResult<Notice> {
+    let mut tx = svc.store().begin().await?;
+    membership(tx.conn(), space_id, user.id())
+        .await?
+        .require(Action::DeleteSpace)?;
+    let former = store::spaces::member_ids(tx.conn(), space_id.0).await?;
+    store::spaces::delete(tx.conn(), space_id.0).await?;
+    tx.commit().await?;
+    tracing::info!(space_id = space_id.0, "space deleted");
+    for member in former {
+        publish_membership(svc, space_id, UserId(member), MembershipChange::Deleted);
+    }
+    Ok(Notice::new("Space deleted"))
+}
+
+/// The public card of a space: its name, owner and size are not secret.
+pub async fn view(svc: &Services, space_id: SpaceId) -> ServiceResult<SpaceDisplay> {
+    let mut db = svc.store().reader().await?;
+    let row = store::spaces::by_id(db.conn(), space_id.0)
+        .await?
+        .ok_or_else(|| ServiceError::NotFound(SPACE_NOT_FOUND.into()))?;
+    Ok(display(&row, None))
+}
+
+/// The spaces the caller belongs to, by id, with their role in each.
+pub async fn mine(
+    svc: &Services,
+    user: &AuthUser,
+    cursor: Option<&str>,
+    limit: Option<i64>,
+) -> ServiceResult<Page<SpaceDisplay>> {
+    let limit = pagination::limit(limit, DEFAULT_LIMIT, MAX_LIMIT)?;
+    let [after] = pagination::resume_after(cursor, [0])?;
+    let mut db = svc.store().reader().await?;
+    let rows = store::spaces::of_user(db.conn(), user.id().0, after, limit + 1).await?;
+    let (rows, next) = pagination::paginate(rows, limit, |row| vec![row.space.id]);
+    let items = rows
+        .iter()
+        .map(|row| Ok(display(&row.space, Some(parse_role(&row.role)?))))
+        .collect::<ServiceResult<_>>()?;
+    Ok(Page::new(items, next))
+}
+
+/// The public directory: every space, or those whose name contains `query`
+/// (case-insensitively), by id.
+pub async fn directory(
+    svc: &Services,
+    query: Option<&str>,
+    cursor: Option<&str>,
+    limit: Option<i64>,
+) -> ServiceResult<Page<SpaceDisplay>> {
+    let query = query.map(str::trim).unwrap_or_default();
+    Validation::default()
+        .check(
+            query.chars().count() <= MAX_QUERY_CHARS,
+            "q",
+            "at most 100 characters",
+        )
+        .finish()?;
+    let limit = pagination::limit(limit, DEFAULT_LIMIT, MAX_LIMIT)?;
+    let [after] = pagination::resume_after(cursor, [0])?;
+    let pattern = format!("%{}%", escape_like(&query.to_lowercase()));
+    let mut db = svc.store().reader().await?;
+    let rows = store::spaces::directory(db.conn(), &pattern, after, limit + 1).await?;
+    let (rows, next) = pagination::paginate(rows, limit, |row| vec![row.id]);
+    Ok(Page::new(
+        rows.iter().map(|row| display(row, None)).collect(),
+        next,
+    ))
+}
+
+/// Leaves a space. The owner must hand it over or delete it first.
+pub async fn leave(svc: &Services, user: &AuthUser, space_id: SpaceId) -> ServiceResult<Detail> {
+    let mut tx = svc.store().begin().await?;
+    membership(tx.conn(), space_id, user.id())
+        .await?
+        .require(Action::Leave)?;
+    store::spaces::remove_member(tx.conn(), space_id.0, user.id().0).await?;
+    store::spaces::add_to_members_nbr(tx.conn(), space_id.0, -1).await?;
+    tx.commit().await?;
+    publish_membership(svc, space_id, user.id(), MembershipChange::Left);
+    Ok(Detail::new("You have left the space"))
+}
+
+/// Makes user text match literally inside a `LIKE` pattern escaped with `\`.
+fn escape_like(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '\\' | '%' | '_') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    escaped
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn like_wildcards_in_user_text_are_literal() {
+        assert_eq!(escape_like("50%_off\\"), "50\\%\\_off\\\\");
+        assert_eq!(escape_like("plain"), "plain");
+    }
+
+    #[test]
+    fn roles_have_wire_names() {
+        assert_eq!(wire_role(Role::Owner), SpaceRole::Owner);
+        assert_eq!(wire_role(Role::Moderator), SpaceRole::Moderator);
+        assert_eq!(wire_role(Role::Member), SpaceRole::Member);
+    }
 }

@@ -82,14 +82,14 @@ impl TokenKeys {
     }
 }
 
-/// A fresh refresh token (256 random bits, URL-safe) or session family id.
+/// A fresh token (256 random bits, URL-safe): refresh tokens, session families, invitations.
 pub(crate) fn random_token() -> String {
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
-/// What the database keeps of a refresh token.
+/// What the database keeps of a refresh or invitation token.
 pub(crate) fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }

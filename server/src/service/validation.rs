@@ -58,6 +58,13 @@ pub(crate) fn is_valid_email(email: &str) -> bool {
         && email.chars().all(|c| !c.is_whitespace() && !c.is_control())
 }
 
+pub(crate) const NAME_RULE: &str = "1-50 characters, not all spaces, without control characters";
+
+/// Names of spaces, rooms and group chats (already trimmed).
+pub(crate) fn is_valid_name(name: &str) -> bool {
+    (1..=50).contains(&name.chars().count()) && !name.chars().any(char::is_control)
+}
+
 /// Upper bound keeps a single login from hashing megabytes.
 pub(crate) fn is_valid_password(password: &str) -> bool {
     (8..=1024).contains(&password.chars().count())
@@ -101,6 +108,16 @@ mod tests {
         assert!(is_valid_password("12345678"));
         assert!(!is_valid_password("1234567"));
         assert!(!is_valid_password(&"p".repeat(1025)));
+    }
+
+    #[test]
+    fn names() {
+        for ok in ["main", "a", "Rust & friends", "é".repeat(50).as_str()] {
+            assert!(is_valid_name(ok), "{ok}");
+        }
+        for bad in ["", "x".repeat(51).as_str(), "tab\there", "line\nbreak"] {
+            assert!(!is_valid_name(bad), "{bad}");
+        }
     }
 
     #[test]

@@ -11,11 +11,14 @@
 //! collide on the file lock removes `SQLITE_BUSY` failures under load.
 
 pub mod auth;
+pub mod bans;
 mod error;
 pub mod groups;
+pub mod invitations;
 pub mod maintenance;
 pub mod messages;
 pub mod open;
+pub mod rooms;
 pub mod security;
 pub mod spaces;
 pub mod users;
@@ -145,6 +148,16 @@ impl Tx {
 pub enum Conn<'c> {
     Sqlite(&'c mut SqliteConnection),
     Postgres(&'c mut PgConnection),
+}
+
+impl Conn<'_> {
+    /// A shorter borrow of the same connection, so one `Conn` can run several queries.
+    pub fn reborrow(&mut self) -> Conn<'_> {
+        match self {
+            Self::Sqlite(c) => Conn::Sqlite(c),
+            Self::Postgres(c) => Conn::Postgres(c),
+        }
+    }
 }
 
 /// Runs one query text on whichever backend `$conn` (a `Conn`) belongs to.

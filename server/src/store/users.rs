@@ -9,6 +9,16 @@ macro_rules! columns {
     };
 }
 
+/// The columns of [`UserRow`] qualified by the alias `u`, for queries that join `users u`
+/// and decode a [`UserRow`] (flattened) beside other columns.
+macro_rules! joined_columns {
+    () => {
+        "u.id, u.username, u.email, u.password_hash, u.is_active, u.xp, u.level, u.pfp, \
+         u.token_version, u.created_at"
+    };
+}
+pub(crate) use joined_columns;
+
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct UserRow {
     pub id: i64,

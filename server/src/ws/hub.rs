@@ -302,6 +302,9 @@ impl Hub {
             } => {
                 self.apply_membership(*scope, *id, *user_id, *change);
             }
+            // The protocol has no frame for it: room lists refresh over REST, and the
+            // room's messages are gone with it.
+            Event::RoomDeleted { .. } => {}
         }
     }
 

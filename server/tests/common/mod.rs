@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod smtp;
+pub mod spaces;
 pub mod ws;
 
 use socmel_client::{
@@ -224,7 +225,7 @@ impl Drop for TestServer {
 }
 
 /// SQLite in the test's folder, or a fresh database on `TEST_DATABASE_URL`.
-async fn database_url(data_dir: &tempfile::TempDir) -> String {
+pub async fn database_url(data_dir: &tempfile::TempDir) -> String {
     match std::env::var("TEST_DATABASE_URL") {
         Ok(admin_url) if !admin_url.is_empty() => fresh_postgres_database(&admin_url).await,
         _ => format!("sqlite://{}", data_dir.path().join("test.db").display()),

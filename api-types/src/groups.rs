@@ -1,0 +1,100 @@
+//! Group chats.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{GroupId, Timestamp, UserId, users::UserDisplay};
+
+/// Upstream `GroupChatDisplay`: the group with all its members.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct GroupChatDisplay {
+    pub name: String,
+    pub id: GroupId,
+    pub owner_id: UserId,
+    pub created_at: Timestamp,
+    /// Everyone in the group (emails only for the caller).
+    pub members: Vec<UserDisplay>,
+}
+
+/// A group in a listing: the group without its member list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct GroupSummary {
+    pub name: String,
+    pub id: GroupId,
+    pub owner_id: UserId,
+    pub created_at: Timestamp,
+    pub members_nbr: i64,
+}
+
+/// `POST /groups/create/` (upstream `GroupChatCreate`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct GroupChatCreate {
+    /// 1–50 characters.
+    pub name: String,
+    /// Users to add besides the creator; may be absent or `null`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub members: Option<Vec<UserId>>,
+}
+
+/// `PUT /groups/{group_id}/`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct GroupUpdate {
+    /// 1–50 characters.
+    pub name: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::roundtrip::assert_roundtrip;
+
+    #[test]
+    fn group_dtos_roundtrip() {
+        let at = Timestamp::from_millis(1_700_000_000_000);
+        assert_roundtrip(&GroupChatDisplay {
+            name: "friends".into(),
+            id: GroupId(1),
+            owner_id: UserId(2),
+            created_at: at,
+            members: vec![UserDisplay {
+                id: UserId(2),
+                username: "ada".into(),
+                email: Some("ada@example.com".into()),
+                is_active: true,
+                xp: 0,
+                level: 1,
+                pfp: None,
+                created_at: at,
+            }],
+        });
+        assert_roundtrip(&GroupSummary {
+            name: "friends".into(),
+            id: GroupId(1),
+            owner_id: UserId(2),
+            created_at: at,
+            members_nbr: 1,
+        });
+        assert_roundtrip(&GroupChatCreate {
+            name: "friends".into(),
+            members: Some(vec![UserId(3)]),
+        });
+        assert_roundtrip(&GroupChatCreate {
+            name: "solo".into(),
+            members: None,
+        });
+        assert_roundtrip(&GroupUpdate {
+            name: "pals".into(),
+        });
+    }
+
+    #[test]
+    fn members_may_be_null_or_absent() {
+        for body in [r#"{"name":"g"}"#, r#"{"name":"g","members":null}"#] {
+            let parsed: GroupChatCreate = serde_json::from_str(body).unwrap();
+            assert_eq!(parsed.members, None);
+        }
+    }
+}

@@ -1,0 +1,353 @@
+//! Group chats: the owner adds and removes members, renames, hands over or deletes
+//! the group; members see it and may leave.
+
+use std::collections::BTreeSet;
+
+use socmel_api_types::{
+    Detail, GroupId, Page, Timestamp, UserId,
+    events::{MembershipChange, MembershipScope},
+    groups::{GroupChatCreate, GroupChatDisplay, GroupSummary, GroupUpdate},
+    users::UserDisplay,
+};
+
+use super::{
+    ServiceError, ServiceResult, Services,
+    auth::AuthUser,
+    now,
+    pagination::{self, DEFAULT_LIMIT, MAX_LIMIT},
+    permissions::{self, GroupAction, GroupRole},
+    users,
+    validation::{NAME_RULE, Validation, is_valid_name},
+};
+use crate::{
+    events::Event,
+    store::{
+        self, Conn,
+        groups::{GroupRow, GroupSummaryRow},
+        users::UserRow,
+    },
+};
+
+/// The most members a group chat may have, its owner included. Keeps the member list
+/// that every group answer carries bounded.
+pub const MAX_GROUP_MEMBERS: i64 = 100;
+
+const GROUP_NOT_FOUND: &str = "the group you are looking for does not exist";
+const USER_NOT_FOUND: &str = "the user you are looking for does not exist";
+
+/// A group and where the caller stands in it. Only [`access`] makes one.
+struct GroupAccess {
+    group: GroupRow,
+    role: GroupRole,
+}
+
+impl GroupAccess {
+    fn require(&self, action: GroupAction) -> ServiceResult<()> {
+        permissions::group_require(self.role, action)
+    }
+
+    fn id(&self) -> GroupId {
+        GroupId(self.group.id)
+    }
+}
+
+/// 404 when there is no such group; otherwise the group with the caller's standing.
+async fn access(
+    mut conn: Conn<'_>,
+    group_id: GroupId,
+    user: &AuthUser,
+) -> ServiceResult<GroupAccess> {
+    let group = store::groups::by_id(conn.reborrow(), group_id.0)
+        .await?
+        .ok_or_else(|| ServiceError::NotFound(GROUP_NOT_FOUND.into()))?;
+    let role = if group.owner_id == user.id().0 {
+        GroupRole::Owner
+    } else if store::groups::is_member(conn, group_id.0, user.id().0).await? {
+        GroupRole::Member
+    } else {
+        GroupRole::Outsider
+    };
+    Ok(GroupAccess { group, role })
+}
+
+fn display(group: &GroupRow, members: &[UserRow], viewer: UserId) -> GroupChatDisplay {
+    GroupChatDisplay {
+        name: group.name.clone(),
+        id: GroupId(group.id),
+        owner_id: UserId(group.owner_id),
+        created_at: Timestamp::from_millis(group.created_at),
+        members: member_displays(members, viewer),
+    }
+}
+
+fn summary(row: &GroupSummaryRow) -> GroupSummary {
+    GroupSummary {
+        name: row.group.name.clone(),
+        id: GroupId(row.group.id),
+        owner_id: UserId(row.group.owner_id),
+        created_at: Timestamp::from_millis(row.group.created_at),
+        members_nbr: row.members_nbr,
+    }
+}
+
+fn member_displays(members: &[UserRow], viewer: UserId) -> Vec<UserDisplay> {
+    members
+        .iter()
+        .map(|row| users::display(row, Some(viewer)))
+        .collect()
+}
+
+/// Every member, by user id; bounded by [`MAX_GROUP_MEMBERS`].
+async fn all_members(conn: Conn<'_>, group_id: GroupId) -> ServiceResult<Vec<UserRow>> {
+    Ok(store::groups::members(conn, group_id.0, 0, MAX_GROUP_MEMBERS).await?)
+}
+
+fn publish(svc: &Services, group_id: GroupId, user_id: UserId, change: MembershipChange) {
+    svc.events().publish(Event::Membership {
+        scope: MembershipScope::Group,
+        id: group_id.0,
+        user_id,
+        change,
+    });
+}
+
+fn checked_name(name: &str) -> ServiceResult<&str> {
+    let name = name.trim();
+    Validation::default()
+        .check(is_valid_name(name), "name", NAME_RULE)
+        .finish()?;
+    Ok(name)
+}
+
+/// 404 naming the user when they do not exist.
+async fn require_user(conn: Conn<'_>, user_id: UserId) -> ServiceResult<()> {
+    match store::users::by_id(conn, user_id.0).await? {
+        Some(_) => Ok(()),
+        None => Err(ServiceError::NotFound(USER_NOT_FOUND.into())),
+    }
+}
+
+/// Creates a group owned by the caller with the listed users in it. Unknown ids are
+/// refused (404 naming them) rather than skipped.
+pub async fn create(
+    svc: &Services,
+    user: &AuthUser,
+    input: GroupChatCreate,
+) -> ServiceResult<GroupChatDisplay> {
+    let name = checked_name(&input.name)?;
+    let others: BTreeSet<i64> = input
+        .members
+        .unwrap_or_default()
+        .into_iter()
+        .map(|id| id.0)
+        .filter(|&id| id != user.id().0)
+        .collect();
+    let max_others = usize::try_from(MAX_GROUP_MEMBERS - 1).unwrap_or(0);
+    Validation::default()
+        .check(
+            others.len() <= max_others,
+            "members",
+            "at most 100 members, the creator included",
+        )
+        .finish()?;
+    let at = now();
+    let mut tx = svc.store().begin().await?;
+    let mut unknown = Vec::new();
+    for &id in &others {
+        if store::users::by_id(tx.conn(), id).await?.is_none() {
+            unknown.push(id.to_string());
+        }
+    }
+    if !unknown.is_empty() {
+        return Err(ServiceError::NotFound(format!(
+            "users not found: {}",
+            unknown.join(", ")
+        )));
+    }
+    let group = store::groups::insert(tx.conn(), name, user.id().0, at).await?;
+    let group_id = GroupId(group.id);
+    store::groups::add_member(tx.conn(), group.id, user.id().0, at).await?;
+    for &id in &others {
+        store::groups::add_member(tx.conn(), group.id, id, at).await?;
+    }
+    let members = all_members(tx.conn(), group_id).await?;
+    tx.commit().await?;
+    for member in &members {
+        publish(svc, group_id, UserId(member.id), MembershipChange::Joined);
+    }
+    Ok(display(&group, &members, user.id()))
+}
+
+/// Members only: the group with its members.
+pub async fn view(
+    svc: &Services,
+    user: &AuthUser,
+    group_id: GroupId,
+) -> ServiceResult<GroupChatDisplay> {
+    let mut db = svc.store().reader().await?;
+    let group = access(db.conn(), group_id, user).await?;
+    group.require(GroupAction::View)?;
+    let members = all_members(db.conn(), group_id).await?;
+    Ok(display(&group.group, &members, user.id()))
+}
+
+/// Members only: the members, by user id, one page at a time.
+pub async fn members(
+    svc: &Services,
+    user: &AuthUser,
+    group_id: GroupId,
+    cursor: Option<&str>,
+    limit: Option<i64>,
+) -> ServiceResult<Page<UserDisplay>> {
+    let limit = pagination::limit(limit, DEFAULT_LIMIT, MAX_LIMIT)?;
+    let [after] = pagination::resume_after(cursor, [0])?;
+    let mut db = svc.store().reader().await?;
+    access(db.conn(), group_id, user)
+        .await?
+        .require(GroupAction::View)?;
+    let rows = store::groups::members(db.conn(), group_id.0, after, limit + 1).await?;
+    let (rows, next) = pagination::paginate(rows, limit, |row| vec![row.id]);
+    Ok(Page::new(member_displays(&rows, user.id()), next))
+}
+
+/// The owner adds a user (idempotent); answers the members.
+pub async fn add_member(
+    svc: &Services,
+    user: &AuthUser,
+    group_id: GroupId,
+    target: UserId,
+) -> ServiceResult<Vec<UserDisplay>> {
+    let mut tx = svc.store().begin().await?;
+    let group = access(tx.conn(), group_id, user).await?;
+    group.require(GroupAction::AddMember)?;
+    require_user(tx.conn(), target).await?;
+    let already = store::groups::is_member(tx.conn(), group_id.0, target.0).await?;
+    if !already && store::groups::member_count(tx.conn(), group_id.0).await? >= MAX_GROUP_MEMBERS {
+        return Err(ServiceError::BadRequest(
+            "this group is full (at most 100 members)".into(),
+        ));
+    }
+    let added = store::groups::add_member(tx.conn(), group_id.0, target.0, now()).await?;
+    let members = all_members(tx.conn(), group.id()).await?;
+    tx.commit().await?;
+    if added {
+        publish(svc, group_id, target, MembershipChange::Joined);
+    }
+    Ok(member_displays(&members, user.id()))
+}
+
+/// The owner removes a member (a no-op for non-members); answers the members.
+pub async fn remove_member(
+    svc: &Services,
+    user: &AuthUser,
+    group_id: GroupId,
+    target: UserId,
+) -> ServiceResult<Vec<UserDisplay>> {
+    let mut tx = svc.store().begin().await?;
+    let group = access(tx.conn(), group_id, user).await?;
+    group.require(GroupAction::RemoveMember)?;
+    require_user(tx.conn(), target).await?;
+    if target == user.id() {
+        return Err(ServiceError::Forbidden(
+            "you can not remove yourself from the group".into(),
+        ));
+    }
+    let removed = store::groups::remove_member(tx.conn(), group_id.0, target.0).await?;
+    let members = all_members(tx.conn(), group.id()).await?;
+    tx.commit().await?;
+    if removed {
+        publish(svc, group_id, target, MembershipChange::Removed);
+    }
+    Ok(member_displays(&members, user.id()))
+}
+
+/// A member leaves (the owner hands over or deletes instead); answers who remains.
+pub async fn leave(
+    svc: &Services,
+    user: &AuthUser,
+    group_id: GroupId,
+) -> ServiceResult<Vec<UserDisplay>> {
+    let mut tx = svc.store().begin().await?;
+    let group = access(tx.conn(), group_id, user).await?;
+    group.require(GroupAction::Leave)?;
+    store::groups::remove_member(tx.conn(), group_id.0, user.id().0).await?;
+    let members = all_members(tx.conn(), group.id()).await?;
+    tx.commit().await?;
+    publish(svc, group_id, user.id(), MembershipChange::Left);
+    Ok(member_displays(&members, user.id()))
+}
+
+/// The owner hands the group to another member; answers the new owner.
+pub async fn pass_ownership(
+    svc: &Services,
+    user: &AuthUser,
+    group_id: GroupId,
+    target: UserId,
+) -> ServiceResult<UserDisplay> {
+    let mut tx = svc.store().begin().await?;
+    access(tx.conn(), group_id, user)
+        .await?
+        .require(GroupAction::PassOwnership)?;
+    let new_owner = store::users::by_id(tx.conn(), target.0)
+        .await?
+        .ok_or_else(|| ServiceError::NotFound(USER_NOT_FOUND.into()))?;
+    if !store::groups::is_member(tx.conn(), group_id.0, target.0).await? {
+        return Err(ServiceError::BadRequest(
+            "this user is not a member of this group".into(),
+        ));
+    }
+    store::groups::set_owner(tx.conn(), group_id.0, target.0).await?;
+    tx.commit().await?;
+    Ok(users::display(&new_owner, Some(user.id())))
+}
+
+/// The owner renames the group.
+pub async fn rename(
+    svc: &Services,
+    user: &AuthUser,
+    group_id: GroupId,
+    update: GroupUpdate,
+) -> ServiceResult<GroupChatDisplay> {
+    let name = checked_name(&update.name)?;
+    let mut tx = svc.store().begin().await?;
+    access(tx.conn(), group_id, user)
+        .await?
+        .require(GroupAction::Rename)?;
+    let group = store::groups::rename(tx.conn(), group_id.0, name)
+        .await?
+        .ok_or_else(|| ServiceError::NotFound(GROUP_NOT_FOUND.into()))?;
+    let members = all_members(tx.conn(), group_id).await?;
+    tx.commit().await?;
+    Ok(display(&group, &members, user.id()))
+}
+
+/// The owner deletes the group with its memberships and messages, then tells every
+/// former member.
+pub async fn delete(svc: &Services, user: &AuthUser, group_id: GroupId) -> ServiceResult<Detail> {
+    let mut tx = svc.store().begin().await?;
+    access(tx.conn(), group_id, user)
+        .await?
+        .require(GroupAction::Delete)?;
+    let former = store::groups::member_ids(tx.conn(), group_id.0).await?;
+    store::groups::delete(tx.conn(), group_id.0).await?;
+    tx.commit().await?;
+    for member in former {
+        publish(svc, group_id, UserId(member), MembershipChange::Deleted);
+    }
+    Ok(Detail::new("Group deleted"))
+}
+
+/// The caller's groups, by id.
+pub async fn mine(
+    svc: &Services,
+    user: &AuthUser,
+    cursor: Option<&str>,
+    limit: Option<i64>,
+) -> ServiceResult<Page<GroupSummary>> {
+    let limit = pagination::limit(limit, DEFAULT_LIMIT, MAX_LIMIT)?;
+    let [after] = pagination::resume_after(cursor, [0])?;
+    let mut db = svc.store().reader().await?;
+    let rows = store::groups::of_user(db.conn(), user.id().0, after, limit + 1).await?;
+    let (rows, next) = pagination::paginate(rows, limit, |row| vec![row.group.id]);
+    Ok(Page::new(rows.iter().map(summary).collect(), next))
+}

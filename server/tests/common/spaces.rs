@@ -1,0 +1,71 @@
+//! Helpers for the space, room, invitation and group tests.
+
+use std::fmt::Debug;
+
+use socmel_client::{
+    ClientResult,
+    types::{
+        SpaceId, Timestamp,
+        invitations::InvitationCreate,
+        spaces::{SpaceCreate, SpaceDisplay},
+    },
+};
+
+use super::TestUser;
+
+/// A day from now: a valid invitation expiry.
+pub fn tomorrow() -> Timestamp {
+    Timestamp::from_millis(Timestamp::now().millis() + 86_400_000)
+}
+
+/// Creates a space owned by `owner`.
+pub async fn new_space(owner: &TestUser, name: &str) -> SpaceDisplay {
+    owner
+        .client
+        .create_space(&SpaceCreate { name: name.into() })
+        .await
+        .expect("create space")
+}
+
+/// An invitation to `space_id` for `max_uses` people, made by `by`; its token.
+pub async fn invitation(by: &TestUser, space_id: SpaceId, max_uses: i64) -> String {
+    by.client
+        .create_invitation(
+            space_id,
+            &InvitationCreate {
+                max_uses,
+                expires_at: tomorrow(),
+            },
+        )
+        .await
+        .expect("create invitation")
+        .token
+        .expect("a new invitation shows its token")
+}
+
+/// A space owned by `owner` that each of `members` has joined.
+pub async fn space_with(owner: &TestUser, name: &str, members: &[&TestUser]) -> SpaceDisplay {
+    let space = new_space(owner, name).await;
+    for member in members {
+        let token = invitation(owner, space.id, 1).await;
+        member
+            .client
+            .accept_invitation(space.id, &token)
+            .await
+            .expect("join");
+    }
+    space
+}
+
+/// The status and detail of a refusal; panics on success.
+pub fn refusal<T: Debug>(result: ClientResult<T>) -> (u16, String) {
+    let err = result.expect_err("expected a refusal");
+    let status = err.status().unwrap_or_else(|| panic!("no answer: {err}"));
+    let detail = err.body().map(|b| b.detail.clone()).unwrap_or_default();
+    (status, detail)
+}
+
+/// The status of a refusal; panics on success.
+pub fn status<T: Debug>(result: ClientResult<T>) -> u16 {
+    refusal(result).0
+}
