@@ -10,9 +10,8 @@ use super::{
     now,
     pagination::{self, DEFAULT_LIMIT, MAX_LIMIT},
     permissions::Action,
-    space_members::USER_NOT_FOUND,
     spaces::{membership, parse_role, publish_membership},
-    users,
+    users::{self, USER_NOT_FOUND},
 };
 use crate::store::{self, bans::BanRow};
 

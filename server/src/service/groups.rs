@@ -17,7 +17,7 @@ use super::{
     pagination::{self, DEFAULT_LIMIT, MAX_LIMIT},
     permissions::{self, GroupAction, GroupRole},
     users,
-    validation::{NAME_RULE, Validation, is_valid_name},
+    validation::{Validation, checked_name},
 };
 use crate::{
     events::Event,
@@ -109,14 +109,6 @@ fn publish(svc: &Services, group_id: GroupId, user_id: UserId, change: Membershi
         user_id,
         change,
     });
-}
-
-fn checked_name(name: &str) -> ServiceResult<&str> {
-    let name = name.trim();
-    Validation::default()
-        .check(is_valid_name(name), "name", NAME_RULE)
-        .finish()?;
-    Ok(name)
 }
 
 /// 404 naming the user when they do not exist.

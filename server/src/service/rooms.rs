@@ -12,7 +12,7 @@ use super::{
     pagination::{self, DEFAULT_LIMIT, MAX_LIMIT},
     permissions::Action,
     spaces::membership,
-    validation::{NAME_RULE, Validation, is_valid_name},
+    validation::checked_name,
 };
 use crate::{
     events::Event,
@@ -28,14 +28,6 @@ fn display(row: &RoomRow) -> RoomDisplay {
         space_id: SpaceId(row.space_id),
         created_at: Timestamp::from_millis(row.created_at),
     }
-}
-
-fn checked_name(name: &str) -> ServiceResult<&str> {
-    let name = name.trim();
-    Validation::default()
-        .check(is_valid_name(name), "name", NAME_RULE)
-        .finish()?;
-    Ok(name)
 }
 
 fn name_taken(err: StoreError) -> ServiceError {

@@ -12,13 +12,12 @@ use super::{
     pagination::{self, DEFAULT_LIMIT, MAX_LIMIT},
     permissions::{Action, Role},
     spaces::{self, SPACE_NOT_FOUND, membership, parse_role, publish_membership, wire_role},
-    users,
+    users::{self, USER_NOT_FOUND},
     validation::Validation,
 };
 use crate::store::{self, Conn, spaces::MemberRow};
 
 pub(crate) const MEMBER_NOT_FOUND: &str = "Member not found";
-pub(crate) const USER_NOT_FOUND: &str = "User not found";
 
 fn display(row: &MemberRow, viewer: UserId) -> ServiceResult<SpaceMemberDisplay> {
     Ok(SpaceMemberDisplay {

@@ -13,7 +13,7 @@ use super::{
     now,
     pagination::{self, DEFAULT_LIMIT, MAX_LIMIT},
     permissions::{self, Action, Role},
-    validation::{NAME_RULE, Validation, is_valid_name},
+    validation::{Validation, checked_name},
 };
 use crate::{
     events::Event,
@@ -139,14 +139,6 @@ fn name_taken(err: StoreError) -> ServiceError {
     } else {
         err.into()
     }
-}
-
-fn checked_name(name: &str) -> ServiceResult<&str> {
-    let name = name.trim();
-    Validation::default()
-        .check(is_valid_name(name), "name", NAME_RULE)
-        .finish()?;
-    Ok(name)
 }
 
 /// Creates the space with the caller as owner and its `main` room inside it.

@@ -13,7 +13,7 @@ use super::{
 };
 use crate::store::{self, users::UserRow};
 
-const USER_NOT_FOUND: &str = "User not found";
+pub(crate) const USER_NOT_FOUND: &str = "User not found";
 
 /// The profile as `viewer` may see it.
 pub(crate) fn display(row: &UserRow, viewer: Option<UserId>) -> UserDisplay {

@@ -65,6 +65,15 @@ pub(crate) fn is_valid_name(name: &str) -> bool {
     (1..=50).contains(&name.chars().count()) && !name.chars().any(char::is_control)
 }
 
+/// A name of a space, room or group chat, trimmed; 422 (`name`) unless valid.
+pub(crate) fn checked_name(name: &str) -> ServiceResult<&str> {
+    let name = name.trim();
+    Validation::default()
+        .check(is_valid_name(name), "name", NAME_RULE)
+        .finish()?;
+    Ok(name)
+}
+
 /// Upper bound keeps a single login from hashing megabytes.
 pub(crate) fn is_valid_password(password: &str) -> bool {
     (8..=1024).contains(&password.chars().count())
