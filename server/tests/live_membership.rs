@@ -1,0 +1,159 @@
+//! Membership changes take effect on live connections at once (contract §3; upstream
+//! bugs 40 and 42): joins start deliveries, removals and bans stop them.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{
+    TestServer,
+    ws::{expect, expect_none},
+};
+use socmel_client::types::{
+    Timestamp,
+    events::MembershipChange,
+    groups::GroupChatCreate,
+    invitations::InvitationCreate,
+    messages::{ClientFrame, ServerFrame},
+    spaces::SpaceCreate,
+};
+
+#[tokio::test]
+async fn joining_starts_room_deliveries_and_removal_stops_them_without_reconnecting() {
+    let server = TestServer::start().await;
+    let ada = server.user("ada").await;
+    let bob = server.user("bob").await;
+    let space = ada
+        .client
+        .create_space(&SpaceCreate {
+            name: "club".into(),
+        })
+        .await
+        .unwrap();
+    let rooms = ada.client.space_rooms(space.id, None, None).await.unwrap();
+    let main = rooms
+        .items
+        .iter()
+        .find(|r| r.name == "main")
+        .expect("the main room is listed")
+        .id;
+    let mut bob_ws = bob.client.connect_ws(None).await.unwrap();
+
+    let invitation = ada
+        .client
+        .create_invitation(
+            space.id,
+            &InvitationCreate {
+                max_uses: 1,
+                expires_at: Timestamp::from_millis(
+                    chrono::Utc::now().timestamp_millis() + 3_600_000,
+                ),
+            },
+        )
+        .await
+        .unwrap();
+    bob.client
+        .join_space(space.id, invitation.token.as_deref().unwrap())
+        .await
+        .unwrap();
+    expect(&mut bob_ws, "joined", |f| {
+        matches!(
+            f,
+            ServerFrame::Membership {
+                change: MembershipChange::Joined,
+                ..
+            }
+        )
+    })
+    .await;
+
+    let say = |text: &str| ClientFrame::Space {
+        space_id: space.id,
+        room_id: main,
+        message: text.into(),
+        parent_id: None,
+        client_id: None,
+    };
+    let mut ada_ws = ada.client.connect_ws(None).await.unwrap();
+    ada_ws.send(&say("welcome")).await.unwrap();
+    expect(
+        &mut bob_ws,
+        "room message",
+        |f| matches!(f, ServerFrame::Space(m) if m.content == "welcome"),
+    )
+    .await;
+
+    ada.client
+        .remove_space_member(space.id, bob.user.id)
+        .await
+        .unwrap();
+    expect(&mut bob_ws, "removed", |f| {
+        matches!(
+            f,
+            ServerFrame::Membership {
+                change: MembershipChange::Removed,
+                ..
+            }
+        )
+    })
+    .await;
+    ada_ws.send(&say("members only")).await.unwrap();
+    expect_none(&mut bob_ws, Duration::from_millis(400), |f| {
+        matches!(f, ServerFrame::Space(_))
+    })
+    .await;
+    // And the socket refuses bob's own sends there now.
+    bob_ws.send(&say("still here?")).await.unwrap();
+    expect(&mut bob_ws, "refusal", |f| {
+        matches!(f, ServerFrame::Error { .. })
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn group_members_added_at_creation_or_later_hear_at_once() {
+    let server = TestServer::start().await;
+    let ada = server.user("ada").await;
+    let bob = server.user("bob").await;
+    let cy = server.user("cyd").await;
+    let mut bob_ws = bob.client.connect_ws(None).await.unwrap();
+    let mut cy_ws = cy.client.connect_ws(None).await.unwrap();
+    let group = ada
+        .client
+        .create_group(&GroupChatCreate {
+            name: "pals".into(),
+            members: Some(vec![bob.user.id]),
+        })
+        .await
+        .unwrap();
+    let say = |text: &str| ClientFrame::Group {
+        group_id: group.id,
+        message: text.into(),
+        parent_id: None,
+        client_id: None,
+    };
+    let mut ada_ws = ada.client.connect_ws(None).await.unwrap();
+    ada_ws.send(&say("hi bob")).await.unwrap();
+    expect(
+        &mut bob_ws,
+        "group message",
+        |f| matches!(f, ServerFrame::Group(m) if m.content == "hi bob"),
+    )
+    .await;
+    expect_none(&mut cy_ws, Duration::from_millis(300), |f| {
+        matches!(f, ServerFrame::Group(_))
+    })
+    .await;
+
+    ada.client
+        .add_group_member(group.id, cy.user.id)
+        .await
+        .unwrap();
+    ada_ws.send(&say("hi cy")).await.unwrap();
+    expect(
+        &mut cy_ws,
+        "group message after being added",
+        |f| matches!(f, ServerFrame::Group(m) if m.content == "hi cy"),
+    )
+    .await;
+}
