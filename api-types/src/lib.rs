@@ -14,6 +14,7 @@ pub mod health;
 pub mod ids;
 pub mod invitations;
 pub mod messages;
+pub mod notifications;
 pub mod page;
 pub mod rooms;
 pub mod security;

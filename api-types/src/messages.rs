@@ -305,6 +305,10 @@ pub enum ServerFrame {
         user_id: UserId,
         change: MembershipChange,
     },
+    /// Something happened that concerns you (also listed at `GET /notifications/`).
+    Notification {
+        notification: crate::notifications::Notification,
+    },
     Pong,
     /// Events were missed beyond what can be replayed: reload from the REST API.
     Resync,
@@ -322,6 +326,7 @@ impl ServerFrame {
                 | Self::MessageEdited { .. }
                 | Self::MessageDeleted { .. }
                 | Self::Membership { .. }
+                | Self::Notification { .. }
         )
     }
 }

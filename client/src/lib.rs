@@ -17,6 +17,7 @@ mod groups;
 mod health;
 mod invitations;
 mod messages;
+mod notifications;
 mod rooms;
 mod security;
 mod space_members;

@@ -10,6 +10,7 @@ use socmel_api_types::{
     MessageId, RoomId, SpaceId, UserId,
     events::{MembershipChange, MembershipScope},
     messages::Message,
+    notifications::Notification,
 };
 use tokio::sync::broadcast;
 
@@ -23,6 +24,11 @@ pub enum Event {
         id: i64,
         user_id: UserId,
         change: MembershipChange,
+    },
+    /// Something happened that concerns `user_id` (already stored).
+    Notification {
+        user_id: UserId,
+        notification: Arc<Notification>,
     },
     /// A message was stored.
     MessageCreated(Arc<Message>),

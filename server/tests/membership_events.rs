@@ -88,10 +88,12 @@ fn group_event(group: GroupId, user: UserId, change: MembershipChange) -> Event 
 }
 
 /// Everything published so far, without waiting.
+/// The events published so far, notifications aside.
 fn drain(events: &mut Receiver<Arc<Event>>) -> Vec<Event> {
     let mut seen = Vec::new();
     loop {
         match events.try_recv() {
+            Ok(event) if matches!(*event, Event::Notification { .. }) => {}
             Ok(event) => seen.push((*event).clone()),
             Err(TryRecvError::Empty) => return seen,
             Err(other) => panic!("{other}"),

@@ -11,6 +11,7 @@ mod invitations;
 mod limit;
 mod messages;
 mod middleware;
+mod notifications;
 mod paths;
 mod ratelimit;
 mod rooms;
@@ -36,6 +37,8 @@ pub(crate) enum ApiTags {
     Users,
     /// DMs, group chats and rooms: history, inbox, read marks, edits
     Messages,
+    /// Notifications, stored and pushed live
+    Notifications,
     /// Verification codes, email and password changes
     Security,
     /// Spaces, their rooms, members, roles, bans and invitations
@@ -50,6 +53,7 @@ type Apis = (
     auth::AuthApi,
     users::UsersApi,
     messages::MessagesApi,
+    notifications::NotificationsApi,
     security::SecurityApi,
     health::HealthApi,
     limit::LimitApi,
@@ -71,6 +75,7 @@ fn api_service() -> OpenApiService<Apis, ()> {
             auth::AuthApi,
             users::UsersApi,
             messages::MessagesApi,
+            notifications::NotificationsApi,
             security::SecurityApi,
             health::HealthApi,
             limit::LimitApi,

@@ -6,12 +6,14 @@ use socmel_api_types::{
     Detail, InvitationId, Page, SpaceId, Timestamp, UserId,
     events::MembershipChange,
     invitations::{InvitationCreate, InvitationDisplay},
+    notifications::NotificationKind,
     spaces::JoinedSpace,
 };
 
 use super::{
     ServiceError, ServiceResult, Services,
     auth::AuthUser,
+    notifications::{self, About},
     now,
     pagination::{self, DEFAULT_LIMIT, MAX_LIMIT},
     permissions::{Action, Role},
@@ -165,6 +167,20 @@ pub async fn join(
         .ok_or_else(|| ServiceError::NotFound(SPACE_NOT_FOUND.into()))?;
     tx.commit().await?;
     publish_membership(svc, space_id, user.id(), MembershipChange::Joined);
+    if let Some(inviter) = invitation.created_by {
+        let about = About {
+            space_id: Some(space_id),
+            ..About::default()
+        };
+        notifications::notify(
+            svc,
+            UserId(inviter),
+            NotificationKind::InvitationUsed,
+            user.id(),
+            about,
+        )
+        .await;
+    }
     Ok(JoinedSpace {
         message: "You have joined the space".into(),
         space: spaces::display(&space, Some(Role::Member)),

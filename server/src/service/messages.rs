@@ -7,11 +7,17 @@ use std::sync::Arc;
 use socmel_api_types::{
     Detail, FieldError, GroupId, MessageId, RoomId, SpaceId, Timestamp, UserId,
     messages::{ConversationKind, DmMessage, GroupMessage, InboxEntry, Message, RoomMessage},
+    notifications::NotificationKind,
 };
 
 use super::{
-    ServiceError, ServiceResult, Services, auth::AuthUser, now, pagination, permissions::Action,
-    spaces::require_member, validation::Validation,
+    ServiceError, ServiceResult, Services,
+    auth::AuthUser,
+    notifications::{self, About},
+    now, pagination,
+    permissions::Action,
+    spaces::require_member,
+    validation::Validation,
 };
 use crate::{
     events::Event,
@@ -186,7 +192,55 @@ pub async fn send(
     tx.commit().await?;
     let message = Arc::new(to_message(&row, false));
     svc.events().publish(Event::MessageCreated(message.clone()));
+    notify_mentions(svc, sender, target, &message).await;
     Ok(Arc::unwrap_or_clone(message))
+}
+
+/// Notifies the people `@mentioned` in a message who can read its conversation.
+async fn notify_mentions(svc: &Services, sender: &AuthUser, target: Target, message: &Message) {
+    let mentioned = match notifications::mentioned(svc, message.content()).await {
+        Ok(users) => users,
+        Err(err) => {
+            tracing::warn!(error = %err, "looking up mentions");
+            return;
+        }
+    };
+    for user in mentioned {
+        let can_read = match target {
+            Target::Dm(other) => other == user,
+            Target::Group(group) => is_group_member(svc, group, user).await,
+            Target::Room(space, _) => is_space_member(svc, space, user).await,
+        };
+        if can_read {
+            let about = About {
+                message_id: Some(message.id()),
+                space_id: match target {
+                    Target::Room(space, _) => Some(space),
+                    _ => None,
+                },
+                ..About::default()
+            };
+            notifications::notify(svc, user, NotificationKind::Mention, sender.id(), about).await;
+        }
+    }
+}
+
+async fn is_group_member(svc: &Services, group: GroupId, user: UserId) -> bool {
+    match svc.store().reader().await {
+        Ok(mut db) => store::groups::is_member(db.conn(), group.0, user.0)
+            .await
+            .unwrap_or(false),
+        Err(_) => false,
+    }
+}
+
+async fn is_space_member(svc: &Services, space: SpaceId, user: UserId) -> bool {
+    match svc.store().reader().await {
+        Ok(mut db) => store::spaces::member_role(db.conn(), space.0, user.0)
+            .await
+            .is_ok_and(|role| role.is_some()),
+        Err(_) => false,
+    }
 }
 
 /// Scroll-back: the `limit` messages just older than `before` (the latest without it),

@@ -7,6 +7,7 @@ pub mod groups;
 pub mod health;
 pub mod invitations;
 pub mod messages;
+pub mod notifications;
 pub mod pagination;
 mod passwords;
 pub mod permissions;

@@ -17,6 +17,7 @@ pub mod groups;
 pub mod invitations;
 pub mod maintenance;
 pub mod messages;
+pub mod notifications;
 pub mod open;
 pub mod rooms;
 pub mod security;

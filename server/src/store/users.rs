@@ -133,3 +133,9 @@ pub async fn set_password(
     )?;
     Ok(())
 }
+
+/// The id of the user called `username` (case-insensitively).
+pub async fn id_by_username(conn: Conn<'_>, username: &str) -> StoreResult<Option<i64>> {
+    Ok(run!(conn, fetch_optional, scalar i64,
+        "SELECT id FROM users WHERE lower(username) = lower($1)", username)?)
+}

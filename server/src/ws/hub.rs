@@ -20,6 +20,7 @@ use socmel_api_types::{
     UserId,
     events::{MembershipChange, MembershipScope},
     messages::{Conversation, Message, PresenceStatus, ServerFrame},
+    notifications::Notification,
 };
 use tokio::sync::mpsc;
 
@@ -305,6 +306,15 @@ impl Hub {
             // The protocol has no frame for it: room lists refresh over REST, and the
             // room's messages are gone with it.
             Event::RoomDeleted { .. } => {}
+            Event::Notification {
+                user_id,
+                notification,
+            } => {
+                let frame = ServerFrame::Notification {
+                    notification: Notification::clone(notification),
+                };
+                self.send_durable(&[*user_id], &frame);
+            }
         }
     }
 
