@@ -7,11 +7,15 @@
 //! Changes are additive only: new optional fields carry `#[serde(default)]`.
 
 pub mod auth;
+pub mod comments;
 pub mod error;
 pub mod events;
+pub mod follows;
 pub mod health;
 pub mod ids;
+pub mod notes;
 pub mod page;
+pub mod posts;
 pub mod time;
 pub mod users;
 

@@ -12,6 +12,13 @@ pub enum ClientError {
     /// The server answered something this client does not understand.
     #[error("unexpected answer: {0}")]
     Decode(#[source] reqwest::Error),
+    /// A local file to upload could not be read.
+    #[error("reading {path}: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
 }
 
 fn code_name(code: ErrorCode) -> String {

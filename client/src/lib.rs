@@ -11,17 +11,25 @@
 //! ```
 
 mod auth;
+mod comments;
 mod error;
+mod follows;
 mod health;
+mod media;
+mod notes;
+mod posts;
 mod users;
 
 use std::sync::{Arc, RwLock};
 
 use reqwest::{Method, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
-use socmel_api_types::ErrorBody;
+use socmel_api_types::{ErrorBody, Page};
 
 pub use error::ClientError;
+pub use follows::CursorQuery;
+pub use media::{MediaFile, UploadFile};
+pub use posts::PageQuery;
 pub use socmel_api_types as types;
 
 pub type ClientResult<T> = Result<T, ClientError>;
@@ -93,6 +101,32 @@ impl Client {
         let response = request.send().await.map_err(ClientError::Http)?;
         let response = check(response).await?;
         response.json::<T>().await.map_err(ClientError::Decode)
+    }
+
+    /// Sends a request for an upstream-style listing: a bare JSON array, with the next
+    /// page's cursor in the `X-Next-Cursor` header.
+    pub(crate) async fn send_listed<T: DeserializeOwned + socmel_api_types::page::PageItem>(
+        &self,
+        request: RequestBuilder,
+    ) -> ClientResult<Page<T>> {
+        let response = request.send().await.map_err(ClientError::Http)?;
+        let response = check(response).await?;
+        let next_cursor = response
+            .headers()
+            .get("x-next-cursor")
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_owned);
+        let items = response
+            .json::<Vec<T>>()
+            .await
+            .map_err(ClientError::Decode)?;
+        Ok(Page::new(items, next_cursor))
+    }
+
+    /// Sends and hands back the raw answer, once it is known to be a success.
+    pub(crate) async fn send_raw(&self, request: RequestBuilder) -> ClientResult<Response> {
+        let response = request.send().await.map_err(ClientError::Http)?;
+        check(response).await
     }
 }
 

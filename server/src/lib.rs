@@ -4,6 +4,7 @@
 pub mod config;
 pub mod events;
 pub mod http;
+pub mod media;
 pub mod service;
 pub mod store;
 mod telemetry;
@@ -50,11 +51,13 @@ pub async fn build_services(config: &Config) -> anyhow::Result<Services> {
         .password_hash_concurrency
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, std::num::NonZero::get));
     let passwords = Passwords::new(concurrency).map_err(|err| anyhow::anyhow!("{err}"))?;
+    let media = media::Media::from_config(config).context("setting up media storage")?;
     Ok(Services::new(
         store,
         tokens,
         passwords,
         events::EventBus::new(),
+        media,
     ))
 }
 

@@ -2,10 +2,16 @@
 //! extracts its inputs, calls one service function and returns its answer.
 
 mod auth;
+mod comments;
 pub mod errors;
+mod follows;
 mod health;
+mod media;
 mod middleware;
+mod notes;
 mod paths;
+mod posts;
+mod text;
 mod users;
 
 use std::sync::Arc;
@@ -23,11 +29,28 @@ pub(crate) enum ApiTags {
     Auth,
     /// Profiles
     Users,
+    /// Posts, comments, reactions, likes and the feed
+    Posts,
+    /// Follow requests, followers and following
+    Follows,
+    /// Short statuses shown for 24 hours
+    Notes,
+    /// Stored images
+    Media,
     /// Health and service information
     Meta,
 }
 
-type Apis = (auth::AuthApi, users::UsersApi, health::HealthApi);
+type Apis = (
+    auth::AuthApi,
+    users::UsersApi,
+    posts::PostsApi,
+    comments::CommentsApi,
+    follows::FollowsApi,
+    notes::NotesApi,
+    media::MediaApi,
+    health::HealthApi,
+);
 
 const DESCRIPTION: &str = "SocMel: posts and follows, spaces and rooms, DMs and group chats. \
 Errors are always JSON `{\"detail\", \"code\"}` (plus `fields` for 422). Every route \
@@ -35,7 +58,16 @@ answers with and without its trailing slash. Timestamps are UTC RFC 3339.";
 
 fn api_service() -> OpenApiService<Apis, ()> {
     OpenApiService::new(
-        (auth::AuthApi, users::UsersApi, health::HealthApi),
+        (
+            auth::AuthApi,
+            users::UsersApi,
+            posts::PostsApi,
+            comments::CommentsApi,
+            follows::FollowsApi,
+            notes::NotesApi,
+            media::MediaApi,
+            health::HealthApi,
+        ),
         "SocMel API",
         env!("CARGO_PKG_VERSION"),
     )

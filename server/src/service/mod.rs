@@ -2,10 +2,16 @@
 //! permissions, and write-then-publish. Nothing here knows about poem or SQL text.
 
 pub mod auth;
+pub mod comments;
+pub mod feed;
+pub mod follows;
 pub mod health;
+pub mod media;
+pub mod notes;
 pub mod pagination;
 mod passwords;
 pub mod permissions;
+pub mod posts;
 pub mod spaces;
 mod tokens;
 pub mod users;
@@ -18,6 +24,7 @@ use thiserror::Error;
 
 use crate::{
     events::EventBus,
+    media::Media,
     store::{Millis, Store, StoreError},
 };
 
@@ -33,15 +40,23 @@ struct Inner {
     tokens: TokenKeys,
     passwords: Passwords,
     events: EventBus,
+    media: Media,
 }
 
 impl Services {
-    pub fn new(store: Store, tokens: TokenKeys, passwords: Passwords, events: EventBus) -> Self {
+    pub fn new(
+        store: Store,
+        tokens: TokenKeys,
+        passwords: Passwords,
+        events: EventBus,
+        media: Media,
+    ) -> Self {
         Self(Arc::new(Inner {
             store,
             tokens,
             passwords,
             events,
+            media,
         }))
     }
 
@@ -52,6 +67,11 @@ impl Services {
 
     pub fn store(&self) -> &Store {
         &self.0.store
+    }
+
+    /// Uploaded files: the storage backend and the size cap.
+    pub fn media(&self) -> &Media {
+        &self.0.media
     }
 
     fn tokens(&self) -> &TokenKeys {
@@ -79,10 +99,19 @@ pub enum ServiceError {
     NotFound(String),
     #[error("{0}")]
     Conflict(String),
+    #[error("{0}")]
+    Gone(String),
+    #[error("{0}")]
+    PayloadTooLarge(String),
+    #[error("{0}")]
+    UnsupportedMedia(String),
     #[error("invalid input")]
     Validation(Vec<FieldError>),
     #[error("the database is unavailable")]
     Unavailable(#[source] StoreError),
+    /// The media storage (folder, bucket or Cloudinary) failed.
+    #[error("the media storage is unavailable")]
+    MediaUnavailable(#[source] anyhow::Error),
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
 }
@@ -95,8 +124,11 @@ impl ServiceError {
             Self::Forbidden(_) => ErrorCode::Forbidden,
             Self::NotFound(_) => ErrorCode::NotFound,
             Self::Conflict(_) => ErrorCode::Conflict,
+            Self::Gone(_) => ErrorCode::Gone,
+            Self::PayloadTooLarge(_) => ErrorCode::PayloadTooLarge,
+            Self::UnsupportedMedia(_) => ErrorCode::UnsupportedMedia,
             Self::Validation(_) => ErrorCode::Validation,
-            Self::Unavailable(_) => ErrorCode::Unavailable,
+            Self::Unavailable(_) | Self::MediaUnavailable(_) => ErrorCode::Unavailable,
             Self::Internal(_) => ErrorCode::Internal,
         }
     }

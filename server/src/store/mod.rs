@@ -11,9 +11,14 @@
 //! collide on the file lock removes `SQLITE_BUSY` failures under load.
 
 pub mod auth;
+pub mod comments;
 mod error;
+pub mod feed;
+pub mod follows;
 pub mod groups;
+pub mod notes;
 pub mod open;
+pub mod posts;
 pub mod spaces;
 pub mod users;
 
