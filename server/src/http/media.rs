@@ -123,7 +123,7 @@ pub fn incoming(upload: Upload) -> IncomingFile {
 }
 
 /// Room for multipart framing and the other fields, beyond the files themselves.
-const SLACK: u64 = 1024 * 1024;
+const SLACK: u64 = 64 * 1024;
 
 /// Refuses an upload body larger than `files` × `MEDIA_MAX_BYTES` (+ slack) with 413:
 /// at once when `Content-Length` says so, else as soon as that many bytes arrived.

@@ -5,21 +5,38 @@
 
 use super::{Conn, Millis, StoreResult, run};
 
-/// `SELECT` of a [`PostRow`] (alias `p`), for the viewer bound at `$viewer` (0 when
-/// anonymous, which matches no user).
-macro_rules! post_select {
+/// The columns of a [`PostRow`] for post `p` and its author `u`, as seen by the viewer
+/// bound at `$viewer` (0 when anonymous, which matches no user).
+macro_rules! post_columns {
     ($viewer:literal) => {
         concat!(
-            "SELECT p.id, p.user_id, p.space_id, p.title, p.content, p.visibility, \
+            "p.id, p.user_id, p.space_id, p.title, p.content, p.visibility, \
              p.likes_nbr, p.created_at, u.username AS author, \
              (SELECT count(*) FROM comments c WHERE c.post_id = p.id) AS comments_nbr, \
              EXISTS (SELECT 1 FROM likes l WHERE l.post_id = p.id AND l.user_id = ",
             $viewer,
-            ") AS liked_by_me FROM posts p JOIN users u ON u.id = p.user_id "
+            ") AS liked_by_me"
         )
     };
 }
-pub(crate) use post_select;
+pub(crate) use post_columns;
+
+/// The rows of a page of posts. The page query (the tokens after the viewer) selects
+/// the `id` and `created_at` of the page's posts; the costlier columns are computed for
+/// those rows only, not for every row a deep `OFFSET` skips.
+macro_rules! posts_of_page {
+    ($viewer:literal, $($page:tt)+) => {
+        concat!(
+            "SELECT ",
+            post_columns!($viewer),
+            " FROM (",
+            $($page)+,
+            ") pg JOIN posts p ON p.id = pg.id JOIN users u ON u.id = p.user_id \
+             ORDER BY pg.created_at DESC, pg.id DESC"
+        )
+    };
+}
+pub(crate) use posts_of_page;
 
 /// Whether post `p` is visible to the viewer bound at `$viewer`: the author; anyone for
 /// a public profile post; accepted followers for a followers-only one; the space's
@@ -230,7 +247,11 @@ pub async fn access(conn: Conn<'_>, id: i64, viewer: i64) -> StoreResult<Option<
 }
 
 pub async fn by_id(conn: Conn<'_>, id: i64, viewer: i64) -> StoreResult<Option<PostRow>> {
-    let sql = concat!(post_select!("$1"), "WHERE p.id = $2");
+    let sql = concat!(
+        "SELECT ",
+        post_columns!("$1"),
+        " FROM posts p JOIN users u ON u.id = p.user_id WHERE p.id = $2"
+    );
     Ok(run!(conn, fetch_optional, as PostRow, sql, viewer, id)?)
 }
 
@@ -241,9 +262,10 @@ pub async fn of_user(
     user_id: i64,
     window: Window,
 ) -> StoreResult<Vec<PostRow>> {
-    let sql = concat!(
-        post_select!("$1"),
-        "WHERE p.user_id = $2 AND p.space_id IS NULL AND ",
+    let sql = posts_of_page!(
+        "$1",
+        "SELECT p.id, p.created_at FROM posts p \
+         WHERE p.user_id = $2 AND p.space_id IS NULL AND ",
         visible_to!("$1"),
         " AND ",
         after_key!("p", "$3", "$4"),
@@ -261,9 +283,10 @@ pub async fn of_space(
     author: Option<i64>,
     window: Window,
 ) -> StoreResult<Vec<PostRow>> {
-    let sql = concat!(
-        post_select!("$1"),
-        "WHERE p.space_id = $2 AND ($3 = 0 OR p.user_id = $3) AND ",
+    let sql = posts_of_page!(
+        "$1",
+        "SELECT p.id, p.created_at FROM posts p \
+         WHERE p.space_id = $2 AND ($3 = 0 OR p.user_id = $3) AND ",
         visible_to!("$1"),
         " AND ",
         after_key!("p", "$4", "$5"),
