@@ -136,7 +136,7 @@ pub struct UploadGuard<E> {
 pub fn guard_images<E: Endpoint>(inner: E) -> UploadGuard<E> {
     UploadGuard {
         inner,
-        files: service::posts::MAX_ATTACHMENTS as u64,
+        files: service::attachments::MAX_ATTACHMENTS as u64,
     }
 }
 

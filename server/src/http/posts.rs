@@ -284,7 +284,7 @@ impl PostsApi {
     ) -> ApiResult<Json<PostDisplay>> {
         let files = form.images.into_iter().map(incoming).collect();
         Ok(Json(
-            service::posts::attach_images(svc.0, &auth.0, post_id.0, files).await?,
+            service::attachments::attach_images(svc.0, &auth.0, post_id.0, files).await?,
         ))
     }
 
@@ -304,7 +304,7 @@ impl PostsApi {
         attachment_id: Path<AttachmentId>,
     ) -> ApiResult<Json<Detail>> {
         Ok(Json(
-            service::posts::delete_image(svc.0, &auth.0, post_id.0, attachment_id.0).await?,
+            service::attachments::delete_image(svc.0, &auth.0, post_id.0, attachment_id.0).await?,
         ))
     }
 

@@ -15,6 +15,9 @@ use socmel_api_types::comments::ContentBody;
 /// A JSON body the client may leave out.
 pub struct OptionalJson<T>(pub Option<T>);
 
+/// Far more than any text these routes accept; larger bodies are 413 unread.
+const BODY_LIMIT: usize = 64 * 1024;
+
 impl<'a, T: ParseFromJSON + Type + Send> ApiExtractor<'a> for OptionalJson<T> {
     const TYPES: &'static [ApiExtractorType] = &[ApiExtractorType::RequestObject];
 
@@ -41,7 +44,7 @@ impl<'a, T: ParseFromJSON + Type + Send> ApiExtractor<'a> for OptionalJson<T> {
         body: &mut RequestBody,
         _param_opts: ExtractParamOptions<Self::ParamType>,
     ) -> poem::Result<Self> {
-        let bytes = body.take()?.into_bytes().await?;
+        let bytes = body.take()?.into_bytes_limit(BODY_LIMIT).await?;
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Ok(Self(None));
         }

@@ -1,6 +1,7 @@
 //! The rules of SocMel, shared by the HTTP routes and the WebSocket: validation,
 //! permissions, and write-then-publish. Nothing here knows about poem or SQL text.
 
+pub mod attachments;
 pub mod auth;
 pub mod comments;
 pub mod feed;

@@ -1,5 +1,5 @@
-//! Posts: writing, reading, liking and attaching images, and the one rule deciding who
-//! may see a post ([`visible`]).
+//! Posts: writing, reading and liking them, and the one rule deciding who may see a
+//! post ([`visible`]). Their images are in `attachments`.
 
 use std::collections::HashMap;
 
@@ -11,8 +11,7 @@ use socmel_api_types::{
 use super::{
     ServiceError, ServiceResult, Services,
     auth::AuthUser,
-    media::{self, IncomingFile},
-    now,
+    media, now,
     pagination::{PageQuery, PageWindow, paginate},
     permissions::{self, Action, Role},
     spaces,
@@ -20,15 +19,13 @@ use super::{
 };
 use crate::store::{
     self, Db, StoreError,
-    posts::{NewAttachment, NewPost, PostAccessRow, PostChanges, PostRow, Window},
+    posts::{NewPost, PostAccessRow, PostChanges, PostRow, Window},
 };
 
 pub const POST_NOT_FOUND: &str = "the post you are looking for does not exist";
 pub(crate) const USER_NOT_FOUND: &str = "User not found";
 /// Page size of upstream's listings when the client names none.
 pub(crate) const DEFAULT_PAGE_SIZE: i64 = 10;
-/// Images one post may carry.
-pub const MAX_ATTACHMENTS: i64 = 10;
 
 const TITLE_RULE: &str = "1-200 characters";
 const CONTENT_RULE: &str = "1-20000 characters";
@@ -143,12 +140,12 @@ pub(crate) async fn access(
         .ok_or_else(not_found)
 }
 
-fn not_found() -> ServiceError {
+pub(crate) fn not_found() -> ServiceError {
     ServiceError::NotFound(POST_NOT_FOUND.into())
 }
 
 /// A write that raced with the post's deletion hits its foreign key: the post is gone.
-fn gone_post(err: StoreError) -> ServiceError {
+pub(crate) fn gone_post(err: StoreError) -> ServiceError {
     match err {
         StoreError::ForeignKey => not_found(),
         other => other.into(),
@@ -342,7 +339,7 @@ pub async fn delete(svc: &Services, me: &AuthUser, post_id: PostId) -> ServiceRe
             "you do not have permission to delete this post".into(),
         ));
     }
-    let keys = store::posts::attachment_keys(tx.conn(), post_id.0).await?;
+    let keys = store::attachments::keys_of_post(tx.conn(), post_id.0).await?;
     store::posts::delete(tx.conn(), post_id.0).await?;
     tx.commit().await?;
     media::delete_objects(svc, &keys).await;
@@ -474,7 +471,7 @@ pub(crate) async fn decorate(db: &mut Db, rows: Vec<PostRow>) -> ServiceResult<V
         tags.entry(row.post_id).or_default().push(row.tag);
     }
     let mut attachments: HashMap<i64, Vec<AttachmentDisplay>> = HashMap::new();
-    for row in store::posts::attachments_of(db.conn(), &ids).await? {
+    for row in store::attachments::of_posts(db.conn(), &ids).await? {
         attachments
             .entry(row.post_id)
             .or_default()
@@ -510,105 +507,6 @@ pub(crate) async fn decorate(db: &mut Db, rows: Vec<PostRow>) -> ServiceResult<V
             }
         })
         .collect())
-}
-
-// --- images ------------------------------------------------------------------------
-
-fn too_many_images() -> ServiceError {
-    ServiceError::BadRequest(format!(
-        "a post can have at most {MAX_ATTACHMENTS} attachments"
-    ))
-}
-
-/// Attaches images to the caller's post: each sniffed and size-checked, stored under a
-/// fresh key, and recorded; at most ten per post, counted under the post's row lock.
-pub async fn attach_images(
-    svc: &Services,
-    me: &AuthUser,
-    post_id: PostId,
-    files: Vec<IncomingFile>,
-) -> ServiceResult<PostDisplay> {
-    Validation::default()
-        .check(!files.is_empty(), "images", "at least one image")
-        .finish()?;
-    {
-        let mut db = svc.store().reader().await?;
-        let post = access(db.conn(), post_id, Some(me.id())).await?;
-        if post.author != me.id() {
-            return Err(ServiceError::Forbidden(
-                "you are not allowed to upload an image to a post you do not own".into(),
-            ));
-        }
-        let existing = store::posts::count_attachments(db.conn(), post_id.0).await?;
-        if existing + files.len() as i64 > MAX_ATTACHMENTS {
-            return Err(too_many_images());
-        }
-    }
-    let mut images = Vec::with_capacity(files.len());
-    for file in files {
-        images.push(media::read_image(svc, file).await?);
-    }
-    let stored = media::store_all(svc, &images).await?;
-    if let Err(err) = record_images(svc, post_id, &images, &stored).await {
-        media::delete_objects(svc, &media::keys_of(&stored)).await;
-        return Err(err);
-    }
-    view(svc, Some(me), post_id).await
-}
-
-async fn record_images(
-    svc: &Services,
-    post_id: PostId,
-    images: &[media::Image],
-    stored: &[crate::media::Stored],
-) -> ServiceResult<()> {
-    let mut tx = svc.store().begin().await?;
-    if !store::posts::lock(tx.conn(), post_id.0).await? {
-        return Err(not_found());
-    }
-    let existing = store::posts::count_attachments(tx.conn(), post_id.0).await?;
-    if existing + stored.len() as i64 > MAX_ATTACHMENTS {
-        return Err(too_many_images());
-    }
-    let at = now();
-    for (image, object) in images.iter().zip(stored) {
-        let new = NewAttachment {
-            post_id: post_id.0,
-            file: &object.url,
-            key: &object.key,
-            content_type: image.kind.content_type(),
-            size_bytes: image.bytes.len() as i64,
-            now: at,
-        };
-        store::posts::insert_attachment(tx.conn(), new)
-            .await
-            .map_err(gone_post)?;
-    }
-    tx.commit().await?;
-    Ok(())
-}
-
-/// Removes one image of the caller's post, and its stored object.
-pub async fn delete_image(
-    svc: &Services,
-    me: &AuthUser,
-    post_id: PostId,
-    attachment_id: AttachmentId,
-) -> ServiceResult<Detail> {
-    let mut tx = svc.store().begin().await?;
-    let post = access(tx.conn(), post_id, Some(me.id())).await?;
-    if post.author != me.id() {
-        return Err(ServiceError::Forbidden(
-            "you are not allowed to delete this attachment".into(),
-        ));
-    }
-    let attachment = store::posts::attachment(tx.conn(), post_id.0, attachment_id.0)
-        .await?
-        .ok_or_else(|| ServiceError::NotFound("this attachment does not exist".into()))?;
-    store::posts::delete_attachment(tx.conn(), attachment.id).await?;
-    tx.commit().await?;
-    media::delete_objects(svc, &[attachment.file_public_id]).await;
-    Ok(Detail::new("the attachment has been deleted successfully"))
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@
 //! writer at a time anyway, and queueing writers in the pool instead of letting them
 //! collide on the file lock removes `SQLITE_BUSY` failures under load.
 
+pub mod attachments;
 pub mod auth;
 pub mod comments;
 mod error;
