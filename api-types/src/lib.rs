@@ -7,15 +7,19 @@
 //! Changes are additive only: new optional fields carry `#[serde(default)]`.
 
 pub mod auth;
+pub mod comments;
 pub mod error;
 pub mod events;
+pub mod follows;
 pub mod groups;
 pub mod health;
 pub mod ids;
 pub mod invitations;
 pub mod messages;
+pub mod notes;
 pub mod notifications;
 pub mod page;
+pub mod posts;
 pub mod rooms;
 pub mod security;
 pub mod spaces;

@@ -18,6 +18,13 @@ pub enum ClientError {
     /// A frame was not valid JSON of the expected shape.
     #[error("unexpected frame: {0}")]
     Json(#[source] serde_json::Error),
+    /// A local file to upload could not be read.
+    #[error("reading {path}: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
 }
 
 fn code_name(code: ErrorCode) -> String {

@@ -12,12 +12,17 @@
 
 mod auth;
 mod bans;
+mod comments;
 mod error;
+mod follows;
 mod groups;
 mod health;
 mod invitations;
+mod media;
 mod messages;
+mod notes;
 mod notifications;
+mod posts;
 mod rooms;
 mod security;
 mod space_members;
@@ -32,7 +37,10 @@ use serde::de::DeserializeOwned;
 use socmel_api_types::{ErrorBody, Page, page::PageItem};
 
 pub use error::ClientError;
+pub use follows::CursorQuery;
+pub use media::{MediaFile, UploadFile};
 pub use messages::HistoryPage;
+pub use posts::PageQuery;
 pub use socmel_api_types as types;
 pub use ws::Session;
 
@@ -125,6 +133,11 @@ impl Client {
             .await
             .map_err(ClientError::Decode)?;
         Ok(Page::new(items, next_cursor))
+    }
+    /// Sends and hands back the raw answer, once it is known to be a success.
+    pub(crate) async fn send_raw(&self, request: RequestBuilder) -> ClientResult<Response> {
+        let response = request.send().await.map_err(ClientError::Http)?;
+        check(response).await
     }
 }
 

@@ -6,7 +6,7 @@ use socmel_api_types::{
     users::{UserDisplay, UserUpdate},
 };
 
-use crate::{Client, ClientResult};
+use crate::{Client, ClientResult, media::UploadFile};
 
 impl Client {
     /// `GET /users/me/`
@@ -24,5 +24,17 @@ impl Client {
     pub async fn view_user(&self, user_id: UserId) -> ClientResult<UserDisplay> {
         self.send(self.request(Method::GET, &format!("/users/{user_id}/view/")))
             .await
+    }
+
+    /// `POST /users/pfp/` (multipart field `image`, streamed)
+    pub async fn upload_pfp(&self, image: UploadFile) -> ClientResult<UserDisplay> {
+        let form = reqwest::multipart::Form::new().part("image", image.into_part().await?);
+        self.send(self.request(Method::POST, "/users/pfp/").multipart(form))
+            .await
+    }
+
+    /// `DELETE /users/pfp/`
+    pub async fn delete_pfp(&self) -> ClientResult<UserDisplay> {
+        self.send(self.request(Method::DELETE, "/users/pfp/")).await
     }
 }

@@ -124,6 +124,29 @@ pub struct Config {
     /// Log format.
     #[arg(long, env = "LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
+
+    /// Where uploaded images go: `s3://bucket[/prefix]` for S3-compatible storage
+    /// (credentials and endpoint from the usual `AWS_*` variables), or a folder
+    /// (`file:///path` or a plain path). Default: `media` in the data folder.
+    #[arg(long, env = "MEDIA_URL")]
+    pub media_url: Option<String>,
+
+    /// Largest accepted image, in bytes.
+    #[arg(long, env = "MEDIA_MAX_BYTES", default_value_t = 8 * 1024 * 1024,
+          value_parser = clap::value_parser!(u64).range(1..=1024 * 1024 * 1024))]
+    pub media_max_bytes: u64,
+
+    /// Cloudinary cloud name; with `API_KEY` and `API_SECRET`, images go to Cloudinary.
+    #[arg(long, env = "CLOUD_NAME")]
+    pub cloud_name: Option<String>,
+
+    /// Cloudinary API key.
+    #[arg(long, env = "API_KEY")]
+    pub api_key: Option<String>,
+
+    /// Cloudinary API secret.
+    #[arg(long, env = "API_SECRET", hide_env_values = true)]
+    pub api_secret: Option<Secret>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -181,6 +204,16 @@ mod tests {
         let shown = format!("{config:?}");
         assert!(!shown.contains("hunter2"), "{shown}");
         assert!(!shown.contains("pw@"), "{shown}");
+    }
+
+    #[test]
+    fn media_defaults_to_eight_mebibytes_and_keeps_the_secret_hidden() {
+        let mut config = Config::with_data_dir("/tmp/x");
+        assert_eq!(config.media_max_bytes, 8 * 1024 * 1024);
+        assert!(config.media_url.is_none());
+        config.api_secret = Some(Secret::new("cloudinary-secret"));
+        assert!(!format!("{config:?}").contains("cloudinary-secret"));
+        assert!(Cli::try_parse_from(["socmel-server", "--media-max-bytes", "0"]).is_err());
     }
 
     #[test]

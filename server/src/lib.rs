@@ -6,6 +6,7 @@ pub mod events;
 pub mod http;
 pub mod jobs;
 pub mod mail;
+pub mod media;
 pub mod ratelimit;
 pub mod service;
 pub mod store;
@@ -58,9 +59,10 @@ pub async fn build_services(config: &Config) -> anyhow::Result<Services> {
     let smtp_url = config.smtp_url.as_ref().map(|url| url.expose().to_owned());
     let outbox = config.data_dir.join("outbox");
     let mailer = mail::Mailer::start(smtp_url.as_deref(), outbox, &config.mail_from)?;
+    let media = media::Media::from_config(config).context("setting up media storage")?;
     let events = events::EventBus::new();
     Ok(Services::new(
-        store, tokens, passwords, events, limits, mailer,
+        store, tokens, passwords, events, limits, mailer, media,
     ))
 }
 

@@ -1,10 +1,11 @@
 //! `/auth/…`: accounts, login, tokens; and the bearer scheme every protected route uses.
 
-use poem::{Request, web::Data};
+use poem::{Request, RequestBody, web::Data};
 use poem_openapi::{
-    ApiResponse, OpenApi, SecurityScheme,
+    ApiExtractor, ApiExtractorType, ApiResponse, ExtractParamOptions, OpenApi, SecurityScheme,
     auth::Bearer,
     payload::{Form, Json},
+    registry::Registry,
 };
 use socmel_api_types::{
     Detail,
@@ -25,6 +26,52 @@ async fn check_bearer(req: &Request, bearer: Bearer) -> poem::Result<AuthUser> {
     Ok(service::auth::authenticate(svc, &bearer.token)
         .await
         .map_err(ApiError::from)?)
+}
+
+/// Optional sign-in, for routes anyone may read (feed, a post, a user's posts, a post's
+/// comments). No `Authorization` header: anonymous. A header with an invalid or
+/// expired token: 401, never a silent fall-back to anonymous. Published as the bearer
+/// scheme or no security at all.
+pub struct MaybeAuth(pub Option<AuthUser>);
+
+impl MaybeAuth {
+    pub fn user(&self) -> Option<&AuthUser> {
+        self.0.as_ref()
+    }
+}
+
+impl<'a> ApiExtractor<'a> for MaybeAuth {
+    const TYPES: &'static [ApiExtractorType] = &[ApiExtractorType::SecurityScheme];
+
+    type ParamType = ();
+    type ParamRawType = ();
+
+    fn register(registry: &mut Registry) {
+        <BearerAuth as ApiExtractor>::register(registry);
+    }
+
+    fn security_schemes() -> Vec<&'static str> {
+        <BearerAuth as ApiExtractor>::security_schemes()
+    }
+
+    fn has_security_fallback() -> bool {
+        true
+    }
+
+    async fn from_request(
+        req: &'a Request,
+        body: &mut RequestBody,
+        param_opts: ExtractParamOptions<Self::ParamType>,
+    ) -> poem::Result<Self> {
+        if !req
+            .headers()
+            .contains_key(poem::http::header::AUTHORIZATION)
+        {
+            return Ok(Self(None));
+        }
+        let BearerAuth(user) = BearerAuth::from_request(req, body, param_opts).await?;
+        Ok(Self(Some(user)))
+    }
 }
 
 /// The services, put on every request by `app()`.

@@ -86,6 +86,10 @@ impl From<ServiceError> for ApiError {
                 tracing::error!(error = %source, "database unavailable");
                 ErrorBody::new(code, "the database is unavailable")
             }
+            ServiceError::MediaUnavailable(source) => {
+                tracing::error!(error = ?source, "media storage failed");
+                ErrorBody::new(code, "the media storage is unavailable")
+            }
             other => ErrorBody::new(code, other.to_string()),
         };
         Self::from_body(body)

@@ -3,21 +3,27 @@
 
 mod auth;
 mod bans;
+mod comments;
 pub mod errors;
+mod follows;
 mod groups;
 mod hardening;
 mod health;
 mod invitations;
 mod limit;
+mod media;
 mod messages;
 mod middleware;
+mod notes;
 mod notifications;
 mod paths;
+mod posts;
 mod ratelimit;
 mod rooms;
 mod security;
 mod space_members;
 mod spaces;
+mod text;
 mod users;
 
 use std::sync::Arc;
@@ -35,34 +41,48 @@ pub(crate) enum ApiTags {
     Auth,
     /// Profiles
     Users,
+    /// Posts, comments, reactions, likes and the feed
+    Posts,
+    /// Follow requests, followers and following
+    Follows,
+    /// Short statuses shown for 24 hours
+    Notes,
+    /// Stored images
+    Media,
+    /// Spaces, their rooms, members, roles, bans and invitations
+    Spaces,
+    /// Group chats
+    Groups,
     /// DMs, group chats and rooms: history, inbox, read marks, edits
     Messages,
     /// Notifications, stored and pushed live
     Notifications,
     /// Verification codes, email and password changes
     Security,
-    /// Spaces, their rooms, members, roles, bans and invitations
-    Spaces,
-    /// Group chats
-    Groups,
     /// Health and service information
     Meta,
 }
 
+/// Every API, grouped (poem-openapi implements its trait for tuples of up to 16).
 type Apis = (
-    auth::AuthApi,
-    users::UsersApi,
-    messages::MessagesApi,
-    notifications::NotificationsApi,
-    security::SecurityApi,
-    health::HealthApi,
-    limit::LimitApi,
-    spaces::SpacesApi,
-    rooms::RoomsApi,
-    space_members::SpaceMembersApi,
-    bans::BansApi,
-    invitations::InvitationsApi,
-    groups::GroupsApi,
+    (auth::AuthApi, users::UsersApi, security::SecurityApi),
+    (
+        posts::PostsApi,
+        comments::CommentsApi,
+        follows::FollowsApi,
+        notes::NotesApi,
+        media::MediaApi,
+    ),
+    (
+        spaces::SpacesApi,
+        rooms::RoomsApi,
+        space_members::SpaceMembersApi,
+        bans::BansApi,
+        invitations::InvitationsApi,
+        groups::GroupsApi,
+    ),
+    (messages::MessagesApi, notifications::NotificationsApi),
+    (health::HealthApi, limit::LimitApi),
 );
 
 const DESCRIPTION: &str = "SocMel: posts and follows, spaces and rooms, DMs and group chats. \
@@ -72,19 +92,24 @@ answers with and without its trailing slash. Timestamps are UTC RFC 3339.";
 fn api_service() -> OpenApiService<Apis, ()> {
     OpenApiService::new(
         (
-            auth::AuthApi,
-            users::UsersApi,
-            messages::MessagesApi,
-            notifications::NotificationsApi,
-            security::SecurityApi,
-            health::HealthApi,
-            limit::LimitApi,
-            spaces::SpacesApi,
-            rooms::RoomsApi,
-            space_members::SpaceMembersApi,
-            bans::BansApi,
-            invitations::InvitationsApi,
-            groups::GroupsApi,
+            (auth::AuthApi, users::UsersApi, security::SecurityApi),
+            (
+                posts::PostsApi,
+                comments::CommentsApi,
+                follows::FollowsApi,
+                notes::NotesApi,
+                media::MediaApi,
+            ),
+            (
+                spaces::SpacesApi,
+                rooms::RoomsApi,
+                space_members::SpaceMembersApi,
+                bans::BansApi,
+                invitations::InvitationsApi,
+                groups::GroupsApi,
+            ),
+            (messages::MessagesApi, notifications::NotificationsApi),
+            (health::HealthApi, limit::LimitApi),
         ),
         "SocMel API",
         env!("CARGO_PKG_VERSION"),

@@ -1,14 +1,26 @@
 //! `/users/…`: profiles.
 
 use poem::web::Data;
-use poem_openapi::{OpenApi, param::Path, payload::Json};
+use poem_openapi::{Multipart, OpenApi, param::Path, payload::Json, types::multipart::Upload};
 use socmel_api_types::{
     UserId,
     users::{UserDisplay, UserUpdate},
 };
 
-use super::{ApiTags, auth::BearerAuth, errors::ApiResult};
+use super::{
+    ApiTags,
+    auth::BearerAuth,
+    errors::ApiResult,
+    media::{guard_image, incoming},
+};
 use crate::service::{self, Services};
+
+/// `image`: the new profile picture.
+#[derive(Multipart)]
+struct PfpForm {
+    /// PNG, JPEG, GIF or WebP.
+    image: Upload,
+}
 
 pub struct UsersApi;
 
@@ -51,5 +63,39 @@ impl UsersApi {
         user_id: Path<UserId>,
     ) -> ApiResult<Json<UserDisplay>> {
         Ok(Json(service::users::view(svc.0, &auth.0, user_id.0).await?))
+    }
+
+    /// Set my profile picture
+    ///
+    /// Multipart field `image`: a PNG, JPEG, GIF or WebP (by content: 415 otherwise)
+    /// of at most `MEDIA_MAX_BYTES` (413). Replaces the previous picture, whose file
+    /// is deleted; if the upload fails, the previous picture stays.
+    #[oai(
+        path = "/users/pfp/",
+        method = "post",
+        operation_id = "upload_pfp",
+        transform = "guard_image"
+    )]
+    async fn upload_pfp(
+        &self,
+        svc: Data<&Services>,
+        auth: BearerAuth,
+        form: PfpForm,
+    ) -> ApiResult<Json<UserDisplay>> {
+        Ok(Json(
+            service::users::set_pfp(svc.0, &auth.0, incoming(form.image)).await?,
+        ))
+    }
+
+    /// Remove my profile picture
+    ///
+    /// Clears the picture and deletes its file. Nothing to remove is fine.
+    #[oai(path = "/users/pfp/", method = "delete", operation_id = "delete_pfp")]
+    async fn delete_pfp(
+        &self,
+        svc: Data<&Services>,
+        auth: BearerAuth,
+    ) -> ApiResult<Json<UserDisplay>> {
+        Ok(Json(service::users::remove_pfp(svc.0, &auth.0).await?))
     }
 }

@@ -1,16 +1,23 @@
 //! The rules of SocMel, shared by the HTTP routes and the WebSocket: validation,
 //! permissions, and write-then-publish. Nothing here knows about poem or SQL text.
 
+pub mod attachments;
 pub mod auth;
 pub mod bans;
+pub mod comments;
+pub mod feed;
+pub mod follows;
 pub mod groups;
 pub mod health;
 pub mod invitations;
+pub mod media;
 pub mod messages;
+pub mod notes;
 pub mod notifications;
 pub mod pagination;
 mod passwords;
 pub mod permissions;
+pub mod posts;
 pub mod rooms;
 pub mod security;
 pub mod space_members;
@@ -27,6 +34,7 @@ use thiserror::Error;
 use crate::{
     events::EventBus,
     mail::Mailer,
+    media::Media,
     ratelimit::{Limit, RateLimits, Refused},
     store::{Millis, Store, StoreError},
 };
@@ -45,6 +53,7 @@ struct Inner {
     events: EventBus,
     limits: RateLimits,
     mailer: Mailer,
+    media: Media,
 }
 
 impl Services {
@@ -55,6 +64,7 @@ impl Services {
         events: EventBus,
         limits: RateLimits,
         mailer: Mailer,
+        media: Media,
     ) -> Self {
         Self(Arc::new(Inner {
             store,
@@ -63,6 +73,7 @@ impl Services {
             events,
             limits,
             mailer,
+            media,
         }))
     }
 
@@ -89,6 +100,11 @@ impl Services {
 
     pub fn store(&self) -> &Store {
         &self.0.store
+    }
+
+    /// Uploaded files: the storage backend and the size cap.
+    pub fn media(&self) -> &Media {
+        &self.0.media
     }
 
     fn tokens(&self) -> &TokenKeys {
@@ -132,6 +148,9 @@ pub enum ServiceError {
     },
     #[error("the database is unavailable")]
     Unavailable(#[source] StoreError),
+    /// The media storage (folder, bucket or Cloudinary) failed.
+    #[error("the media storage is unavailable")]
+    MediaUnavailable(#[source] anyhow::Error),
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
 }
@@ -149,7 +168,7 @@ impl ServiceError {
             Self::UnsupportedMedia(_) => ErrorCode::UnsupportedMedia,
             Self::Validation(_) => ErrorCode::Validation,
             Self::RateLimited { .. } => ErrorCode::RateLimited,
-            Self::Unavailable(_) => ErrorCode::Unavailable,
+            Self::Unavailable(_) | Self::MediaUnavailable(_) => ErrorCode::Unavailable,
             Self::Internal(_) => ErrorCode::Internal,
         }
     }

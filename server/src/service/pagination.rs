@@ -75,6 +75,83 @@ pub fn paginate<T>(
     (rows, next)
 }
 
+/// Upstream's offset paging (`page`, `page_size`) together with keyset paging
+/// (`cursor`): where a newest-first listing starts and how long its page is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageWindow {
+    /// Rows to skip (from `page`; 0 when a cursor is given, which wins).
+    pub offset: i64,
+    /// Rows in the page.
+    pub limit: i64,
+    /// The sort key to continue after, from the cursor.
+    pub after: Option<Vec<i64>>,
+}
+
+/// Upstream's paging parameters, as the client sent them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PageQuery {
+    pub page: Option<i64>,
+    pub page_size: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+impl PageQuery {
+    /// The window of a newest-first listing keyed by `key_parts` numbers.
+    pub fn window(&self, default_size: i64, key_parts: usize) -> ServiceResult<PageWindow> {
+        page_window(
+            self.page,
+            self.page_size,
+            self.cursor.as_deref(),
+            default_size,
+            key_parts,
+        )
+    }
+}
+
+/// The paging parameters of a new-style listing (`limit`, `cursor`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CursorQuery {
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+/// Largest `page_size`.
+pub const MAX_PAGE_SIZE: i64 = 100;
+
+/// Checks `page` (≥ 1) and `page_size` (1..=100), 422 naming each bad one, and decodes
+/// `cursor` (a sort key of `key_parts` numbers).
+pub fn page_window(
+    page: Option<i64>,
+    page_size: Option<i64>,
+    cursor: Option<&str>,
+    default_size: i64,
+    key_parts: usize,
+) -> ServiceResult<PageWindow> {
+    let page = page.unwrap_or(1);
+    let limit = page_size.unwrap_or(default_size);
+    Validation::default()
+        .check(page >= 1, "page", "at least 1")
+        .check(
+            (1..=MAX_PAGE_SIZE).contains(&limit),
+            "page_size",
+            &format!("between 1 and {MAX_PAGE_SIZE}"),
+        )
+        .finish()?;
+    let after = cursor
+        .map(|cursor| decode_cursor(cursor, key_parts))
+        .transpose()?;
+    let offset = if after.is_some() {
+        0
+    } else {
+        (page - 1).saturating_mul(limit)
+    };
+    Ok(PageWindow {
+        offset,
+        limit,
+        after,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -113,6 +190,32 @@ mod tests {
         assert_eq!(limit(Some(100), DEFAULT_LIMIT, MAX_LIMIT).unwrap(), 100);
         assert!(limit(Some(0), DEFAULT_LIMIT, MAX_LIMIT).is_err());
         assert!(limit(Some(101), DEFAULT_LIMIT, MAX_LIMIT).is_err());
+    }
+
+    #[test]
+    fn page_windows_check_bounds_and_let_the_cursor_win() {
+        let first = page_window(None, None, None, 10, 2).unwrap();
+        assert_eq!((first.offset, first.limit, first.after), (0, 10, None));
+        let third = page_window(Some(3), Some(20), None, 10, 2).unwrap();
+        assert_eq!((third.offset, third.limit), (40, 20));
+        let cursor = encode_cursor(&[5, 6]);
+        let resumed = page_window(Some(3), Some(20), Some(&cursor), 10, 2).unwrap();
+        assert_eq!((resumed.offset, resumed.after), (0, Some(vec![5, 6])));
+        let Err(ServiceError::Validation(fields)) = page_window(Some(0), Some(101), None, 10, 2)
+        else {
+            panic!("expected 422")
+        };
+        let names: Vec<_> = fields.iter().map(|f| f.field.as_str()).collect();
+        assert_eq!(names, ["page", "page_size"]);
+        assert!(page_window(None, Some(0), None, 10, 2).is_err());
+        assert!(page_window(None, None, Some("junk"), 10, 2).is_err());
+        // Huge pages do not overflow; they are simply empty.
+        assert_eq!(
+            page_window(Some(i64::MAX), Some(100), None, 10, 2)
+                .unwrap()
+                .offset,
+            i64::MAX
+        );
     }
 
     #[test]

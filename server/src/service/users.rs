@@ -8,6 +8,7 @@ use socmel_api_types::{
 use super::{
     ServiceError, ServiceResult, Services,
     auth::AuthUser,
+    media::{self, IncomingFile},
     now,
     validation::{USERNAME_RULE, Validation, is_valid_username},
 };
@@ -83,4 +84,58 @@ pub async fn update_me(
         })?
         .ok_or_else(|| ServiceError::Unauthorized("Invalid token".into()))?;
     Ok(display(&row, Some(me.id())))
+}
+
+/// Sets the caller's profile picture. The new image is stored first, then the profile
+/// switches to it, then the old image is deleted: a failed upload leaves the old
+/// picture in place.
+pub async fn set_pfp(
+    svc: &Services,
+    me: &AuthUser,
+    file: IncomingFile,
+) -> ServiceResult<UserDisplay> {
+    let image = media::read_image(svc, file).await?;
+    let stored = media::store(svc, &image).await?;
+    match swap_pfp(svc, me, Some((&stored.url, &stored.key))).await {
+        Ok((row, old_key)) => {
+            media::delete_objects(svc, old_key.as_slice()).await;
+            Ok(display(&row, Some(me.id())))
+        }
+        Err(err) => {
+            media::delete_objects(svc, &[stored.key]).await;
+            Err(err)
+        }
+    }
+}
+
+/// Removes the caller's profile picture and deletes the stored image. The profile is
+/// cleared even when the storage fails to delete it (that is only logged).
+pub async fn remove_pfp(svc: &Services, me: &AuthUser) -> ServiceResult<UserDisplay> {
+    let (row, old_key) = swap_pfp(svc, me, None).await?;
+    media::delete_objects(svc, old_key.as_slice()).await;
+    Ok(display(&row, Some(me.id())))
+}
+
+/// Points the profile at `new` (URL, key); answers the user and the previous key.
+async fn swap_pfp(
+    svc: &Services,
+    me: &AuthUser,
+    new: Option<(&str, &str)>,
+) -> ServiceResult<(UserRow, Option<String>)> {
+    let gone = || ServiceError::Unauthorized("Invalid token".into());
+    let mut tx = svc.store().begin().await?;
+    let old_key = store::users::pfp_key(tx.conn(), me.id().0)
+        .await?
+        .ok_or_else(gone)?;
+    let row = store::users::set_pfp(
+        tx.conn(),
+        me.id().0,
+        new.map(|(url, _)| url),
+        new.map(|(_, key)| key),
+        now(),
+    )
+    .await?
+    .ok_or_else(gone)?;
+    tx.commit().await?;
+    Ok((row, old_key))
 }

@@ -10,15 +10,21 @@
 //! writer at a time anyway, and queueing writers in the pool instead of letting them
 //! collide on the file lock removes `SQLITE_BUSY` failures under load.
 
+pub mod attachments;
 pub mod auth;
 pub mod bans;
+pub mod comments;
 mod error;
+pub mod feed;
+pub mod follows;
 pub mod groups;
 pub mod invitations;
 pub mod maintenance;
 pub mod messages;
+pub mod notes;
 pub mod notifications;
 pub mod open;
+pub mod posts;
 pub mod rooms;
 pub mod security;
 pub mod spaces;

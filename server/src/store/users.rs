@@ -126,7 +126,8 @@ pub async fn set_password(
     run!(
         conn,
         execute,
-        "UPDATE users SET password_hash = $2, token_version = token_version + 1, updated_at = $3          WHERE id = $1",
+        "UPDATE users SET password_hash = $2, token_version = token_version + 1, updated_at = $3 \
+         WHERE id = $1",
         id,
         password_hash,
         now
@@ -138,4 +139,25 @@ pub async fn set_password(
 pub async fn id_by_username(conn: Conn<'_>, username: &str) -> StoreResult<Option<i64>> {
     Ok(run!(conn, fetch_optional, scalar i64,
         "SELECT id FROM users WHERE lower(username) = lower($1)", username)?)
+}
+
+/// The storage key of the user's profile picture; `None` when the user is gone.
+pub async fn pfp_key(conn: Conn<'_>, id: i64) -> StoreResult<Option<Option<String>>> {
+    Ok(run!(conn, fetch_optional, scalar Option<String>,
+        "SELECT pfp_key FROM users WHERE id = $1", id)?)
+}
+
+/// Sets (or, with `None`, clears) the profile picture's URL and storage key.
+pub async fn set_pfp(
+    conn: Conn<'_>,
+    id: i64,
+    pfp: Option<&str>,
+    pfp_key: Option<&str>,
+    now: Millis,
+) -> StoreResult<Option<UserRow>> {
+    let sql = concat!(
+        "UPDATE users SET pfp = $2, pfp_key = $3, updated_at = $4 WHERE id = $1 RETURNING ",
+        columns!()
+    );
+    Ok(run!(conn, fetch_optional, as UserRow, sql, id, pfp, pfp_key, now)?)
 }

@@ -10,7 +10,9 @@ pub mod ws;
 use socmel_client::{
     Client,
     types::{
+        SpaceId, UserId,
         auth::{TokenResponse, UserCreate},
+        posts::{PostUpdate, Visibility},
         users::UserDisplay,
     },
 };
@@ -205,6 +207,51 @@ impl TestServer {
         }
     }
 
+    /// Reads one number straight from the database.
+    pub async fn query_i64(&self, sql: &str) -> i64 {
+        use sqlx::Connection;
+        let sql = sqlx::AssertSqlSafe(sql.to_owned());
+        if self.database_url.starts_with("postgres") {
+            let mut conn = sqlx::PgConnection::connect(&self.database_url)
+                .await
+                .unwrap();
+            sqlx::query_scalar(sql).fetch_one(&mut conn).await.unwrap()
+        } else {
+            let mut conn = sqlx::SqliteConnection::connect(&self.database_url)
+                .await
+                .unwrap();
+            sqlx::query_scalar(sql).fetch_one(&mut conn).await.unwrap()
+        }
+    }
+
+    /// A space owned by `owner`, with `members` as plain members (made in the database:
+    /// the spaces API belongs to another area).
+    pub async fn space(&self, name: &str, owner: UserId, members: &[UserId]) -> SpaceId {
+        self.execute(&format!(
+            "INSERT INTO spaces (name, owner_id, members_nbr, founded_on) \
+             VALUES ('{name}', {owner}, {}, 0)",
+            members.len() + 1
+        ))
+        .await;
+        let id = self
+            .query_i64(&format!("SELECT id FROM spaces WHERE name = '{name}'"))
+            .await;
+        self.join_space(SpaceId(id), owner, "owner").await;
+        for member in members {
+            self.join_space(SpaceId(id), *member, "member").await;
+        }
+        SpaceId(id)
+    }
+
+    /// Adds `user` to a space with `role`.
+    pub async fn join_space(&self, space: SpaceId, user: UserId, role: &str) {
+        self.execute(&format!(
+            "INSERT INTO space_members (space_id, user_id, role, joined_at) \
+             VALUES ({space}, {user}, '{role}', 0)"
+        ))
+        .await;
+    }
+
     /// Stops the server gracefully and waits for it.
     pub async fn stop(mut self) {
         if let Some(shutdown) = self.shutdown.take() {
@@ -273,4 +320,60 @@ pub fn code_in(mail: &str) -> Option<String> {
     mail.lines()
         .find_map(|line| line.strip_prefix("Subject: Your SocMel code: "))
         .map(|code| code.trim().to_owned())
+}
+
+/// Bytes that sniff as a PNG (the server looks at content, not at names).
+pub fn png(size: usize) -> Vec<u8> {
+    let mut bytes = b"\x89PNG\r\n\x1a\n".to_vec();
+    bytes.resize(size.max(bytes.len()), 7);
+    bytes
+}
+
+/// Bytes that sniff as a JPEG.
+pub fn jpeg() -> Vec<u8> {
+    let mut bytes = vec![0xFF, 0xD8, 0xFF, 0xE0];
+    bytes.extend_from_slice(b"jpeg body");
+    bytes
+}
+
+/// Bytes that sniff as a GIF.
+pub fn gif() -> Vec<u8> {
+    b"GIF89a gif body".to_vec()
+}
+
+/// Bytes that sniff as a WebP.
+pub fn webp() -> Vec<u8> {
+    b"RIFF\x20\0\0\0WEBPVP8 webp body".to_vec()
+}
+
+/// A post body with a title and some content.
+pub fn new_post(title: &str) -> PostUpdate {
+    PostUpdate {
+        title: Some(title.into()),
+        content: Some(format!("content of {title}")),
+        tags: None,
+        visibility: None,
+    }
+}
+
+/// A followers-only post body.
+pub fn followers_post(title: &str) -> PostUpdate {
+    PostUpdate {
+        visibility: Some(Visibility::Followers),
+        ..new_post(title)
+    }
+}
+
+/// `follower` asks to follow `followed`, who accepts.
+pub async fn follow(follower: &TestUser, followed: &TestUser) {
+    let ack = follower
+        .client
+        .request_follow(followed.user.id)
+        .await
+        .expect("follow request");
+    followed
+        .client
+        .accept_follow_request(ack.follow_id)
+        .await
+        .expect("accept");
 }

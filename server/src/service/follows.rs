@@ -1,0 +1,272 @@
+//! Follows: every follow is a request until the followed user accepts it. Only accepted
+//! follows count as following (feed, followers-only posts, listings).
+
+use socmel_api_types::{
+    FollowId, Page, Timestamp, UserId,
+    follows::{FollowAck, FollowRelation, FollowState, FollowStatus, FollowUser},
+};
+
+use super::{
+    ServiceError, ServiceResult, Services,
+    auth::AuthUser,
+    now,
+    pagination::{self, CursorQuery, decode_cursor, paginate},
+    posts::USER_NOT_FOUND,
+    users::display,
+};
+use crate::store::{
+    self, Db,
+    follows::{FollowRow, Side},
+};
+
+const PENDING: &str = "pending";
+const ACCEPTED: &str = "accepted";
+const NO_PENDING_REQUEST: &str = "No pending follow request found";
+const NO_REQUEST: &str = "No follow request found";
+const ALREADY_PENDING: &str = "Follow request already sent and pending";
+
+fn ack(detail: &str, follow_id: i64) -> FollowAck {
+    FollowAck {
+        detail: detail.into(),
+        follow_id: FollowId(follow_id),
+    }
+}
+
+/// Asks to follow `user_id`.
+pub async fn request(svc: &Services, me: &AuthUser, user_id: UserId) -> ServiceResult<FollowAck> {
+    let mut tx = svc.store().begin().await?;
+    store::users::by_id(tx.conn(), user_id.0)
+        .await?
+        .ok_or_else(|| ServiceError::NotFound("This user does not exist".into()))?;
+    if user_id == me.id() {
+        return Err(ServiceError::BadRequest(
+            "You cannot follow yourself".into(),
+        ));
+    }
+    if let Some(existing) = store::follows::between(tx.conn(), me.id().0, user_id.0).await? {
+        return Err(ServiceError::BadRequest(
+            if existing.status == ACCEPTED {
+                "You are already following this user"
+            } else {
+                ALREADY_PENDING
+            }
+            .into(),
+        ));
+    }
+    // The unique (follower, followed) constraint settles two racing requests.
+    let follow = store::follows::insert(tx.conn(), me.id().0, user_id.0, now())
+        .await
+        .map_err(|err| {
+            if err.is_unique_on("follow") {
+                ServiceError::BadRequest(ALREADY_PENDING.into())
+            } else {
+                err.into()
+            }
+        })?;
+    tx.commit().await?;
+    Ok(ack(
+        "The follow request has been sent successfully",
+        follow.id,
+    ))
+}
+
+/// Withdraws the caller's pending request `follow_id`.
+pub async fn cancel(
+    svc: &Services,
+    me: &AuthUser,
+    follow_id: FollowId,
+) -> ServiceResult<FollowAck> {
+    let mut db = svc.store().writer().await?;
+    if !store::follows::delete_pending(db.conn(), follow_id.0, me.id().0, Side::Follower).await? {
+        return Err(ServiceError::NotFound(NO_PENDING_REQUEST.into()));
+    }
+    Ok(ack("Follow request cancelled", follow_id.0))
+}
+
+/// Accepts the request `follow_id` addressed to the caller.
+pub async fn accept(
+    svc: &Services,
+    me: &AuthUser,
+    follow_id: FollowId,
+) -> ServiceResult<FollowAck> {
+    let mut tx = svc.store().begin().await?;
+    let follow = store::follows::by_id(tx.conn(), follow_id.0)
+        .await?
+        .filter(|follow| follow.followed_id == me.id().0)
+        .ok_or_else(|| ServiceError::NotFound(NO_REQUEST.into()))?;
+    accept_row(&mut tx, me, &follow).await?;
+    tx.commit().await?;
+    Ok(ack("Follow request accepted", follow.id))
+}
+
+/// Accepts the request of `user_id` to follow the caller.
+pub async fn accept_from(
+    svc: &Services,
+    me: &AuthUser,
+    user_id: UserId,
+) -> ServiceResult<FollowAck> {
+    let mut tx = svc.store().begin().await?;
+    let follow = store::follows::between(tx.conn(), user_id.0, me.id().0)
+        .await?
+        .ok_or_else(|| ServiceError::NotFound(NO_REQUEST.into()))?;
+    accept_row(&mut tx, me, &follow).await?;
+    tx.commit().await?;
+    Ok(ack("Follow request accepted", follow.id))
+}
+
+async fn accept_row(tx: &mut store::Tx, me: &AuthUser, follow: &FollowRow) -> ServiceResult<()> {
+    if follow.status == ACCEPTED
+        || !store::follows::accept(tx.conn(), follow.id, me.id().0, now()).await?
+    {
+        return Err(ServiceError::BadRequest(
+            "This follow request has already been accepted".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Declines the pending request `follow_id` addressed to the caller.
+pub async fn reject(
+    svc: &Services,
+    me: &AuthUser,
+    follow_id: FollowId,
+) -> ServiceResult<FollowAck> {
+    let mut db = svc.store().writer().await?;
+    if !store::follows::delete_pending(db.conn(), follow_id.0, me.id().0, Side::Followed).await? {
+        return Err(ServiceError::NotFound(NO_PENDING_REQUEST.into()));
+    }
+    Ok(ack("Follow request rejected", follow_id.0))
+}
+
+/// Declines the pending request of `user_id` to follow the caller.
+pub async fn reject_from(
+    svc: &Services,
+    me: &AuthUser,
+    user_id: UserId,
+) -> ServiceResult<FollowAck> {
+    let mut db = svc.store().writer().await?;
+    let id = store::follows::delete_between(db.conn(), user_id.0, me.id().0, PENDING)
+        .await?
+        .ok_or_else(|| ServiceError::NotFound(NO_PENDING_REQUEST.into()))?;
+    Ok(ack("Follow request rejected", id))
+}
+
+/// Stops following `user_id`.
+pub async fn unfollow(svc: &Services, me: &AuthUser, user_id: UserId) -> ServiceResult<FollowAck> {
+    let mut db = svc.store().writer().await?;
+    let id = store::follows::delete_between(db.conn(), me.id().0, user_id.0, ACCEPTED)
+        .await?
+        .ok_or_else(|| ServiceError::NotFound("You are not following this user".into()))?;
+    Ok(ack("Unfollowed successfully", id))
+}
+
+/// Removes `user_id` from the caller's followers.
+pub async fn remove_follower(
+    svc: &Services,
+    me: &AuthUser,
+    user_id: UserId,
+) -> ServiceResult<FollowAck> {
+    let mut db = svc.store().writer().await?;
+    let id = store::follows::delete_between(db.conn(), user_id.0, me.id().0, ACCEPTED)
+        .await?
+        .ok_or_else(|| ServiceError::NotFound("This user is not your follower".into()))?;
+    Ok(ack("Follower removed successfully", id))
+}
+
+/// Where the caller and `user_id` stand.
+pub async fn status(svc: &Services, me: &AuthUser, user_id: UserId) -> ServiceResult<FollowStatus> {
+    let mut db = svc.store().reader().await?;
+    require_user(&mut db, user_id).await?;
+    let mine = store::follows::between(db.conn(), me.id().0, user_id.0).await?;
+    let theirs = store::follows::between(db.conn(), user_id.0, me.id().0).await?;
+    let status = match &mine {
+        None => FollowRelation::None,
+        Some(follow) if follow.status == ACCEPTED => FollowRelation::Following,
+        Some(_) => FollowRelation::Pending,
+    };
+    Ok(FollowStatus {
+        status,
+        follow_id: mine.map(|follow| FollowId(follow.id)),
+        follows_me: theirs.is_some_and(|follow| follow.status == ACCEPTED),
+    })
+}
+
+/// Pending requests addressed to the caller.
+pub async fn requests(
+    svc: &Services,
+    me: &AuthUser,
+    query: CursorQuery,
+) -> ServiceResult<Page<FollowUser>> {
+    listing(svc, me, me.id(), Side::Followed, PENDING, query).await
+}
+
+/// Who follows `user_id` (accepted follows).
+pub async fn followers(
+    svc: &Services,
+    me: &AuthUser,
+    user_id: UserId,
+    query: CursorQuery,
+) -> ServiceResult<Page<FollowUser>> {
+    listing(svc, me, user_id, Side::Followed, ACCEPTED, query).await
+}
+
+/// Whom `user_id` follows (accepted follows).
+pub async fn following(
+    svc: &Services,
+    me: &AuthUser,
+    user_id: UserId,
+    query: CursorQuery,
+) -> ServiceResult<Page<FollowUser>> {
+    listing(svc, me, user_id, Side::Follower, ACCEPTED, query).await
+}
+
+/// The users on the other side of `user_id`'s follows, newest follow first.
+async fn listing(
+    svc: &Services,
+    me: &AuthUser,
+    user_id: UserId,
+    side: Side,
+    status: &str,
+    query: CursorQuery,
+) -> ServiceResult<Page<FollowUser>> {
+    let limit = pagination::limit(
+        query.limit,
+        pagination::DEFAULT_LIMIT,
+        pagination::MAX_LIMIT,
+    )?;
+    let before = match query.cursor.as_deref() {
+        Some(cursor) => decode_cursor(cursor, 1)?
+            .first()
+            .copied()
+            .unwrap_or(i64::MAX),
+        None => i64::MAX,
+    };
+    let mut db = svc.store().reader().await?;
+    if user_id != me.id() {
+        require_user(&mut db, user_id).await?;
+    }
+    let rows =
+        store::follows::listed(db.conn(), user_id.0, side, status, before, limit + 1).await?;
+    let (rows, next) = paginate(rows, limit, |row| vec![row.follow_id]);
+    let items = rows
+        .into_iter()
+        .map(|row| FollowUser {
+            user: display(&row.user, Some(me.id())),
+            follow_id: FollowId(row.follow_id),
+            follow_status: if row.follow_status == ACCEPTED {
+                FollowState::Accepted
+            } else {
+                FollowState::Pending
+            },
+            follow_created_at: Timestamp::from_millis(row.follow_created_at),
+        })
+        .collect();
+    Ok(Page::new(items, next))
+}
+
+async fn require_user(db: &mut Db, user_id: UserId) -> ServiceResult<()> {
+    store::users::by_id(db.conn(), user_id.0)
+        .await?
+        .map(|_| ())
+        .ok_or_else(|| ServiceError::NotFound(USER_NOT_FOUND.into()))
+}
