@@ -18,16 +18,27 @@ use crate::{
 pub enum Job {
     /// Expired refresh tokens, verification codes and invitations (hourly).
     PurgeExpired,
+    /// Notes older than 24 hours (hourly).
+    PurgeNotes,
+    /// Stored images no row points at any more, a day after they were stored (daily).
+    PurgeOrphanMedia,
     /// Rate-limit state of clients that have been quiet (every ten minutes).
     ForgetIdleLimits,
 }
 
 impl Job {
-    const ALL: [Job; 2] = [Job::PurgeExpired, Job::ForgetIdleLimits];
+    const ALL: [Job; 4] = [
+        Job::PurgeExpired,
+        Job::PurgeNotes,
+        Job::PurgeOrphanMedia,
+        Job::ForgetIdleLimits,
+    ];
 
     fn name(self) -> &'static str {
         match self {
             Self::PurgeExpired => "purge-expired",
+            Self::PurgeNotes => "purge-notes",
+            Self::PurgeOrphanMedia => "purge-orphan-media",
             Self::ForgetIdleLimits => "forget-idle-limits",
         }
     }
@@ -36,6 +47,8 @@ impl Job {
     fn schedule(self) -> &'static str {
         match self {
             Self::PurgeExpired => "0 5 * * * *",
+            Self::PurgeNotes => "0 0 * * * *",
+            Self::PurgeOrphanMedia => "0 30 3 * * *",
             Self::ForgetIdleLimits => "0 */10 * * * *",
         }
     }
@@ -45,6 +58,8 @@ impl Job {
         match self {
             Self::PurgeExpired => 0x50c0_0001,
             Self::ForgetIdleLimits => 0x50c0_0002,
+            Self::PurgeNotes => 0x50c0_0003,
+            Self::PurgeOrphanMedia => 0x50c0_0004,
         }
     }
 }
@@ -98,11 +113,32 @@ async fn work(services: &Services, job: Job) -> anyhow::Result<Vec<(&'static str
                 ("invitations", invitations),
             ]
         }
+        Job::PurgeNotes => {
+            let removed = maintenance::purge_notes(services.store(), now() - DAY_MILLIS).await?;
+            vec![("notes", removed)]
+        }
+        Job::PurgeOrphanMedia => vec![("media_objects", purge_orphan_media(services).await?)],
         Job::ForgetIdleLimits => {
             services.limits().forget_idle_keys();
             Vec::new()
         }
     })
+}
+
+const DAY_MILLIS: i64 = 24 * 60 * 60 * 1000;
+
+/// Deletes stored objects older than a day that no row points at. The day of grace
+/// covers uploads whose row is still being written.
+async fn purge_orphan_media(services: &Services) -> anyhow::Result<u64> {
+    let store = services.media().store();
+    let mut removed = 0;
+    for key in store.list_older_than(now() - DAY_MILLIS).await? {
+        if !maintenance::media_key_in_use(services.store(), &key).await? {
+            store.delete(&key).await?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
 }
 
 /// Starts every job on its schedule; shut the returned scheduler down on exit.

@@ -2,7 +2,8 @@
 
 mod common;
 
-use common::{TEST_SECRET, TestServer};
+use common::{TEST_SECRET, TestServer, png};
+use socmel_client::UploadFile;
 use socmel_server::jobs::Job;
 
 #[tokio::test]
@@ -100,4 +101,67 @@ async fn on_postgres_a_job_runs_on_one_node_at_a_time() {
         .await
         .unwrap();
     assert!(server.run_job(Job::PurgeExpired).await.ran);
+}
+
+#[tokio::test]
+async fn purge_notes_removes_notes_past_their_day() {
+    // Upstream bug 3/46: note expiry used the process start time.
+    let server = TestServer::start().await;
+    let ada = server.user("ada").await;
+    let bob = server.user("bob").await;
+    ada.client.set_note("off to the beach").await.unwrap();
+    bob.client.set_note("fresh").await.unwrap();
+    server
+        .execute(format!(
+            "UPDATE notes SET created_at = 1 WHERE user_id = {}",
+            ada.user.id
+        ))
+        .await;
+    let report = server.run_job(Job::PurgeNotes).await;
+    assert_eq!(report.removed, [("notes", 1)]);
+    assert_eq!(server.count("SELECT COUNT(*) FROM notes").await, 1);
+    assert!(!bob.client.get_note(ada.user.id).await.unwrap().exists);
+    assert!(ada.client.get_note(bob.user.id).await.unwrap().exists);
+}
+
+#[tokio::test]
+async fn purge_orphan_media_deletes_only_old_unreferenced_files() {
+    // Upstream bug 46: the orphan purge never deleted stored objects.
+    let server = TestServer::start().await;
+    let ada = server.user("ada").await;
+    let me = ada
+        .client
+        .upload_pfp(UploadFile::Bytes {
+            file_name: "me.png".into(),
+            bytes: png(64),
+        })
+        .await
+        .unwrap();
+    let media = server.data_dir.path().join("media");
+    let in_use = me
+        .pfp
+        .as_deref()
+        .and_then(|url| url.rsplit('/').next())
+        .unwrap()
+        .to_owned();
+    for name in ["orphan-old.png", "orphan-new.png"] {
+        std::fs::write(media.join(name), png(16)).unwrap();
+    }
+    // Age the picture in use and one orphan past the day of grace.
+    for name in [in_use.as_str(), "orphan-old.png"] {
+        let status = std::process::Command::new("touch")
+            .args(["-d", "2 days ago"])
+            .arg(media.join(name))
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+    let report = server.run_job(Job::PurgeOrphanMedia).await;
+    assert_eq!(report.removed, [("media_objects", 1)]);
+    assert!(!media.join("orphan-old.png").exists());
+    assert!(
+        media.join("orphan-new.png").exists(),
+        "young files may still be getting their row"
+    );
+    assert!(media.join(&in_use).exists(), "a picture in use stays");
 }

@@ -103,3 +103,32 @@ async fn register_is_limited_per_address() {
     }
     assert_eq!(statuses, [201, 201, 429]);
 }
+
+#[tokio::test]
+async fn posting_is_limited_per_user() {
+    let server = TestServer::start_with(|config| {
+        config.rate_limits = "post=2/m".parse().unwrap();
+    })
+    .await;
+    let ada = server.user("ada").await;
+    let bob = server.user("bob").await;
+    for title in ["one", "two"] {
+        ada.client
+            .create_post(&common::new_post(title))
+            .await
+            .unwrap();
+    }
+    let err = ada
+        .client
+        .create_post(&common::new_post("three"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(429));
+    // Keyed by user: bob from the same address still posts.
+    assert!(
+        bob.client
+            .create_post(&common::new_post("bob's"))
+            .await
+            .is_ok()
+    );
+}

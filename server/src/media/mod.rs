@@ -54,6 +54,10 @@ pub trait MediaStore: Send + Sync + 'static {
     /// Reads an object back; `None` when there is no such object here, or when this
     /// backend's objects are served by someone else (Cloudinary).
     fn get<'a>(&'a self, key: &'a str) -> BoxFuture<'a, MediaResult<Option<Fetched>>>;
+
+    /// Keys of the objects stored before `cutoff` (Unix milliseconds), for the orphan
+    /// purge. Backends that cannot list cheaply answer none.
+    fn list_older_than<'a>(&'a self, cutoff: i64) -> BoxFuture<'a, MediaResult<Vec<String>>>;
 }
 
 /// The media backend and the upload size cap. Cheap to clone.

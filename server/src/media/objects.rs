@@ -97,6 +97,21 @@ impl MediaStore for ObjectMedia {
         }
         .boxed()
     }
+
+    fn list_older_than<'a>(&'a self, cutoff: i64) -> BoxFuture<'a, MediaResult<Vec<String>>> {
+        async move {
+            let mut listing = self.inner.list(None);
+            let mut keys = Vec::new();
+            while let Some(meta) = listing.next().await {
+                let meta = meta.with_context(|| format!("listing {}", self.description))?;
+                if meta.last_modified.timestamp_millis() < cutoff {
+                    keys.push(meta.location.to_string());
+                }
+            }
+            Ok(keys)
+        }
+        .boxed()
+    }
 }
 
 #[cfg(test)]

@@ -25,6 +25,27 @@ pub async fn purge_expired(store: &Store, now: Millis) -> StoreResult<(u64, u64,
     Ok((tokens, codes, invitations))
 }
 
+/// Removes notes written before `cutoff`; returns how many.
+pub async fn purge_notes(store: &Store, cutoff: Millis) -> StoreResult<u64> {
+    let mut db = store.writer().await?;
+    Ok(run!(
+        db.conn(),
+        execute,
+        "DELETE FROM notes WHERE created_at < $1",
+        cutoff
+    )?)
+}
+
+/// Whether any row still points at the stored object `key` (a post attachment or a
+/// profile picture).
+pub async fn media_key_in_use(store: &Store, key: &str) -> StoreResult<bool> {
+    let mut db = store.reader().await?;
+    let used = run!(db.conn(), fetch_optional, scalar i64,
+        "SELECT 1 FROM post_attachments WHERE file_public_id = $1 \
+         UNION ALL SELECT 1 FROM users WHERE pfp_key = $1 LIMIT 1", key)?;
+    Ok(used.is_some())
+}
+
 /// Held while a job runs. On PostgreSQL it is a session advisory lock, so with several
 /// nodes each run happens on exactly one of them; a single SQLite node needs none.
 pub enum JobLock {
