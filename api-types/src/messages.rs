@@ -305,6 +305,10 @@ pub enum ServerFrame {
         user_id: UserId,
         change: MembershipChange,
     },
+    /// Someone you follow, or a member of one of your spaces, posted.
+    PostCreated {
+        post: crate::posts::PostDisplay,
+    },
     /// Something happened that concerns you (also listed at `GET /notifications/`).
     Notification {
         notification: crate::notifications::Notification,
@@ -327,6 +331,7 @@ impl ServerFrame {
                 | Self::MessageDeleted { .. }
                 | Self::Membership { .. }
                 | Self::Notification { .. }
+                | Self::PostCreated { .. }
         )
     }
 }

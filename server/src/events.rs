@@ -11,6 +11,7 @@ use socmel_api_types::{
     events::{MembershipChange, MembershipScope},
     messages::Message,
     notifications::Notification,
+    posts::PostDisplay,
 };
 use tokio::sync::broadcast;
 
@@ -24,6 +25,12 @@ pub enum Event {
         id: i64,
         user_id: UserId,
         change: MembershipChange,
+    },
+    /// A post was published: live to the author's accepted `followers` (profile posts)
+    /// or to the members of its space.
+    PostCreated {
+        post: Arc<PostDisplay>,
+        followers: Vec<UserId>,
     },
     /// Something happened that concerns `user_id` (already stored).
     Notification {

@@ -6,11 +6,13 @@ use std::collections::{BTreeMap, HashMap};
 use socmel_api_types::{
     CommentId, Detail, Page, PostId, Timestamp, UserId,
     comments::{CommentDisplay, ReactionResult},
+    notifications::NotificationKind,
 };
 
 use super::{
     ServiceError, ServiceResult, Services,
     auth::AuthUser,
+    notifications::{self, About},
     now,
     pagination::{PageQuery, paginate},
     posts::{self, DEFAULT_PAGE_SIZE, store_window},
@@ -80,7 +82,27 @@ pub async fn add(
         .await
         .map_err(|err| gone(err, posts::POST_NOT_FOUND))?;
     tx.commit().await?;
+    let about = About {
+        post_id: Some(post_id),
+        comment_id: Some(CommentId(id)),
+        ..About::default()
+    };
+    notifications::notify(svc, post.author, NotificationKind::Comment, me.id(), about).await;
+    notify_mentions(svc, me, &content, about).await;
     one(svc, me, CommentId(id)).await
+}
+
+/// Notifies the people `@mentioned` in a comment (who can see the post: the listing
+/// checks visibility when they open it).
+async fn notify_mentions(svc: &Services, me: &AuthUser, content: &str, about: About) {
+    match notifications::mentioned(svc, content).await {
+        Ok(users) => {
+            for user in users {
+                notifications::notify(svc, user, NotificationKind::Mention, me.id(), about).await;
+            }
+        }
+        Err(err) => tracing::warn!(error = %err, "looking up mentions"),
+    }
 }
 
 /// A reply to a comment of the same post (404 for a comment of another post).
@@ -116,6 +138,23 @@ pub async fn reply(
         .await
         .map_err(|err| gone(err, "this comment does not exist"))?;
     tx.commit().await?;
+    let about = About {
+        post_id: Some(post_id),
+        comment_id: Some(CommentId(id)),
+        ..About::default()
+    };
+    notifications::notify(
+        svc,
+        UserId(parent.user_id),
+        NotificationKind::Reply,
+        me.id(),
+        about,
+    )
+    .await;
+    if post.author.0 != parent.user_id {
+        notifications::notify(svc, post.author, NotificationKind::Comment, me.id(), about).await;
+    }
+    notify_mentions(svc, me, &content, about).await;
     one(svc, me, CommentId(id)).await
 }
 

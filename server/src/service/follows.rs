@@ -4,11 +4,13 @@
 use socmel_api_types::{
     FollowId, Page, Timestamp, UserId,
     follows::{FollowAck, FollowRelation, FollowState, FollowStatus, FollowUser},
+    notifications::NotificationKind,
 };
 
 use super::{
     ServiceError, ServiceResult, Services,
     auth::AuthUser,
+    notifications::{self, About},
     now,
     pagination::{self, CursorQuery, decode_cursor, paginate},
     posts::USER_NOT_FOUND,
@@ -64,6 +66,14 @@ pub async fn request(svc: &Services, me: &AuthUser, user_id: UserId) -> ServiceR
             }
         })?;
     tx.commit().await?;
+    notifications::notify(
+        svc,
+        user_id,
+        NotificationKind::FollowRequest,
+        me.id(),
+        About::default(),
+    )
+    .await;
     Ok(ack(
         "The follow request has been sent successfully",
         follow.id,
@@ -96,6 +106,15 @@ pub async fn accept(
         .ok_or_else(|| ServiceError::NotFound(NO_REQUEST.into()))?;
     accept_row(&mut tx, me, &follow).await?;
     tx.commit().await?;
+    let follower = UserId(follow.follower_id);
+    notifications::notify(
+        svc,
+        follower,
+        NotificationKind::FollowAccepted,
+        me.id(),
+        About::default(),
+    )
+    .await;
     Ok(ack("Follow request accepted", follow.id))
 }
 
@@ -111,6 +130,15 @@ pub async fn accept_from(
         .ok_or_else(|| ServiceError::NotFound(NO_REQUEST.into()))?;
     accept_row(&mut tx, me, &follow).await?;
     tx.commit().await?;
+    let follower = UserId(follow.follower_id);
+    notifications::notify(
+        svc,
+        follower,
+        NotificationKind::FollowAccepted,
+        me.id(),
+        About::default(),
+    )
+    .await;
     Ok(ack("Follow request accepted", follow.id))
 }
 

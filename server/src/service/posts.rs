@@ -5,22 +5,29 @@ use std::collections::HashMap;
 
 use socmel_api_types::{
     AttachmentId, Detail, Page, PostId, SpaceId, Timestamp, UserId,
+    notifications::NotificationKind,
     posts::{AttachmentDisplay, LikeResult, PostDisplay, PostUpdate, Visibility},
 };
 
 use super::{
     ServiceError, ServiceResult, Services,
     auth::AuthUser,
-    media, now,
+    media,
+    notifications::{self, About},
+    now,
     pagination::{PageQuery, PageWindow, paginate},
     permissions::{self, Action, Role},
     spaces,
     validation::Validation,
 };
-use crate::store::{
-    self, Db, StoreError,
-    posts::{NewPost, PostAccessRow, PostChanges, PostRow, Window},
+use crate::{
+    events::Event,
+    store::{
+        self, Db, StoreError,
+        posts::{NewPost, PostAccessRow, PostChanges, PostRow, Window},
+    },
 };
+use std::sync::Arc;
 
 pub const POST_NOT_FOUND: &str = "the post you are looking for does not exist";
 pub(crate) const USER_NOT_FOUND: &str = "User not found";
@@ -249,7 +256,22 @@ pub async fn create(
 ) -> ServiceResult<PostDisplay> {
     let checked = check(&input, true, false)?;
     let id = insert(svc, me, None, checked).await?;
-    view(svc, Some(me), id).await
+    let post = view(svc, Some(me), id).await?;
+    let followers = {
+        let mut db = svc.store().reader().await?;
+        store::follows::follower_ids(db.conn(), me.id().0).await?
+    };
+    publish_created(svc, &post, followers.into_iter().map(UserId).collect());
+    Ok(post)
+}
+
+/// Tells the live feed: followers for a profile post, the space's members for a space
+/// post (the hub knows who is online in each space).
+fn publish_created(svc: &Services, post: &PostDisplay, followers: Vec<UserId>) {
+    svc.events().publish(Event::PostCreated {
+        post: Arc::new(post.clone()),
+        followers,
+    });
 }
 
 /// A post in a space the caller belongs to.
@@ -264,7 +286,9 @@ pub async fn create_in_space(
         .require(Action::Participate)?;
     let checked = check(&input, true, true)?;
     let id = insert(svc, me, Some(space_id), checked).await?;
-    view(svc, Some(me), id).await
+    let post = view(svc, Some(me), id).await?;
+    publish_created(svc, &post, Vec::new());
+    Ok(post)
 }
 
 async fn insert(
@@ -370,6 +394,13 @@ pub async fn like(svc: &Services, me: &AuthUser, post_id: PostId) -> ServiceResu
     }
     .ok_or_else(not_found)?;
     tx.commit().await?;
+    if liked {
+        let about = About {
+            post_id: Some(PostId(post_id)),
+            ..About::default()
+        };
+        notifications::notify(svc, post.author, NotificationKind::Like, me.id(), about).await;
+    }
     Ok(LikeResult { liked, like_count })
 }
 

@@ -161,3 +161,9 @@ pub async fn listed(
         }
     }
 }
+
+/// The accepted followers of a user.
+pub async fn follower_ids(conn: Conn<'_>, user_id: i64) -> StoreResult<Vec<i64>> {
+    Ok(run!(conn, fetch_all, scalar i64,
+        "SELECT follower_id FROM follows WHERE followed_id = $1 AND status = 'accepted'", user_id)?)
+}

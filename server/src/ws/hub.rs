@@ -21,6 +21,7 @@ use socmel_api_types::{
     events::{MembershipChange, MembershipScope},
     messages::{Conversation, Message, PresenceStatus, ServerFrame},
     notifications::Notification,
+    posts::PostDisplay,
 };
 use tokio::sync::mpsc;
 
@@ -306,6 +307,19 @@ impl Hub {
             // The protocol has no frame for it: room lists refresh over REST, and the
             // room's messages are gone with it.
             Event::RoomDeleted { .. } => {}
+            Event::PostCreated { post, followers } => {
+                let frame = ServerFrame::PostCreated {
+                    post: PostDisplay::clone(post),
+                };
+                let mut audience = followers.clone();
+                if let Some(space) = post.space_id {
+                    audience.extend(self.topic_members(Topic::Space(space.0)));
+                }
+                audience.retain(|user| *user != post.user_id);
+                audience.sort_unstable();
+                audience.dedup();
+                self.send_durable(&audience, &frame);
+            }
             Event::Notification {
                 user_id,
                 notification,
