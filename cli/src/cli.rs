@@ -56,6 +56,7 @@ pub struct Cli {
 }
 
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct Global {
     /// Server URL [default: the profile's server, else http://127.0.0.1:8000]
     #[arg(long, env = "SOCMEL_SERVER", global = true, value_name = "URL")]

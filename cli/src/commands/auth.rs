@@ -15,7 +15,8 @@ use crate::{
 pub enum AuthCmd {
     /// Create an account (password from --password-stdin, SOCMEL_PASSWORD or a prompt)
     Register(RegisterArgs),
-    /// Log in and store the token pair in the profile (password never as a flag)
+    /// Log in and store the token pair in the profile (password never as a flag);
+    /// --json prints the signed-in user, never the tokens (see `auth token`)
     Login(LoginArgs),
     /// End this session on the server and forget the stored tokens
     Logout,

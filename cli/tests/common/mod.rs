@@ -61,22 +61,25 @@ impl TestServer {
         }
     }
 
-    /// The newest verification code mailed to `to` once more than `seen` mails arrived.
+    /// The newest verification code mailed to `to` once more than `seen` codes arrived
+    /// (other mail, such as "your password changed" notices, is skipped).
     pub fn next_code(&self, to: &str, seen: usize) -> String {
         let outbox = self.data_dir.path().join("outbox");
         for _ in 0..500 {
-            let mails = mails_to(&outbox, to);
-            if mails.len() > seen {
-                let mail = mails.last().cloned().unwrap_or_default();
-                return mail
-                    .lines()
-                    .find_map(|line| line.strip_prefix("Subject: Your SocMel code: "))
-                    .map(|code| code.trim().to_owned())
-                    .expect("a code in the mail");
+            let codes: Vec<String> = mails_to(&outbox, to)
+                .iter()
+                .filter_map(|mail| {
+                    mail.lines()
+                        .find_map(|line| line.strip_prefix("Subject: Your SocMel code: "))
+                        .map(|code| code.trim().to_owned())
+                })
+                .collect();
+            if codes.len() > seen {
+                return codes.last().cloned().unwrap_or_default();
             }
             std::thread::sleep(Duration::from_millis(20));
         }
-        panic!("no mail for {to} in {}", outbox.display());
+        panic!("no code for {to} in {}", outbox.display());
     }
 }
 
