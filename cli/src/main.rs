@@ -95,4 +95,19 @@ mod tests {
         }
         walk(&Cli::command(), "socmel");
     }
+
+    /// Invitation tokens are base64url and message texts are free: either may start
+    /// with '-' and must not be read as an option.
+    #[test]
+    fn values_may_start_with_a_hyphen() {
+        use clap::Parser;
+        for args in [
+            &["socmel", "invite", "join", "1", "-ol7GZlYiw_4oNy4nPE3K"][..],
+            &["socmel", "dm", "send", "2", "-1 for that"],
+            &["socmel", "msg", "send", "--user", "2", "-1 for that"],
+            &["socmel", "msg", "edit", "dm", "3", "-fixed"],
+        ] {
+            assert!(Cli::try_parse_from(args).is_ok(), "{args:?}");
+        }
+    }
 }

@@ -15,6 +15,7 @@ pub enum DmCmd {
     Send {
         user_id: i64,
         /// The text; `-` or nothing reads stdin
+        #[arg(allow_hyphen_values = true)]
         message: Option<String>,
         /// Reply to this message id
         #[arg(long)]

@@ -45,8 +45,9 @@ pub enum InviteCmd {
     /// Join a space with an invitation token
     Join {
         space_id: i64,
-        // Not named `token`: that id belongs to the global --token.
-        #[arg(value_name = "TOKEN")]
+        // Not named `token`: that id belongs to the global --token. Tokens are
+        // base64url, so one may well start with '-'.
+        #[arg(value_name = "TOKEN", allow_hyphen_values = true)]
         invitation_token: String,
     },
 }

@@ -27,6 +27,7 @@ pub enum MsgCmd {
         #[command(flatten)]
         to: Target,
         /// The text; `-` or nothing reads stdin
+        #[arg(allow_hyphen_values = true)]
         message: Option<String>,
         /// Reply to this message id
         #[arg(long)]
@@ -60,6 +61,7 @@ pub enum MsgCmd {
         kind: Kind,
         message_id: i64,
         /// The new text; `-` or nothing reads stdin
+        #[arg(allow_hyphen_values = true)]
         content: Option<String>,
     },
     /// Delete one of your messages
