@@ -32,7 +32,7 @@ mod ws;
 
 use std::sync::{Arc, RwLock};
 
-use reqwest::{Method, RequestBuilder, Response};
+use reqwest::{RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use socmel_api_types::{ErrorBody, Page, page::PageItem};
 
@@ -41,6 +41,7 @@ pub use follows::CursorQuery;
 pub use media::{MediaFile, UploadFile};
 pub use messages::HistoryPage;
 pub use posts::PageQuery;
+pub use reqwest::Method;
 pub use socmel_api_types as types;
 pub use ws::Session;
 
@@ -138,6 +139,49 @@ impl Client {
     pub(crate) async fn send_raw(&self, request: RequestBuilder) -> ClientResult<Response> {
         let response = request.send().await.map_err(ClientError::Http)?;
         check(response).await
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// Raw requests: the escape hatch for tools (`socmel api METHOD PATH`), outside the
+// typed, one-method-per-operation surface above.
+
+/// A successful answer to [`Client::raw`], body untouched.
+#[derive(Debug, Clone)]
+pub struct RawResponse {
+    pub status: u16,
+    pub content_type: Option<String>,
+    pub body: Vec<u8>,
+}
+
+impl Client {
+    /// Sends `method path` (path as published, query included) with an optional JSON
+    /// body and the token if any. An error answer becomes [`ClientError::Api`] as with
+    /// every typed method; a success comes back as bytes, whatever its type.
+    pub async fn raw(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&serde_json::Value>,
+    ) -> ClientResult<RawResponse> {
+        let mut request = self.request(method, path);
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        let response = request.send().await.map_err(ClientError::Http)?;
+        let response = check(response).await?;
+        let status = response.status().as_u16();
+        let content_type = response
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_owned);
+        let body = response.bytes().await.map_err(ClientError::Http)?.to_vec();
+        Ok(RawResponse {
+            status,
+            content_type,
+            body,
+        })
     }
 }
 

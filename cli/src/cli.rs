@@ -1,0 +1,144 @@
+//! The command tree: global options, then one noun per module in `commands/`.
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::commands::{
+    api, auth, completion, dm, group, inbox, invite, man, msg, room, security, seed, space, user,
+};
+
+pub const DEFAULT_SERVER: &str = "http://127.0.0.1:8000";
+
+const AFTER_HELP: &str = "\
+Output:
+  Data goes to stdout, everything else (progress, notices, errors) to stderr.
+  On a terminal: tables and relative times. Piped: tab-separated lines, RFC 3339 times.
+  --json prints the API objects unchanged (errors as {\"error\": {...}} on stderr).
+  Commands that create something print its id, so they chain:
+    SPACE=$(socmel space create lounge)
+
+Exit codes:
+  0  success
+  1  error: the server refused the request, or could not be reached
+  2  usage error: bad arguments, or a password is needed and there is no terminal
+  4  authentication required: not logged in, or the token was refused
+
+Environment:
+  SOCMEL_SERVER        server URL (default http://127.0.0.1:8000)
+  SOCMEL_TOKEN         access token to use instead of the stored one
+  SOCMEL_PROFILE       profile name (default \"default\")
+  SOCMEL_CONFIG_DIR    folder of credentials.json (default: <XDG config>/socmel)
+  SOCMEL_PASSWORD      password for login/register when there is no terminal
+  SOCMEL_NEW_PASSWORD  new password for security change-password/reset-password
+
+Example:
+  printf '%s\\n' \"$PW\" | socmel auth register --username ada --email ada@example.com --password-stdin
+  printf '%s\\n' \"$PW\" | socmel auth login ada --password-stdin
+  socmel space create lounge --json | jq .id";
+
+/// socmel: the SocMel command line, for admins and scripts.
+#[derive(Debug, Parser)]
+#[command(
+    name = "socmel",
+    version,
+    about = "socmel: the SocMel command line, for admins and scripts",
+    long_about = "socmel: the SocMel command line, for admins and scripts.\n\n\
+                  Every server operation as a noun-verb command, --json everywhere, clean exit codes.",
+    after_help = AFTER_HELP,
+    propagate_version = true,
+    subcommand_required = true,
+    arg_required_else_help = true
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Global options")]
+pub struct Global {
+    /// Server URL [default: the profile's server, else http://127.0.0.1:8000]
+    #[arg(long, env = "SOCMEL_SERVER", global = true, value_name = "URL")]
+    pub server: Option<String>,
+    /// Access token to use instead of the stored one (prefer the environment variable)
+    #[arg(
+        long,
+        env = "SOCMEL_TOKEN",
+        global = true,
+        hide_env_values = true,
+        value_name = "TOKEN"
+    )]
+    pub token: Option<String>,
+    /// Profile: which stored server + account to use
+    #[arg(
+        long,
+        short = 'P',
+        env = "SOCMEL_PROFILE",
+        global = true,
+        default_value = "default",
+        value_name = "NAME"
+    )]
+    pub profile: String,
+    /// Print the API objects as JSON (errors as JSON on stderr)
+    #[arg(long, global = true)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Register, log in and out, see and refresh the stored token
+    #[command(subcommand)]
+    Auth(auth::AuthCmd),
+    /// Show and edit user profiles
+    #[command(subcommand)]
+    User(user::UserCmd),
+    /// Verification codes, email and password changes, password reset
+    #[command(subcommand)]
+    Security(security::SecurityCmd),
+    /// Spaces: create, browse, members, roles, bans
+    #[command(subcommand)]
+    Space(space::SpaceCmd),
+    /// Rooms inside a space
+    #[command(subcommand)]
+    Room(room::RoomCmd),
+    /// Invitations to a space: create, list, revoke, join
+    #[command(subcommand)]
+    Invite(invite::InviteCmd),
+    /// Group chats and their members
+    #[command(subcommand)]
+    Group(group::GroupCmd),
+    /// Direct messages
+    #[command(subcommand)]
+    Dm(dm::DmCmd),
+    /// Messages in any conversation (DM, group, room), and the live stream
+    #[command(subcommand)]
+    Msg(msg::MsgCmd),
+    /// Your conversations, newest first, with unread counts
+    Inbox(inbox::InboxArgs),
+    /// Send any request to the API (the raw escape hatch)
+    Api(api::ApiArgs),
+    /// Print a shell completion script
+    Completion(completion::CompletionArgs),
+    /// Print the man page (roff), or write one page per command into a folder
+    Man(man::ManArgs),
+    /// Fill a server with demo users, a space with rooms, a group and messages
+    Seed(seed::SeedArgs),
+}
+
+/// Paging of new-style listings.
+#[derive(Debug, Clone, Args)]
+pub struct Paging {
+    /// Where to continue (the previous page's next_cursor)
+    #[arg(long)]
+    pub cursor: Option<String>,
+    /// Items per page (1-100)
+    #[arg(long)]
+    pub limit: Option<i64>,
+}
+
+impl Paging {
+    pub fn cursor(&self) -> Option<&str> {
+        self.cursor.as_deref()
+    }
+}

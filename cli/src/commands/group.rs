@@ -1,0 +1,158 @@
+//! `socmel group …`: group chats.
+
+use clap::Subcommand;
+use socmel_client::types::{
+    GroupId, UserId,
+    groups::{GroupChatCreate, GroupChatDisplay, GroupSummary},
+};
+
+use crate::{
+    cli::Paging,
+    commands::user::{show_user, users_table},
+    context::Ctx,
+    error::CliResult,
+    output::{Output, Table},
+};
+
+#[derive(Debug, Subcommand)]
+pub enum GroupCmd {
+    /// Create a group chat (you are its owner); prints its id
+    Create {
+        name: String,
+        /// A user id to add (repeat for several)
+        #[arg(long = "member", short = 'm', value_name = "USER_ID")]
+        members: Vec<i64>,
+    },
+    /// Show a group and its members
+    Show { group_id: i64 },
+    /// Groups you are in
+    Mine {
+        #[command(flatten)]
+        paging: Paging,
+    },
+    /// Rename a group
+    Rename { group_id: i64, name: String },
+    /// Delete a group (owner only)
+    Delete { group_id: i64 },
+    /// Members of a group
+    Members {
+        group_id: i64,
+        #[command(flatten)]
+        paging: Paging,
+    },
+    /// Add a user to a group
+    Add { group_id: i64, user_id: i64 },
+    /// Remove a member from a group
+    Remove { group_id: i64, user_id: i64 },
+    /// Leave a group
+    Leave { group_id: i64 },
+    /// Pass the ownership of a group to a member
+    Transfer { group_id: i64, user_id: i64 },
+}
+
+pub async fn run(ctx: &mut Ctx, cmd: GroupCmd) -> CliResult {
+    match cmd {
+        GroupCmd::Create { name, members } => {
+            let body = &GroupChatCreate {
+                name,
+                members: (!members.is_empty()).then(|| members.into_iter().map(UserId).collect()),
+            };
+            let group = ctx
+                .call(|c| async move { c.create_group(body).await })
+                .await?;
+            let sentence = format!("Created group {} (id {}).", group.name, group.id);
+            ctx.out.created(&group, group.id, &sentence)
+        }
+        GroupCmd::Show { group_id } => {
+            let id = GroupId(group_id);
+            let group = ctx.call(|c| async move { c.view_group(id).await }).await?;
+            ctx.out.show(&group, |out| show_group(out, &group))
+        }
+        GroupCmd::Mine { paging } => {
+            let (cursor, limit) = (paging.cursor(), paging.limit);
+            let page = ctx
+                .call(|c| async move { c.my_groups(cursor, limit).await })
+                .await?;
+            ctx.out.page(&page, groups_table(&ctx.out, &page.items))
+        }
+        GroupCmd::Rename { group_id, name } => {
+            let (id, name) = (GroupId(group_id), name.as_str());
+            let group = ctx
+                .call(|c| async move { c.rename_group(id, name).await })
+                .await?;
+            ctx.out.show(&group, |out| show_group(out, &group))
+        }
+        GroupCmd::Delete { group_id } => {
+            let id = GroupId(group_id);
+            let detail = ctx
+                .call(|c| async move { c.delete_group(id).await })
+                .await?;
+            ctx.out.ack(&detail, &detail.detail)
+        }
+        GroupCmd::Members { group_id, paging } => {
+            let (id, cursor, limit) = (GroupId(group_id), paging.cursor(), paging.limit);
+            let page = ctx
+                .call(|c| async move { c.group_members(id, cursor, limit).await })
+                .await?;
+            ctx.out.page(&page, users_table(&ctx.out, &page.items))
+        }
+        GroupCmd::Add { group_id, user_id } => {
+            let (id, user) = (GroupId(group_id), UserId(user_id));
+            let members = ctx
+                .call(|c| async move { c.add_group_member(id, user).await })
+                .await?;
+            ctx.out
+                .show(&members, |out| users_table(out, &members).print(out))
+        }
+        GroupCmd::Remove { group_id, user_id } => {
+            let (id, user) = (GroupId(group_id), UserId(user_id));
+            let members = ctx
+                .call(|c| async move { c.remove_group_member(id, user).await })
+                .await?;
+            ctx.out
+                .show(&members, |out| users_table(out, &members).print(out))
+        }
+        GroupCmd::Leave { group_id } => {
+            let id = GroupId(group_id);
+            let members = ctx.call(|c| async move { c.leave_group(id).await }).await?;
+            if !ctx.out.json {
+                eprintln!("Left group {id}.");
+            }
+            ctx.out
+                .show(&members, |out| users_table(out, &members).print(out))
+        }
+        GroupCmd::Transfer { group_id, user_id } => {
+            let (id, user) = (GroupId(group_id), UserId(user_id));
+            let owner = ctx
+                .call(|c| async move { c.pass_group_ownership(id, user).await })
+                .await?;
+            ctx.out.show(&owner, |out| show_user(out, &owner))
+        }
+    }
+}
+
+fn show_group(out: &Output, group: &GroupChatDisplay) {
+    Table::fields(&[
+        ("id", group.id.to_string()),
+        ("name", group.name.clone()),
+        ("owner", group.owner_id.to_string()),
+        ("created", out.time(group.created_at)),
+        ("members", group.members.len().to_string()),
+    ])
+    .print(out);
+    users_table(out, &group.members).print(out);
+}
+
+fn groups_table(out: &Output, groups: &[GroupSummary]) -> Table {
+    let mut table = Table::new(&["ID", "NAME", "MEMBERS", "OWNER", "CREATED"]);
+    for group in groups {
+        table.row(vec![
+            group.id.to_string(),
+            group.name.clone(),
+            group.members_nbr.to_string(),
+            group.owner_id.to_string(),
+            out.time(group.created_at),
+        ]);
+    }
+    table
+}

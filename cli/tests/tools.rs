@@ -1,0 +1,174 @@
+//! `socmel api`, `completion`, `man`, `seed`, `--help` and usage errors.
+
+mod common;
+
+use common::{Env, id};
+use serde_json::Value;
+
+#[test]
+fn api_is_a_raw_escape_hatch_with_the_stored_token() {
+    let env = Env::start();
+    let ada = env.user("ada");
+    let me = env.json("ada", &["api", "GET", "/users/me/"]);
+    assert_eq!(me, ada);
+    let created = env.json(
+        "ada",
+        &[
+            "api",
+            "post",
+            "/spaces/create",
+            "--data",
+            r#"{"name":"raw"}"#,
+        ],
+    );
+    assert_eq!(created["name"], "raw");
+    let body = env.config.path().join("body.json");
+    std::fs::write(&body, r#"{"name":"from file"}"#).unwrap();
+    let edited = env.json(
+        "ada",
+        &[
+            "api",
+            "PUT",
+            &format!("/spaces/{}/edit/", id(&created)),
+            "--data",
+            &format!("@{}", body.display()),
+        ],
+    );
+    assert_eq!(edited["name"], "from file");
+    let searched = env.json("ada", &["api", "GET", "/spaces/?q=file&limit=5"]);
+    assert_eq!(searched["items"][0]["id"], created["id"]);
+    let piped = env.json_in(
+        "ada",
+        &["api", "POST", "/spaces/create", "--data", "-"],
+        Some(r#"{"name":"piped"}"#),
+    );
+    assert_eq!(piped["name"], "piped");
+
+    let missing = env.fails("ada", &["api", "GET", "/spaces/999999/view/"]);
+    assert_eq!(missing.code, 1);
+    assert_eq!(missing.error["code"], "not_found");
+    let anonymous = env.fails("nobody", &["api", "GET", "/users/me/"]);
+    assert_eq!(anonymous.code, 4);
+    assert_eq!(env.fails("ada", &["api", "GET", "users/me"]).code, 2);
+    assert_eq!(
+        env.fails("ada", &["api", "POST", "/spaces/create", "--data", "{nope"])
+            .code,
+        2
+    );
+}
+
+#[test]
+fn completions_and_man_pages_come_from_the_command_tree() {
+    let env = Env::start();
+    for (shell, marker) in [
+        ("bash", "_socmel()"),
+        ("zsh", "#compdef socmel"),
+        ("fish", "complete -c socmel"),
+    ] {
+        let output = env.cmd().args(["completion", shell]).output().unwrap();
+        assert!(output.status.success());
+        let script = String::from_utf8_lossy(&output.stdout);
+        assert!(script.contains(marker), "{shell}: {script:.200}");
+        assert!(script.contains("logout-all"), "{shell} knows the verbs");
+    }
+    assert_eq!(
+        env.cmd()
+            .args(["completion", "tcsh"])
+            .output()
+            .unwrap()
+            .status
+            .code(),
+        Some(2)
+    );
+
+    let output = env.cmd().arg("man").output().unwrap();
+    assert!(output.status.success());
+    let page = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        page.starts_with(".ie") || page.contains(".TH socmel"),
+        "{page:.200}"
+    );
+    assert!(page.contains("Exit codes"));
+
+    let dir = env.config.path().join("man");
+    let output = env
+        .cmd()
+        .args(["man", "--dir", dir.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    assert!(dir.join("socmel.1").is_file());
+    assert!(dir.join("socmel-space-create.1").is_file());
+    assert!(dir.join("socmel-auth-login.1").is_file());
+}
+
+#[test]
+fn help_documents_exit_codes_and_usage_errors_exit_2() {
+    let env = Env::start();
+    let output = env.cmd().arg("--help").output().unwrap();
+    assert!(output.status.success());
+    let help = String::from_utf8_lossy(&output.stdout);
+    for needle in [
+        "Exit codes",
+        "4  authentication required",
+        "SOCMEL_CONFIG_DIR",
+        "--json",
+    ] {
+        assert!(help.contains(needle), "--help lacks {needle}");
+    }
+
+    assert_eq!(env.cmd().output().unwrap().status.code(), Some(2));
+    assert_eq!(
+        env.cmd().arg("frobnicate").output().unwrap().status.code(),
+        Some(2)
+    );
+    let usage = env.fails("x", &["space", "frobnicate"]);
+    assert_eq!(usage.code, 2);
+    assert_eq!(usage.error["code"], "usage");
+
+    // A server that is not there: exit 1, code "connection".
+    let output = env
+        .cmd()
+        .args(["--server", "http://127.0.0.1:9", "--json", "space", "list"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let line = String::from_utf8_lossy(&output.stderr);
+    let error: Value = serde_json::from_str(line.trim()).unwrap();
+    assert_eq!(error["error"]["code"], "connection");
+}
+
+#[test]
+fn seed_fills_a_server_and_logs_in_on_request() {
+    let env = Env::start();
+    let report = env.json("default", &["seed", "--login"]);
+    let users = report["users"].as_array().unwrap();
+    assert_eq!(users.len(), 3);
+    assert_eq!(users[0]["username"], "alice");
+    assert_eq!(report["space"]["members_nbr"], 3, "both others joined");
+    assert!(report["rooms"].as_array().unwrap().len() >= 3);
+    assert_eq!(report["invitation"]["current_uses"], 0, "as created");
+    assert_eq!(report["group"]["members"].as_array().unwrap().len(), 3);
+    let messages = report["messages"].as_array().unwrap();
+    for kind in ["room", "dm", "group"] {
+        assert!(
+            messages.iter().any(|m| m["kind"] == kind),
+            "a {kind} message"
+        );
+    }
+
+    // --login stored alice in the profile: her world is there.
+    assert_eq!(env.json("default", &["user", "me"])["username"], "alice");
+    let inbox = env.json("default", &["inbox"]);
+    assert!(inbox["items"].as_array().unwrap().len() >= 3);
+    let space = id(&report["space"]);
+    let members = env.json("default", &["space", "members", &space]);
+    assert_eq!(members["items"].as_array().unwrap().len(), 3);
+
+    // Seeding again clashes on the space name and says how to avoid it; a prefix works.
+    let again = env.fails("other", &["seed"]);
+    assert_eq!(again.code, 1);
+    assert!(again.error["detail"].as_str().unwrap().contains("--prefix"));
+    let second = env.json("other", &["seed", "--prefix", "b-"]);
+    assert_eq!(second["users"][0]["username"], "b-alice");
+}
