@@ -348,3 +348,42 @@ async fn passwords_are_stored_as_argon2id_hashes() {
     );
     assert!(!stored.contains(PASSWORD));
 }
+
+#[tokio::test]
+async fn a_deactivated_account_cannot_log_in_and_its_tokens_stop_working() {
+    // Upstream bug 17: `is_active` was ignored at login.
+    let server = TestServer::start().await;
+    let ada = server.user("ada").await;
+    server
+        .execute(format!(
+            "UPDATE users SET is_active = {} WHERE id = {}",
+            if common::on_postgres() { "FALSE" } else { "0" },
+            ada.user.id
+        ))
+        .await;
+    let err = server.client().login("ada", PASSWORD).await.unwrap_err();
+    assert_eq!(err.status(), Some(403));
+    assert_eq!(
+        ada.client.current_user().await.unwrap_err().status(),
+        Some(401)
+    );
+    assert_eq!(
+        server
+            .client()
+            .refresh(&ada.tokens.refresh_token)
+            .await
+            .unwrap_err()
+            .status(),
+        Some(401)
+    );
+    // A wrong password still says nothing about the account's state.
+    assert_eq!(
+        server
+            .client()
+            .login("ada", "wrong password")
+            .await
+            .unwrap_err()
+            .status(),
+        Some(401)
+    );
+}
