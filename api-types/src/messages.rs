@@ -8,9 +8,19 @@
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    GroupId, MessageId, RoomId, SpaceId, Timestamp, UserId,
+    AttachmentId, GroupId, MessageId, RoomId, SpaceId, Timestamp, UserId,
     events::{MembershipChange, MembershipScope},
 };
+
+/// An image attached to a message: upload it first (`POST /messages/attachments/`), then
+/// name its id in the send.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct MessageAttachment {
+    pub id: AttachmentId,
+    /// Where to fetch it.
+    pub file: String,
+}
 
 /// A direct message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -26,6 +36,9 @@ pub struct DmMessage {
     pub parent_message_id: Option<MessageId>,
     #[serde(default)]
     pub edited_at: Option<Timestamp>,
+    /// Images attached to the message.
+    #[serde(default)]
+    pub attachments: Vec<MessageAttachment>,
 }
 
 /// A group-chat message.
@@ -40,6 +53,9 @@ pub struct GroupMessage {
     pub parent_message_id: Option<MessageId>,
     #[serde(default)]
     pub edited_at: Option<Timestamp>,
+    /// Images attached to the message.
+    #[serde(default)]
+    pub attachments: Vec<MessageAttachment>,
 }
 
 /// A message in a space's room.
@@ -55,6 +71,9 @@ pub struct RoomMessage {
     pub parent_message_id: Option<MessageId>,
     #[serde(default)]
     pub edited_at: Option<Timestamp>,
+    /// Images attached to the message.
+    #[serde(default)]
+    pub attachments: Vec<MessageAttachment>,
 }
 
 /// Any message, tagged with its kind.
@@ -195,6 +214,10 @@ pub struct SendMessage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
     pub parent_id: Option<MessageId>,
+    /// Uploaded attachments to carry (at most 10).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "openapi", oai(default, skip_serializing_if_is_empty))]
+    pub attachment_ids: Vec<AttachmentId>,
 }
 
 /// `PUT /messages/{kind}/{message_id}/`
@@ -215,6 +238,9 @@ pub enum ClientFrame {
         parent_id: Option<MessageId>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         client_id: Option<String>,
+        /// Uploaded attachments to carry (at most 10).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        attachment_ids: Vec<AttachmentId>,
     },
     Group {
         group_id: GroupId,
@@ -223,6 +249,9 @@ pub enum ClientFrame {
         parent_id: Option<MessageId>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         client_id: Option<String>,
+        /// Uploaded attachments to carry (at most 10).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        attachment_ids: Vec<AttachmentId>,
     },
     Space {
         space_id: SpaceId,
@@ -232,6 +261,9 @@ pub enum ClientFrame {
         parent_id: Option<MessageId>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         client_id: Option<String>,
+        /// Uploaded attachments to carry (at most 10).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        attachment_ids: Vec<AttachmentId>,
     },
     Typing {
         #[serde(flatten)]
@@ -397,6 +429,7 @@ mod tests {
                 is_read: false,
                 parent_message_id: None,
                 edited_at: None,
+                attachments: Vec::new(),
             }),
             ServerFrame::Ack {
                 client_id: Some("c1".into()),

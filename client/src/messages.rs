@@ -5,11 +5,11 @@ use socmel_api_types::{
     Detail, GroupId, MessageId, Page, RoomId, SpaceId, UserId,
     messages::{
         ConversationKind, DmMessage, EditMessage, GroupMessage, InboxEntry, MarkRead, Message,
-        RoomMessage, SendMessage,
+        MessageAttachment, RoomMessage, SendMessage,
     },
 };
 
-use crate::{Client, ClientResult};
+use crate::{Client, ClientResult, UploadFile};
 
 /// Scroll-back position: `before` a message id, `limit` messages.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -84,6 +84,19 @@ impl Client {
     pub async fn send_message(&self, body: &SendMessage) -> ClientResult<Message> {
         self.send(self.request(Method::POST, "/messages/send/").json(body))
             .await
+    }
+
+    /// `POST /messages/attachments/`: uploads an image for a message to carry.
+    pub async fn upload_message_attachment(
+        &self,
+        file: UploadFile,
+    ) -> ClientResult<MessageAttachment> {
+        let form = reqwest::multipart::Form::new().part("file", file.into_part().await?);
+        self.send(
+            self.request(Method::POST, "/messages/attachments/")
+                .multipart(form),
+        )
+        .await
     }
 
     /// `POST /messages/read/`

@@ -130,6 +130,11 @@ const DAY_MILLIS: i64 = 24 * 60 * 60 * 1000;
 /// Deletes stored objects older than a day that no row points at. The day of grace
 /// covers uploads whose row is still being written.
 async fn purge_orphan_media(services: &Services) -> anyhow::Result<u64> {
+    // Message uploads that no message claimed within a day let go of their objects.
+    {
+        let mut db = services.store().writer().await?;
+        crate::store::message_attachments::delete_unclaimed(db.conn(), now() - DAY_MILLIS).await?;
+    }
     let store = services.media().store();
     let mut removed = 0;
     for key in store.list_older_than(now() - DAY_MILLIS).await? {

@@ -72,6 +72,7 @@ async fn joining_starts_room_deliveries_and_removal_stops_them_without_reconnect
         room_id: main,
         message: text.into(),
         parent_id: None,
+        attachment_ids: Vec::new(),
         client_id: None,
     };
     let mut ada_ws = ada.client.connect_ws(None).await.unwrap();
@@ -130,6 +131,7 @@ async fn group_members_added_at_creation_or_later_hear_at_once() {
         group_id: group.id,
         message: text.into(),
         parent_id: None,
+        attachment_ids: Vec::new(),
         client_id: None,
     };
     let mut ada_ws = ada.client.connect_ws(None).await.unwrap();

@@ -20,6 +20,7 @@ fn to(user: UserId, text: &str) -> SendMessage {
         room_id: None,
         message: text.into(),
         parent_id: None,
+        attachment_ids: Vec::new(),
     }
 }
 

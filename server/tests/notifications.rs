@@ -26,6 +26,7 @@ async fn a_mention_is_stored_pushed_listed_and_marked_read() {
             room_id: None,
             message: "look @bob, and @ada too".into(),
             parent_id: None,
+            attachment_ids: Vec::new(),
         })
         .await
         .unwrap();
@@ -90,6 +91,7 @@ async fn mentions_reach_only_people_who_can_read_the_conversation() {
         group_id: GroupId(7),
         message: "@bob @eve see this".into(),
         parent_id: None,
+        attachment_ids: Vec::new(),
         client_id: None,
     })
     .await

@@ -18,6 +18,7 @@ fn dm(to: UserId, text: &str, client_id: &str) -> ClientFrame {
         receiver_id: to,
         message: text.into(),
         parent_id: None,
+        attachment_ids: Vec::new(),
         client_id: Some(client_id.into()),
     }
 }
@@ -200,6 +201,7 @@ async fn group_messages_reach_every_member_and_outsiders_are_refused() {
             group_id: GroupId(7),
             message: "let me in".into(),
             parent_id: None,
+            attachment_ids: Vec::new(),
             client_id: Some("e".into()),
         })
         .await
@@ -218,6 +220,7 @@ async fn group_messages_reach_every_member_and_outsiders_are_refused() {
             group_id: GroupId(7),
             message: "hi pals".into(),
             parent_id: None,
+            attachment_ids: Vec::new(),
             client_id: None,
         })
         .await
@@ -253,6 +256,7 @@ async fn room_messages_reach_all_online_space_members_and_checks_hold() {
         room_id: RoomId(room),
         message: text.into(),
         parent_id: None,
+        attachment_ids: Vec::new(),
         client_id: Some(text.into()),
     };
     bob_ws.send(&room(10, 101, "gg")).await.unwrap();
@@ -315,6 +319,7 @@ async fn replies_must_stay_in_their_conversation() {
         receiver_id: bob.user.id,
         message: "re".into(),
         parent_id: Some(eve_message),
+        attachment_ids: Vec::new(),
         client_id: Some("r".into()),
     })
     .await
@@ -330,6 +335,7 @@ async fn replies_must_stay_in_their_conversation() {
         receiver_id: eve.user.id,
         message: "re".into(),
         parent_id: Some(eve_message),
+        attachment_ids: Vec::new(),
         client_id: Some("ok".into()),
     })
     .await
@@ -515,6 +521,7 @@ async fn edits_and_deletions_are_pushed_live_and_only_authors_may() {
             room_id: None,
             message: "typo".into(),
             parent_id: None,
+            attachment_ids: Vec::new(),
         })
         .await
         .unwrap();
@@ -572,6 +579,7 @@ async fn edits_and_deletions_are_pushed_live_and_only_authors_may() {
             room_id: None,
             message: "private".into(),
             parent_id: None,
+            attachment_ids: Vec::new(),
         })
         .await
         .unwrap();

@@ -199,6 +199,7 @@ pub async fn send(
         room_id: None,
         message: text,
         parent_id: reply_to.map(MessageId),
+        attachment_ids: Vec::new(),
     };
     match to {
         Conversation::Dm { user_id } => body.user_id = Some(user_id),

@@ -217,6 +217,7 @@ impl Seed {
             room_id: None,
             message: String::new(),
             parent_id: None,
+            attachment_ids: Vec::new(),
         };
         let room_lines = [
             (0, "Welcome to the lounge! Say hi 👋"),

@@ -3,20 +3,33 @@
 
 use poem::web::Data;
 use poem_openapi::{
-    OpenApi,
+    Multipart, OpenApi,
     param::{Path, Query},
     payload::Json,
+    types::multipart::Upload,
 };
 use socmel_api_types::{
     Detail, GroupId, MessageId, Page, RoomId, SpaceId, UserId,
     messages::{
         ConversationKind, DmMessage, EditMessage, GroupMessage, InboxEntry, MarkRead, Message,
-        RoomMessage, SendMessage,
+        MessageAttachment, RoomMessage, SendMessage,
     },
 };
 
-use super::{ApiTags, auth::BearerAuth, errors::ApiResult};
+use super::{
+    ApiTags,
+    auth::BearerAuth,
+    errors::ApiResult,
+    media::{guard_image, incoming},
+};
 use crate::service::{self, Services, messages::Target};
+
+/// `file`: an image for a message to carry.
+#[derive(Multipart)]
+struct AttachmentForm {
+    /// PNG, JPEG, GIF or WebP.
+    file: Upload,
+}
 
 pub struct MessagesApi;
 
@@ -156,7 +169,38 @@ impl MessagesApi {
             body.room_id,
         )?;
         Ok(Json(
-            service::messages::send(svc.0, &auth.0, target, &body.message, body.parent_id).await?,
+            service::messages::send(
+                svc.0,
+                &auth.0,
+                target,
+                &body.message,
+                body.parent_id,
+                &body.attachment_ids,
+            )
+            .await?,
+        ))
+    }
+
+    /// Upload a message attachment
+    ///
+    /// Multipart field `file`: a PNG, JPEG, GIF or WebP (by content: 415 otherwise; 413
+    /// over the size cap). Name the answered `id` in a send's `attachment_ids` (REST or
+    /// socket); uploads no message carries are removed after a day.
+    #[oai(
+        path = "/messages/attachments/",
+        method = "post",
+        operation_id = "upload_message_attachment",
+        transform = "guard_image"
+    )]
+    async fn upload_message_attachment(
+        &self,
+        svc: Data<&Services>,
+        auth: BearerAuth,
+        form: AttachmentForm,
+    ) -> ApiResult<Json<MessageAttachment>> {
+        let file = incoming(form.file);
+        Ok(Json(
+            service::messages::upload_attachment(svc.0, &auth.0, file).await?,
         ))
     }
 

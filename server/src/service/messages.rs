@@ -5,14 +5,18 @@
 use std::sync::Arc;
 
 use socmel_api_types::{
-    Detail, FieldError, GroupId, MessageId, RoomId, SpaceId, Timestamp, UserId,
-    messages::{ConversationKind, DmMessage, GroupMessage, InboxEntry, Message, RoomMessage},
+    AttachmentId, Detail, FieldError, GroupId, MessageId, RoomId, SpaceId, Timestamp, UserId,
+    messages::{
+        ConversationKind, DmMessage, GroupMessage, InboxEntry, Message, MessageAttachment,
+        RoomMessage,
+    },
     notifications::NotificationKind,
 };
 
 use super::{
     ServiceError, ServiceResult, Services,
     auth::AuthUser,
+    media::{self, IncomingFile},
     notifications::{self, About},
     now, pagination,
     permissions::Action,
@@ -23,9 +27,13 @@ use crate::{
     events::Event,
     store::{
         self, Db,
+        message_attachments::{MessageAttachmentRow, NewMessageAttachment},
         messages::{MessageRow, NewMessage},
     },
 };
+
+/// Most attachments one message carries.
+pub const MAX_ATTACHMENTS: usize = 10;
 
 /// Longest message, in characters.
 pub const MAX_CONTENT_CHARS: usize = 4000;
@@ -156,8 +164,16 @@ pub async fn send(
     target: Target,
     content: &str,
     parent: Option<MessageId>,
+    attachment_ids: &[AttachmentId],
 ) -> ServiceResult<Message> {
     check_content(content)?;
+    Validation::default()
+        .check(
+            attachment_ids.len() <= MAX_ATTACHMENTS,
+            "attachment_ids",
+            "at most 10 attachments",
+        )
+        .finish()?;
     require_access(svc, sender, target).await?;
     let conversation = target.key(sender.id());
     let (recipient_id, group_id, space_id, room_id) = match target {
@@ -189,8 +205,16 @@ pub async fn send(
         now: now(),
     };
     let row = store::messages::insert(tx.conn(), new).await?;
+    for id in attachment_ids {
+        if !store::message_attachments::claim(tx.conn(), id.0, sender.id().0, row.id).await? {
+            return Err(ServiceError::BadRequest(format!(
+                "attachment {id} is not an upload of yours waiting for a message"
+            )));
+        }
+    }
+    let attachments = store::message_attachments::of_message(tx.conn(), row.id).await?;
     tx.commit().await?;
-    let message = Arc::new(to_message(&row, false));
+    let message = Arc::new(to_message(&row, false, &attachments));
     svc.events().publish(Event::MessageCreated(message.clone()));
     notify_mentions(svc, sender, target, &message).await;
     Ok(Arc::unwrap_or_clone(message))
@@ -259,6 +283,12 @@ pub async fn history(
     let mut rows =
         store::messages::history(db.conn(), &conversation, before.map(|b| b.0), limit).await?;
     rows.reverse();
+    let attachments = match (rows.first(), rows.last()) {
+        (Some(first), Some(last)) => {
+            store::message_attachments::in_range(db.conn(), first.id, last.id).await?
+        }
+        _ => Vec::new(),
+    };
     let read_mark = match target {
         // A DM is read when its recipient's mark has passed it.
         Target::Dm(other) => Some((
@@ -278,7 +308,12 @@ pub async fn history(
                 };
                 mark >= row.id
             });
-            to_message(row, is_read)
+            let own: Vec<_> = attachments
+                .iter()
+                .filter(|a| a.message_id == Some(row.id))
+                .cloned()
+                .collect();
+            to_message(row, is_read, &own)
         })
         .collect())
 }
@@ -302,7 +337,7 @@ pub async fn mark_read(
     tx.commit().await?;
     svc.events().publish(Event::Read {
         reader_id: user.id(),
-        message: Arc::new(to_message(&row, false)),
+        message: Arc::new(to_message(&row, false, &[])),
         message_id,
     });
     Ok(Detail::new("marked as read"))
@@ -327,7 +362,8 @@ pub async fn edit(
     let row = store::messages::set_content(db.conn(), row.id, content, now())
         .await?
         .ok_or_else(|| ServiceError::NotFound(MESSAGE_NOT_FOUND.into()))?;
-    let message = Arc::new(to_message(&row, false));
+    let attachments = store::message_attachments::of_message(db.conn(), row.id).await?;
+    let message = Arc::new(to_message(&row, false, &attachments));
     svc.events().publish(Event::MessageEdited(message.clone()));
     Ok(Arc::unwrap_or_clone(message))
 }
@@ -355,9 +391,14 @@ pub async fn delete(
         }
     }
     let mut db = svc.store().writer().await?;
+    let attachments = store::message_attachments::of_message(db.conn(), row.id).await?;
     store::messages::delete(db.conn(), row.id).await?;
+    drop(db);
+    let keys: Vec<String> = attachments.iter().map(|a| a.file_key.clone()).collect();
+    media::delete_objects(svc, &keys).await;
+    let message = to_message(&row, false, &attachments);
     svc.events()
-        .publish(Event::MessageDeleted(Arc::new(to_message(&row, false))));
+        .publish(Event::MessageDeleted(Arc::new(message)));
     Ok(Detail::new("the message has been deleted"))
 }
 
@@ -446,7 +487,7 @@ async fn entry(db: &mut Db, me: UserId, target: Target, name: String) -> Service
         last_activity: last
             .as_ref()
             .map(|row| Timestamp::from_millis(row.created_at)),
-        last_message: last.as_ref().map(|row| to_message(row, false)),
+        last_message: last.as_ref().map(|row| to_message(row, false, &[])),
         unread_count,
     })
 }
@@ -460,7 +501,49 @@ fn kind_name(kind: ConversationKind) -> &'static str {
 }
 
 /// The upstream-shaped message for a stored row.
-pub(crate) fn to_message(row: &MessageRow, is_read: bool) -> Message {
+/// Stores an uploaded image for a message to carry: checked like post images (by
+/// content, 415; by size, 413).
+pub async fn upload_attachment(
+    svc: &Services,
+    user: &AuthUser,
+    file: IncomingFile,
+) -> ServiceResult<MessageAttachment> {
+    let image = media::read_image(svc, file).await?;
+    let stored = media::store(svc, &image).await?;
+    let new = NewMessageAttachment {
+        uploader_id: user.id().0,
+        file: &stored.url,
+        file_key: &stored.key,
+        content_type: image.kind.content_type(),
+        size_bytes: i64::try_from(image.bytes.len()).unwrap_or(i64::MAX),
+        now: now(),
+    };
+    let inserted = {
+        let mut db = svc.store().writer().await?;
+        store::message_attachments::insert(db.conn(), new).await
+    };
+    match inserted {
+        Ok(row) => Ok(attachment(&row)),
+        Err(err) => {
+            media::delete_objects(svc, std::slice::from_ref(&stored.key)).await;
+            Err(err.into())
+        }
+    }
+}
+
+fn attachment(row: &MessageAttachmentRow) -> MessageAttachment {
+    MessageAttachment {
+        id: AttachmentId(row.id),
+        file: row.file.clone(),
+    }
+}
+
+pub(crate) fn to_message(
+    row: &MessageRow,
+    is_read: bool,
+    attachments: &[MessageAttachmentRow],
+) -> Message {
+    let attachments: Vec<MessageAttachment> = attachments.iter().map(attachment).collect();
     let id = MessageId(row.id);
     let sender_id = UserId(row.sender_id);
     let timestamp = Timestamp::from_millis(row.created_at);
@@ -476,6 +559,7 @@ pub(crate) fn to_message(row: &MessageRow, is_read: bool) -> Message {
             timestamp,
             parent_message_id,
             edited_at,
+            attachments,
         }),
         "room" => Message::Room(RoomMessage {
             id,
@@ -486,6 +570,7 @@ pub(crate) fn to_message(row: &MessageRow, is_read: bool) -> Message {
             timestamp,
             parent_message_id,
             edited_at,
+            attachments,
         }),
         _ => Message::Dm(DmMessage {
             id,
@@ -496,6 +581,7 @@ pub(crate) fn to_message(row: &MessageRow, is_read: bool) -> Message {
             is_read,
             parent_message_id,
             edited_at,
+            attachments,
         }),
     }
 }

@@ -36,13 +36,14 @@ pub async fn purge_notes(store: &Store, cutoff: Millis) -> StoreResult<u64> {
     )?)
 }
 
-/// Whether any row still points at the stored object `key` (a post attachment or a
-/// profile picture).
+/// Whether any row still points at the stored object `key` (a post or message
+/// attachment, or a profile picture).
 pub async fn media_key_in_use(store: &Store, key: &str) -> StoreResult<bool> {
     let mut db = store.reader().await?;
     let used = run!(db.conn(), fetch_optional, scalar i64,
         "SELECT 1 FROM post_attachments WHERE file_public_id = $1 \
-         UNION ALL SELECT 1 FROM users WHERE pfp_key = $1 LIMIT 1", key)?;
+         UNION ALL SELECT 1 FROM users WHERE pfp_key = $1 \
+         UNION ALL SELECT 1 FROM message_attachments WHERE file_key = $1 LIMIT 1", key)?;
     Ok(used.is_some())
 }
 

@@ -20,6 +20,7 @@ pub mod follows;
 pub mod groups;
 pub mod invitations;
 pub mod maintenance;
+pub mod message_attachments;
 pub mod messages;
 pub mod notes;
 pub mod notifications;

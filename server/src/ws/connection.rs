@@ -202,6 +202,14 @@ pub async fn run(
     }
 }
 
+/// A message frame's payload, as sent.
+struct Draft<'a> {
+    content: &'a str,
+    parent: Option<socmel_api_types::MessageId>,
+    client_id: Option<String>,
+    attachment_ids: Vec<socmel_api_types::AttachmentId>,
+}
+
 struct Reader<'a> {
     svc: &'a Services,
     hub: &'a Hub,
@@ -248,18 +256,30 @@ impl Reader<'_> {
                 message,
                 parent_id,
                 client_id,
+                attachment_ids,
             } => {
-                self.send(Target::Dm(receiver_id), &message, parent_id, client_id)
-                    .await;
+                let draft = Draft {
+                    content: &message,
+                    parent: parent_id,
+                    client_id,
+                    attachment_ids,
+                };
+                self.send(Target::Dm(receiver_id), draft).await;
             }
             ClientFrame::Group {
                 group_id,
                 message,
                 parent_id,
                 client_id,
+                attachment_ids,
             } => {
-                self.send(Target::Group(group_id), &message, parent_id, client_id)
-                    .await;
+                let draft = Draft {
+                    content: &message,
+                    parent: parent_id,
+                    client_id,
+                    attachment_ids,
+                };
+                self.send(Target::Group(group_id), draft).await;
             }
             ClientFrame::Space {
                 space_id,
@@ -267,14 +287,15 @@ impl Reader<'_> {
                 message,
                 parent_id,
                 client_id,
+                attachment_ids,
             } => {
-                self.send(
-                    Target::Room(space_id, room_id),
-                    &message,
-                    parent_id,
+                let draft = Draft {
+                    content: &message,
+                    parent: parent_id,
                     client_id,
-                )
-                .await;
+                    attachment_ids,
+                };
+                self.send(Target::Room(space_id, room_id), draft).await;
             }
             ClientFrame::Typing { conversation } => self.typing(conversation),
             ClientFrame::Read {
@@ -292,18 +313,17 @@ impl Reader<'_> {
         }
     }
 
-    async fn send(
-        &self,
-        target: Target,
-        content: &str,
-        parent: Option<socmel_api_types::MessageId>,
-        client_id: Option<String>,
-    ) {
+    async fn send(&self, target: Target, draft: Draft<'_>) {
         let key = format!("user:{}", self.user.id());
         let outcome = match self.svc.check_limit(Limit::Message, &key) {
-            Ok(()) => messages::send(self.svc, &self.user, target, content, parent).await,
+            Ok(()) => {
+                let (content, parent, attachments) =
+                    (draft.content, draft.parent, &draft.attachment_ids);
+                messages::send(self.svc, &self.user, target, content, parent, attachments).await
+            }
             Err(refused) => Err(refused),
         };
+        let client_id = draft.client_id;
         match outcome {
             Ok(message) => self.reply(ServerFrame::Ack {
                 client_id,

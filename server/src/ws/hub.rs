@@ -569,6 +569,7 @@ mod tests {
             is_read: false,
             parent_message_id: None,
             edited_at: None,
+            attachments: Vec::new(),
         }))
     }
 
@@ -612,6 +613,7 @@ mod tests {
             timestamp: Timestamp::from_millis(0),
             parent_message_id: None,
             edited_at: None,
+            attachments: Vec::new(),
         }));
         hub.route(&Event::MessageCreated(room.clone()));
         assert!(
