@@ -7,6 +7,7 @@ mod config;
 mod context;
 mod error;
 mod output;
+mod progress;
 mod secrets;
 
 use std::ffi::OsString;
