@@ -139,7 +139,7 @@ pub enum Command {
     Completion(completion::CompletionArgs),
     /// Print the man page (roff), or write one page per command into a folder
     Man(man::ManArgs),
-    /// Fill a server with demo users, a space with rooms, a group and messages
+    /// Fill a server with demo users, a space with rooms, a group, messages, posts and follows
     Seed(seed::SeedArgs),
 }
 
