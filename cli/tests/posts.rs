@@ -90,6 +90,21 @@ fn posts_images_feed_and_comments_end_to_end() {
     );
     assert_eq!(ids(&page), vec![post["id"].as_i64().unwrap()]);
 
+    // Piped human output: tab-separated rows, id first.
+    let output = env
+        .cmd()
+        .args(["--profile", "ada", "post", "list"])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let rows = String::from_utf8_lossy(&output.stdout).to_string();
+    assert_eq!(rows.lines().count(), 2, "{rows}");
+    assert!(
+        rows.lines()
+            .any(|row| row.starts_with(&format!("{p}\tada\tHi\t"))),
+        "{rows}"
+    );
+
     // Space posts.
     let space = env.json("ada", &["space", "create", "lounge"]);
     let s = id(&space);
@@ -141,6 +156,21 @@ fn posts_images_feed_and_comments_end_to_end() {
     assert_eq!(comments["items"][0]["id"], comment["id"]);
     assert_eq!(comments["items"][0]["sub_comments"][0]["id"], reply["id"]);
     assert_eq!(comments["items"][0]["reactions"]["like"], 1);
+    let output = env
+        .cmd()
+        .args(["--profile", "ada", "comment", "list", &p])
+        .output()
+        .unwrap();
+    let rows = String::from_utf8_lossy(&output.stdout).to_string();
+    assert_eq!(
+        rows.lines().count(),
+        2,
+        "a reply is a row under its comment: {rows}"
+    );
+    assert!(
+        rows.lines().nth(1).unwrap().starts_with(&id(&reply)),
+        "{rows}"
+    );
     let deleted = env.json("ada", &["comment", "delete", &p, &id(&reply)]);
     assert!(deleted["detail"].is_string());
 

@@ -29,6 +29,7 @@ pub enum FollowCmd {
     Cancel { user_id: i64 },
     /// Your (or, with --user, a user's) followers, following, or requests to you
     List {
+        /// Which list
         #[arg(value_enum, default_value = "followers")]
         which: Which,
         /// Another user's followers or following

@@ -22,6 +22,7 @@ use crate::{
 pub enum PostCmd {
     /// Create a post (on your profile, or in a space with --space); prints its id
     Create {
+        /// The title (up to 200 characters)
         title: String,
         /// The text of the post
         #[arg(allow_hyphen_values = true)]
