@@ -194,3 +194,93 @@ impl Client {
             .await
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicU64, Ordering};
+
+    use socmel_api_types::{Timestamp, UserId};
+    use tokio::{
+        io::{AsyncReadExt, AsyncWriteExt},
+        net::TcpListener,
+    };
+
+    use super::*;
+
+    /// A one-request server: reads the whole multipart upload, answers with `answer`.
+    async fn one_request(answer: String) -> (String, tokio::task::JoinHandle<Vec<u8>>) {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let task = tokio::spawn(async move {
+            let (mut socket, _) = listener.accept().await.unwrap();
+            let mut received = Vec::new();
+            let mut buffer = vec![0; 64 * 1024];
+            // The multipart body ends with the closing boundary: `--<boundary>--\r\n`.
+            while !received.ends_with(b"--\r\n") {
+                let read = socket.read(&mut buffer).await.unwrap();
+                assert!(read > 0, "the client closed before the end of the body");
+                received.extend_from_slice(&buffer[..read]);
+            }
+            let response = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{answer}",
+                answer.len()
+            );
+            socket.write_all(response.as_bytes()).await.unwrap();
+            received
+        });
+        (url, task)
+    }
+
+    #[tokio::test]
+    async fn uploads_report_every_byte_of_the_file() {
+        let me = UserDisplay {
+            id: UserId(1),
+            username: "ada".into(),
+            email: None,
+            is_active: true,
+            xp: 0,
+            level: 1,
+            pfp: Some("/media/x.png".into()),
+            created_at: Timestamp::from_millis(1_700_000_000_000),
+        };
+        let (url, server) = one_request(serde_json::to_string(&me).unwrap()).await;
+        let path = std::env::temp_dir().join(format!(
+            "socmel-progress-{}-{:?}.png",
+            std::process::id(),
+            std::thread::current().id()
+        ));
+        let mut bytes = b"\x89PNG\r\n\x1a\n".to_vec();
+        bytes.resize(3 * CHUNK + 123, 7);
+        std::fs::write(&path, &bytes).unwrap();
+
+        let counted = Arc::new(AtomicU64::new(0));
+        let calls = Arc::new(AtomicU64::new(0));
+        let progress: Progress = {
+            let (counted, calls) = (counted.clone(), calls.clone());
+            Arc::new(move |n| {
+                counted.fetch_add(n, Ordering::SeqCst);
+                calls.fetch_add(1, Ordering::SeqCst);
+            })
+        };
+        let upload = UploadFile::path(&path);
+        assert_eq!(upload.size().await.unwrap(), bytes.len() as u64);
+        let client = Client::new(&url).unwrap();
+        let user = client
+            .upload_pfp_with_progress(upload, progress)
+            .await
+            .unwrap();
+        let _ = std::fs::remove_file(&path);
+
+        assert_eq!(user, me);
+        assert_eq!(counted.load(Ordering::SeqCst), bytes.len() as u64);
+        assert!(calls.load(Ordering::SeqCst) >= 4, "streamed in chunks");
+        let received = server.await.unwrap();
+        let text = String::from_utf8_lossy(&received);
+        assert!(text.starts_with("POST /users/pfp/ "), "{text:.80}");
+        assert!(text.contains("filename=\"socmel-progress-"));
+        assert!(
+            text.contains("content-type: image/png") || text.contains("Content-Type: image/png")
+        );
+        assert!(received.windows(bytes.len()).any(|w| w == bytes.as_slice()));
+    }
+}
