@@ -3,7 +3,8 @@
 use clap::{Args, Parser, Subcommand};
 
 use crate::commands::{
-    api, auth, completion, dm, group, inbox, invite, man, msg, room, security, seed, space, user,
+    api, auth, comment, completion, dm, feed, follow, group, inbox, invite, man, msg, note,
+    notifications, post, room, security, seed, space, user,
 };
 
 pub const DEFAULT_SERVER: &str = "http://127.0.0.1:8000";
@@ -116,13 +117,29 @@ pub enum Command {
     Msg(msg::MsgCmd),
     /// Your conversations, newest first, with unread counts
     Inbox(inbox::InboxArgs),
+    /// Posts on your profile or in a space: create, edit, like, images
+    #[command(subcommand)]
+    Post(post::PostCmd),
+    /// Your feed: posts of the people you follow and of your spaces
+    Feed(feed::FeedArgs),
+    /// Comments on posts, replies and reactions
+    #[command(subcommand)]
+    Comment(comment::CommentCmd),
+    /// Follow requests, followers and following
+    #[command(subcommand)]
+    Follow(follow::FollowCmd),
+    /// Your 24-hour note (a short status)
+    #[command(subcommand)]
+    Note(note::NoteCmd),
+    /// Your notifications: list them, mark them read
+    Notifications(notifications::NotificationsArgs),
     /// Send any request to the API (the raw escape hatch)
     Api(api::ApiArgs),
     /// Print a shell completion script
     Completion(completion::CompletionArgs),
     /// Print the man page (roff), or write one page per command into a folder
     Man(man::ManArgs),
-    /// Fill a server with demo users, a space with rooms, a group and messages
+    /// Fill a server with demo users, a space with rooms, a group, messages, posts and follows
     Seed(seed::SeedArgs),
 }
 

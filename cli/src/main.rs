@@ -7,6 +7,7 @@ mod config;
 mod context;
 mod error;
 mod output;
+mod progress;
 mod secrets;
 
 use std::ffi::OsString;
@@ -106,6 +107,11 @@ mod tests {
             &["socmel", "dm", "send", "2", "-1 for that"],
             &["socmel", "msg", "send", "--user", "2", "-1 for that"],
             &["socmel", "msg", "edit", "dm", "3", "-fixed"],
+            &["socmel", "post", "create", "Title", "-1 for that"],
+            &["socmel", "post", "edit", "1", "--content", "-fixed"],
+            &["socmel", "comment", "add", "1", "-1 for that"],
+            &["socmel", "comment", "reply", "1", "2", "-1"],
+            &["socmel", "note", "set", "-away"],
         ] {
             assert!(Cli::try_parse_from(args).is_ok(), "{args:?}");
         }

@@ -157,6 +157,15 @@ fn seed_fills_a_server_and_logs_in_on_request() {
         );
     }
 
+    let posts = report["posts"].as_array().unwrap();
+    assert_eq!(posts.len(), 3);
+    assert_eq!(posts[0]["tags"], serde_json::json!(["welcome", "rust"]));
+    assert_eq!(posts[0]["likes_nbr"], 1);
+    assert_eq!(posts[0]["comments_nbr"], 1);
+    assert!(posts.iter().any(|p| p["space_id"] == report["space"]["id"]));
+    assert!(report["follow"]["follow_id"].is_i64());
+    assert_eq!(report["comments"][0]["post_id"], posts[0]["id"]);
+
     // --login stored alice in the profile: her world is there.
     assert_eq!(env.json("default", &["user", "me"])["username"], "alice");
     let inbox = env.json("default", &["inbox"]);
@@ -164,6 +173,10 @@ fn seed_fills_a_server_and_logs_in_on_request() {
     let space = id(&report["space"]);
     let members = env.json("default", &["space", "members", &space]);
     assert_eq!(members["items"].as_array().unwrap().len(), 3);
+    let followers = env.json("default", &["follow", "list", "followers"]);
+    assert_eq!(followers["items"][0]["username"], "bob");
+    let notifications = env.json("default", &["notifications"]);
+    assert!(notifications["items"].as_array().unwrap().len() >= 3);
 
     // Seeding again clashes on the space name and says how to avoid it; a prefix works.
     let again = env.fails("other", &["seed"]);

@@ -38,7 +38,7 @@ use socmel_api_types::{ErrorBody, Page, page::PageItem};
 
 pub use error::ClientError;
 pub use follows::CursorQuery;
-pub use media::{MediaFile, UploadFile};
+pub use media::{MediaFile, Progress, UploadFile};
 pub use messages::HistoryPage;
 pub use posts::PageQuery;
 pub use reqwest::Method;

@@ -3,13 +3,19 @@
 
 pub mod api;
 pub mod auth;
+pub mod comment;
 pub mod completion;
 pub mod dm;
+pub mod feed;
+pub mod follow;
 pub mod group;
 pub mod inbox;
 pub mod invite;
 pub mod man;
 pub mod msg;
+pub mod note;
+pub mod notifications;
+pub mod post;
 pub mod room;
 pub mod security;
 pub mod seed;
@@ -41,6 +47,12 @@ pub async fn run(cli: Cli, token_from_env: bool) -> CliResult {
         Command::Dm(cmd) => dm::run(&mut ctx, cmd).await,
         Command::Msg(cmd) => msg::run(&mut ctx, cmd).await,
         Command::Inbox(args) => inbox::run(&mut ctx, args).await,
+        Command::Post(cmd) => post::run(&mut ctx, cmd).await,
+        Command::Feed(args) => feed::run(&mut ctx, args).await,
+        Command::Comment(cmd) => comment::run(&mut ctx, cmd).await,
+        Command::Follow(cmd) => follow::run(&mut ctx, cmd).await,
+        Command::Note(cmd) => note::run(&mut ctx, cmd).await,
+        Command::Notifications(args) => notifications::run(&mut ctx, args).await,
         Command::Api(args) => api::run(&mut ctx, args).await,
         Command::Seed(args) => seed::run(&mut ctx, args).await,
         Command::Completion(_) | Command::Man(_) => Ok(()),

@@ -1,6 +1,7 @@
 //! `socmel seed`: fills a server with a small, lively world so a newcomer sees the
 //! clients come alive at once: three users, a space with rooms that two of them joined
-//! by invitation, a group chat, direct messages and room chatter.
+//! by invitation, a group chat, direct messages and room chatter, then posts (one in the
+//! space), a follow, a like and a comment.
 //!
 //! Each part is one step function on [`Seed`] that adds to the report; new areas
 //! (posts, comments, follows) become one more step in [`run`].
@@ -12,9 +13,12 @@ use socmel_client::{
     types::{
         Timestamp,
         auth::UserCreate,
+        comments::CommentDisplay,
+        follows::FollowAck,
         groups::{GroupChatCreate, GroupChatDisplay},
         invitations::{InvitationCreate, InvitationDisplay},
         messages::{ConversationKind, Message, SendMessage},
+        posts::{PostDisplay, PostUpdate, Visibility},
         rooms::{RoomCreate, RoomDisplay},
         spaces::{SpaceCreate, SpaceDisplay},
         users::UserDisplay,
@@ -53,6 +57,10 @@ pub struct SeedReport {
     pub invitation: Option<InvitationDisplay>,
     pub group: Option<GroupChatDisplay>,
     pub messages: Vec<Message>,
+    pub posts: Vec<PostDisplay>,
+    /// Bob's request to follow Alice, accepted.
+    pub follow: Option<FollowAck>,
+    pub comments: Vec<CommentDisplay>,
 }
 
 struct Seed {
@@ -81,6 +89,7 @@ pub async fn run(ctx: &mut Ctx, args: SeedArgs) -> CliResult {
     seed.invitation_and_joins().await?;
     seed.group().await?;
     seed.messages().await?;
+    seed.posts().await?;
 
     if args.login
         && let (Some(client), Some(user)) = (seed.clients.first(), seed.report.users.first())
@@ -264,6 +273,64 @@ impl Seed {
         Ok(())
     }
 
+    /// Posts (one tagged, one followers-only, one in the space); Bob follows Alice
+    /// (accepted), likes her first post, and Carol comments on it.
+    async fn posts(&mut self) -> CliResult {
+        let space = self.space_id()?;
+        let post = |title: &str, content: &str, tags: &[&str], visibility| PostUpdate {
+            title: Some(title.into()),
+            content: Some(content.into()),
+            tags: (!tags.is_empty()).then(|| tags.iter().map(|t| (*t).to_owned()).collect()),
+            visibility,
+        };
+        let alice = self.client(0)?;
+        let hello = alice
+            .create_post(&post(
+                "Hello SocMel",
+                "First post here. Say hi in the comments!",
+                &["welcome", "rust"],
+                None,
+            ))
+            .await?;
+        let friends = alice
+            .create_post(&post(
+                "For my followers",
+                "Hiking photos coming soon.",
+                &[],
+                Some(Visibility::Followers),
+            ))
+            .await?;
+        let in_space = self
+            .client(1)?
+            .create_space_post(
+                space,
+                &post(
+                    "Lounge rules",
+                    "Be kind, stay on topic, have fun.",
+                    &["rules"],
+                    None,
+                ),
+            )
+            .await?;
+        let alice_id = self.report.users.first().map(|u| u.id);
+        let bob_id = self.report.users.get(1).map(|u| u.id);
+        let (Some(alice_id), Some(bob_id)) = (alice_id, bob_id) else {
+            return Err(CliError::Other("seed: a demo user is missing".into()));
+        };
+        self.client(1)?.request_follow(alice_id).await?;
+        let follow = alice.accept_follow_request_from(bob_id).await?;
+        self.client(1)?.like_post(hello.id).await?;
+        let comment = self
+            .client(2)?
+            .add_comment(hello.id, "Welcome, Alice! 🎉")
+            .await?;
+        let hello = alice.view_post(hello.id).await?;
+        self.report.posts = vec![hello, friends, in_space];
+        self.report.follow = Some(follow);
+        self.report.comments = vec![comment];
+        Ok(())
+    }
+
     async fn send(&self, from: usize, body: &SendMessage) -> CliResult<Message> {
         Ok(self.client(from)?.send_message(body).await?)
     }
@@ -305,15 +372,19 @@ fn report(ctx: &Ctx, seed: &Seed, logged_in: bool) -> CliResult {
                 group.name.clone(),
             ]);
         }
+        for post in &report.posts {
+            table.row(vec!["post".into(), post.id.to_string(), post.title.clone()]);
+        }
         table.print(out);
     })?;
     if !ctx.out.json {
         eprintln!(
-            "Seeded {} with {} users, {} rooms, a group and {} messages.",
+            "Seeded {} with {} users, {} rooms, a group, {} messages, {} posts, a follow, a like and a comment.",
             ctx.server,
             report.users.len(),
             report.rooms.len(),
-            report.messages.len()
+            report.messages.len(),
+            report.posts.len()
         );
         let first = report
             .users

@@ -1,5 +1,7 @@
 //! `socmel user …`: profiles.
 
+use std::path::PathBuf;
+
 use clap::Subcommand;
 use socmel_client::types::{
     UserId,
@@ -10,6 +12,7 @@ use crate::{
     context::Ctx,
     error::{CliError, CliResult},
     output::{Output, Table, opt},
+    progress::{UploadBar, files},
 };
 
 #[derive(Debug, Subcommand)]
@@ -23,6 +26,20 @@ pub enum UserCmd {
         #[arg(long, short)]
         username: Option<String>,
     },
+    /// Your profile picture
+    #[command(subcommand)]
+    Avatar(AvatarCmd),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AvatarCmd {
+    /// Upload a profile picture (streamed, with a progress bar on a terminal)
+    Set {
+        /// A PNG, JPEG, GIF or WebP image
+        file: PathBuf,
+    },
+    /// Remove your profile picture
+    Rm,
 }
 
 pub async fn run(ctx: &mut Ctx, cmd: UserCmd) -> CliResult {
@@ -43,6 +60,22 @@ pub async fn run(ctx: &mut Ctx, cmd: UserCmd) -> CliResult {
             ctx.call(|c| async move { c.update_me(update).await })
                 .await?
         }
+        UserCmd::Avatar(AvatarCmd::Set { file }) => {
+            let (mut uploads, total) = files(std::slice::from_ref(&file)).await?;
+            let upload = &uploads.remove(0);
+            let bar = UploadBar::new(total, "uploading");
+            let bar_ref = &bar;
+            let user = ctx
+                .call(|c| async move {
+                    bar_ref.reset();
+                    c.upload_pfp_with_progress(upload.clone(), bar_ref.progress())
+                        .await
+                })
+                .await;
+            bar.finish();
+            user?
+        }
+        UserCmd::Avatar(AvatarCmd::Rm) => ctx.call(|c| async move { c.delete_pfp().await }).await?,
     };
     ctx.out.show(&user, |out| show_user(out, &user))
 }
