@@ -40,7 +40,7 @@ pub async fn purge_notes(store: &Store, cutoff: Millis) -> StoreResult<u64> {
 /// attachment, or a profile picture).
 pub async fn media_key_in_use(store: &Store, key: &str) -> StoreResult<bool> {
     let mut db = store.reader().await?;
-    let used = run!(db.conn(), fetch_optional, scalar i64,
+    let used = run!(db.conn(), fetch_optional, scalar i32,
         "SELECT 1 FROM post_attachments WHERE file_public_id = $1 \
          UNION ALL SELECT 1 FROM users WHERE pfp_key = $1 \
          UNION ALL SELECT 1 FROM message_attachments WHERE file_key = $1 LIMIT 1", key)?;
