@@ -437,26 +437,7 @@ async fn followers_only_posts_are_hidden_on_every_read_path() {
             Some(404)
         );
     }
-    for err in [
-        stranger.client.like_post(post.id).await.unwrap_err(),
-        stranger
-            .client
-            .add_comment(post.id, "hi")
-            .await
-            .unwrap_err(),
-        stranger
-            .client
-            .add_reply(post.id, comment.id, "hi")
-            .await
-            .unwrap_err(),
-        stranger
-            .client
-            .react_to_comment(post.id, comment.id, "wow")
-            .await
-            .unwrap_err(),
-    ] {
-        assert_eq!(err.status(), Some(404), "{err}");
-    }
+    assert_cannot_interact(&stranger.client, post.id, comment.id).await;
 }
 
 #[tokio::test]
@@ -544,26 +525,7 @@ async fn space_posts_are_for_members_only() {
             Some(404)
         );
     }
-    for err in [
-        outsider.client.like_post(post.id).await.unwrap_err(),
-        outsider
-            .client
-            .add_comment(post.id, "let me in")
-            .await
-            .unwrap_err(),
-        outsider
-            .client
-            .add_reply(post.id, comment.id, "let me in")
-            .await
-            .unwrap_err(),
-        outsider
-            .client
-            .react_to_comment(post.id, comment.id, "like")
-            .await
-            .unwrap_err(),
-    ] {
-        assert_eq!(err.status(), Some(404), "{err}");
-    }
+    assert_cannot_interact(&outsider.client, post.id, comment.id).await;
     let err = outsider
         .client
         .space_posts(space, &PageQuery::default())
@@ -808,4 +770,24 @@ async fn an_invalid_token_on_optional_routes_is_401_not_anonymous() {
             .len(),
         1
     );
+}
+
+/// Someone who may not see a post can neither like it nor comment, reply or react on it:
+/// each answers 404, as if the post did not exist.
+async fn assert_cannot_interact(
+    client: &socmel_client::Client,
+    post: socmel_client::types::PostId,
+    comment: socmel_client::types::CommentId,
+) {
+    for err in [
+        client.like_post(post).await.unwrap_err(),
+        client.add_comment(post, "hi").await.unwrap_err(),
+        client.add_reply(post, comment, "hi").await.unwrap_err(),
+        client
+            .react_to_comment(post, comment, "wow")
+            .await
+            .unwrap_err(),
+    ] {
+        assert_eq!(err.status(), Some(404), "{err}");
+    }
 }
