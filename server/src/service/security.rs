@@ -113,8 +113,14 @@ pub async fn change_password(
     user: &AuthUser,
     input: ChangePassword,
 ) -> ServiceResult<Detail> {
-    let me = super::users::me(svc, user).await?;
-    let email = me.email.unwrap_or_default();
+    // One read gives both the email to compare and the hash to verify against.
+    let row = {
+        let mut db = svc.store().reader().await?;
+        store::users::by_id(db.conn(), user.id().0)
+            .await?
+            .ok_or_else(|| ServiceError::Unauthorized("Invalid token".into()))?
+    };
+    let email = row.email;
     if input.email.trim().to_lowercase() != email {
         return Err(ServiceError::Forbidden(
             "you are not allowed to change the password of this account".into(),
@@ -122,13 +128,11 @@ pub async fn change_password(
     }
     check_new_password(&input)?;
     let old_password = input.old_password.clone().unwrap_or_default();
-    let stored = {
-        let mut db = svc.store().reader().await?;
-        store::users::by_id(db.conn(), user.id().0)
-            .await?
-            .map(|row| row.password_hash)
-    };
-    if !svc.passwords().verify(old_password, stored).await? {
+    if !svc
+        .passwords()
+        .verify(old_password, Some(row.password_hash))
+        .await?
+    {
         return Err(ServiceError::BadRequest(
             "the old password is incorrect".into(),
         ));
