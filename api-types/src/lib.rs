@@ -8,9 +8,11 @@
 
 pub mod auth;
 pub mod comments;
+pub mod conversations;
 pub mod error;
 pub mod events;
 pub mod follows;
+pub mod frames;
 pub mod groups;
 pub mod health;
 pub mod ids;

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
-use socmel_api_types::messages::{ClientFrame, Envelope, ServerFrame};
+use socmel_api_types::frames::{ClientFrame, Envelope, ServerFrame};
 use tokio::net::TcpStream;
 use tokio_tungstenite::{
     MaybeTlsStream, WebSocketStream,

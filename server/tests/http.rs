@@ -225,6 +225,63 @@ async fn docs_render_and_the_live_spec_is_the_committed_one() {
     );
 }
 
+#[test]
+fn every_websocket_frame_is_a_published_schema() {
+    let spec: Value = serde_json::from_str(include_str!("../../openapi.json")).unwrap();
+    let schemas = &spec["components"]["schemas"];
+    let frame_types = |union: &str| -> Vec<String> {
+        let discriminator = &schemas[union]["discriminator"];
+        assert_eq!(discriminator["propertyName"], "type", "{union}");
+        let mapping = discriminator["mapping"].as_object().unwrap();
+        for target in mapping.values() {
+            let name = target.as_str().unwrap().rsplit('/').next().unwrap();
+            assert!(
+                schemas[name].is_object(),
+                "{union}: {name} is not published"
+            );
+        }
+        let mut types: Vec<String> = mapping.keys().cloned().collect();
+        types.sort();
+        types
+    };
+    assert_eq!(
+        frame_types("ClientFrame"),
+        ["dm", "group", "ping", "read", "space", "typing"]
+    );
+    assert_eq!(
+        frame_types("ServerFrame"),
+        [
+            "ack",
+            "dm",
+            "error",
+            "group",
+            "membership",
+            "message_deleted",
+            "message_edited",
+            "notification",
+            "pong",
+            "post_created",
+            "presence",
+            "read",
+            "resync",
+            "space",
+            "typing"
+        ]
+    );
+    // A frame naming a conversation lists the conversation's fields beside its own.
+    let read = schemas["MarkRead"]["properties"].as_object().unwrap();
+    for field in [
+        "kind",
+        "user_id",
+        "group_id",
+        "space_id",
+        "room_id",
+        "message_id",
+    ] {
+        assert!(read.contains_key(field), "MarkRead lacks {field}");
+    }
+}
+
 #[tokio::test]
 async fn the_spec_documents_operations_security_and_errors() {
     let spec: Value = serde_json::from_str(&socmel_server::openapi_json()).unwrap();

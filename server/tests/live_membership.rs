@@ -10,12 +10,8 @@ use common::{
     ws::{expect, expect_none},
 };
 use socmel_client::types::{
-    Timestamp,
-    events::MembershipChange,
-    groups::GroupChatCreate,
-    invitations::InvitationCreate,
-    messages::{ClientFrame, ServerFrame},
-    spaces::SpaceCreate,
+    Timestamp, events::MembershipChange, frames::*, groups::GroupChatCreate,
+    invitations::InvitationCreate, spaces::SpaceCreate,
 };
 
 #[tokio::test]
@@ -59,21 +55,20 @@ async fn joining_starts_room_deliveries_and_removal_stops_them_without_reconnect
     expect(&mut bob_ws, "joined", |f| {
         matches!(
             f,
-            ServerFrame::Membership {
+            ServerFrame::Membership(MembershipUpdate {
                 change: MembershipChange::Joined,
                 ..
-            }
+            })
         )
     })
     .await;
 
-    let say = |text: &str| ClientFrame::Space {
-        space_id: space.id,
-        room_id: main,
-        message: text.into(),
-        parent_id: None,
-        attachment_ids: Vec::new(),
-        client_id: None,
+    let say = |text: &str| {
+        ClientFrame::Space(SendRoomMessage {
+            space_id: space.id,
+            room_id: main,
+            draft: MessageDraft::text(text),
+        })
     };
     let mut ada_ws = ada.client.connect_ws(None).await.unwrap();
     ada_ws.send(&say("welcome")).await.unwrap();
@@ -91,10 +86,10 @@ async fn joining_starts_room_deliveries_and_removal_stops_them_without_reconnect
     expect(&mut bob_ws, "removed", |f| {
         matches!(
             f,
-            ServerFrame::Membership {
+            ServerFrame::Membership(MembershipUpdate {
                 change: MembershipChange::Removed,
                 ..
-            }
+            })
         )
     })
     .await;
@@ -127,12 +122,11 @@ async fn group_members_added_at_creation_or_later_hear_at_once() {
         })
         .await
         .unwrap();
-    let say = |text: &str| ClientFrame::Group {
-        group_id: group.id,
-        message: text.into(),
-        parent_id: None,
-        attachment_ids: Vec::new(),
-        client_id: None,
+    let say = |text: &str| {
+        ClientFrame::Group(SendGroupMessage {
+            group_id: group.id,
+            draft: MessageDraft::text(text),
+        })
     };
     let mut ada_ws = ada.client.connect_ws(None).await.unwrap();
     ada_ws.send(&say("hi bob")).await.unwrap();

@@ -9,9 +9,7 @@ use common::{
     TestServer, follow, new_post,
     ws::{expect, expect_none},
 };
-use socmel_client::types::{
-    messages::ServerFrame, notifications::NotificationKind, spaces::SpaceCreate,
-};
+use socmel_client::types::{frames::*, notifications::NotificationKind, spaces::SpaceCreate};
 
 fn kinds(items: &[socmel_client::types::notifications::Notification]) -> Vec<NotificationKind> {
     let mut kinds: Vec<_> = items.iter().map(|n| n.kind).collect();
@@ -32,7 +30,7 @@ async fn follows_likes_comments_and_replies_notify_the_right_people() {
     })
     .await;
     assert!(
-        matches!(pushed.frame, ServerFrame::Notification { notification } if notification.kind == NotificationKind::FollowRequest && notification.actor_id == bob.user.id)
+        matches!(pushed.frame, ServerFrame::Notification(NotificationFrame { notification }) if notification.kind == NotificationKind::FollowRequest && notification.actor_id == bob.user.id)
     );
     ada.client
         .accept_follow_request(ack.follow_id)
@@ -108,7 +106,7 @@ async fn new_posts_reach_followers_and_space_members_live() {
     .await;
     assert!(live.seq.is_some());
     assert!(
-        matches!(live.frame, ServerFrame::PostCreated { post: p } if p.id == post.id && p.title == "fresh")
+        matches!(live.frame, ServerFrame::PostCreated(PostCreated { post: p }) if p.id == post.id && p.title == "fresh")
     );
     expect_none(&mut stranger_ws, Duration::from_millis(300), |f| {
         matches!(f, ServerFrame::PostCreated { .. })
@@ -136,11 +134,13 @@ async fn new_posts_reach_followers_and_space_members_live() {
         matches!(f, ServerFrame::PostCreated { .. })
     })
     .await;
-    assert!(matches!(live.frame, ServerFrame::PostCreated { post: p } if p.id == space_post.id));
+    assert!(
+        matches!(live.frame, ServerFrame::PostCreated(PostCreated { post: p }) if p.id == space_post.id)
+    );
     expect_none(
         &mut fan_ws,
         Duration::from_millis(300),
-        |f| matches!(f, ServerFrame::PostCreated { post } if post.id == space_post.id),
+        |f| matches!(f, ServerFrame::PostCreated(PostCreated { post }) if post.id == space_post.id),
     )
     .await;
 }

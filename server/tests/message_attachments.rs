@@ -6,7 +6,10 @@ mod common;
 use common::{TestServer, jpeg, png, ws::expect};
 use socmel_client::{
     HistoryPage, UploadFile,
-    types::messages::{ClientFrame, ConversationKind, SendMessage, ServerFrame},
+    types::{
+        frames::*,
+        messages::{Conversation, ConversationKind, SendMessage},
+    },
 };
 
 fn file(name: &str, bytes: Vec<u8>) -> UploadFile {
@@ -30,13 +33,15 @@ async fn an_uploaded_image_rides_a_dm_and_goes_with_it() {
     let mut bob_ws = bob.client.connect_ws(None).await.unwrap();
     let mut ada_ws = ada.client.connect_ws(None).await.unwrap();
     ada_ws
-        .send(&ClientFrame::Dm {
+        .send(&ClientFrame::Dm(SendDm {
             receiver_id: bob.user.id,
-            message: "look".into(),
-            parent_id: None,
-            client_id: Some("p".into()),
-            attachment_ids: vec![photo.id],
-        })
+            draft: MessageDraft {
+                message: "look".into(),
+                parent_id: None,
+                client_id: Some("p".into()),
+                attachment_ids: vec![photo.id],
+            },
+        }))
         .await
         .unwrap();
     let got = expect(&mut bob_ws, "dm with a photo", |f| {
@@ -58,20 +63,24 @@ async fn an_uploaded_image_rides_a_dm_and_goes_with_it() {
 
     // An attachment rides one message only.
     ada_ws
-        .send(&ClientFrame::Dm {
+        .send(&ClientFrame::Dm(SendDm {
             receiver_id: bob.user.id,
-            message: "again".into(),
-            parent_id: None,
-            client_id: Some("twice".into()),
-            attachment_ids: vec![photo.id],
-        })
+            draft: MessageDraft {
+                message: "again".into(),
+                parent_id: None,
+                client_id: Some("twice".into()),
+                attachment_ids: vec![photo.id],
+            },
+        }))
         .await
         .unwrap();
     let refused = expect(&mut ada_ws, "refusal", |f| {
         matches!(f, ServerFrame::Error { .. })
     })
     .await;
-    assert!(matches!(refused.frame, ServerFrame::Error { client_id: Some(c), .. } if c == "twice"));
+    assert!(
+        matches!(refused.frame, ServerFrame::Error(ErrorFrame { client_id: Some(c), .. }) if c == "twice")
+    );
 
     ada.client
         .delete_message(ConversationKind::Dm, message.id)
@@ -100,11 +109,9 @@ async fn uploads_are_checked_and_only_their_owner_may_send_them() {
         .await
         .unwrap();
     let stolen = SendMessage {
-        kind: ConversationKind::Dm,
-        user_id: Some(ada.user.id),
-        group_id: None,
-        space_id: None,
-        room_id: None,
+        conversation: Conversation::Dm {
+            user_id: ada.user.id,
+        },
         message: "mine now".into(),
         parent_id: None,
         attachment_ids: vec![photo.id],
@@ -122,8 +129,10 @@ async fn uploads_are_checked_and_only_their_owner_may_send_them() {
             .is_empty()
     );
     let too_many = SendMessage {
+        conversation: Conversation::Dm {
+            user_id: eve.user.id,
+        },
         attachment_ids: vec![photo.id; 11],
-        user_id: Some(eve.user.id),
         ..stolen
     };
     assert_eq!(

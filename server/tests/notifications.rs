@@ -5,8 +5,9 @@ mod common;
 use common::{TestServer, ws::expect};
 use socmel_client::types::{
     GroupId, Timestamp,
+    frames::*,
     invitations::InvitationCreate,
-    messages::{ClientFrame, ConversationKind, SendMessage, ServerFrame},
+    messages::{Conversation, SendMessage},
     notifications::NotificationKind,
     spaces::SpaceCreate,
 };
@@ -19,11 +20,9 @@ async fn a_mention_is_stored_pushed_listed_and_marked_read() {
     let mut bob_ws = bob.client.connect_ws(None).await.unwrap();
     ada.client
         .send_message(&SendMessage {
-            kind: ConversationKind::Dm,
-            user_id: Some(bob.user.id),
-            group_id: None,
-            space_id: None,
-            room_id: None,
+            conversation: Conversation::Dm {
+                user_id: bob.user.id,
+            },
             message: "look @bob, and @ada too".into(),
             parent_id: None,
             attachment_ids: Vec::new(),
@@ -35,7 +34,7 @@ async fn a_mention_is_stored_pushed_listed_and_marked_read() {
     })
     .await;
     assert!(pushed.seq.is_some(), "notifications are durable");
-    let ServerFrame::Notification { notification } = pushed.frame else {
+    let ServerFrame::Notification(NotificationFrame { notification }) = pushed.frame else {
         unreachable!()
     };
     assert_eq!(
@@ -87,13 +86,10 @@ async fn mentions_reach_only_people_who_can_read_the_conversation() {
             .await;
     }
     let mut ws = ada.client.connect_ws(None).await.unwrap();
-    ws.send(&ClientFrame::Group {
+    ws.send(&ClientFrame::Group(SendGroupMessage {
         group_id: GroupId(7),
-        message: "@bob @eve see this".into(),
-        parent_id: None,
-        attachment_ids: Vec::new(),
-        client_id: None,
-    })
+        draft: MessageDraft::text("@bob @eve see this"),
+    }))
     .await
     .unwrap();
     expect(&mut ws, "ack", |f| matches!(f, ServerFrame::Ack { .. })).await;

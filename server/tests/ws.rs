@@ -10,17 +10,20 @@ use common::{
 };
 use socmel_client::types::{
     ErrorCode, GroupId, MessageId, RoomId, SpaceId, UserId,
-    messages::{ClientFrame, Conversation, PresenceStatus, ServerFrame},
+    frames::*,
+    messages::{Conversation, MarkRead},
 };
 
 fn dm(to: UserId, text: &str, client_id: &str) -> ClientFrame {
-    ClientFrame::Dm {
+    ClientFrame::Dm(SendDm {
         receiver_id: to,
-        message: text.into(),
-        parent_id: None,
-        attachment_ids: Vec::new(),
-        client_id: Some(client_id.into()),
-    }
+        draft: MessageDraft {
+            message: text.into(),
+            parent_id: None,
+            client_id: Some(client_id.into()),
+            attachment_ids: Vec::new(),
+        },
+    })
 }
 
 fn is_error(frame: &ServerFrame) -> bool {
@@ -74,7 +77,7 @@ async fn a_dm_is_acked_to_the_sender_and_delivered_to_every_device_of_both() {
         matches!(f, ServerFrame::Ack { .. })
     })
     .await;
-    let ServerFrame::Ack { client_id, id, .. } = ack.frame else {
+    let ServerFrame::Ack(Ack { client_id, id, .. }) = ack.frame else {
         unreachable!()
     };
     assert_eq!(client_id.as_deref(), Some("c-1"));
@@ -129,7 +132,7 @@ async fn bad_frames_get_error_frames_and_the_connection_stays_open() {
     for (text, code) in cases {
         ws.send_text(text).await.unwrap();
         let error = expect(&mut ws, "error frame", is_error).await;
-        let ServerFrame::Error { code: got, .. } = error.frame else {
+        let ServerFrame::Error(ErrorFrame { code: got, .. }) = error.frame else {
             unreachable!()
         };
         assert_eq!(got, code, "{text}");
@@ -139,20 +142,22 @@ async fn bad_frames_get_error_frames_and_the_connection_stays_open() {
     let error = expect(&mut ws, "size error", is_error).await;
     assert!(matches!(
         error.frame,
-        ServerFrame::Error {
+        ServerFrame::Error(ErrorFrame {
             code: ErrorCode::PayloadTooLarge,
             ..
-        }
+        })
     ));
     // Still alive.
-    ws.send(&ClientFrame::Ping).await.unwrap();
-    expect(&mut ws, "pong", |f| matches!(f, ServerFrame::Pong)).await;
+    ws.send(&ClientFrame::Ping(Ping {})).await.unwrap();
+    expect(&mut ws, "pong", |f| matches!(f, ServerFrame::Pong(Pong {}))).await;
     // Error frames echo the client id.
     ws.send_text(r#"{"type":"dm","receiver_id":987654,"message":"x","client_id":"mine"}"#)
         .await
         .unwrap();
     let error = expect(&mut ws, "error", is_error).await;
-    assert!(matches!(error.frame, ServerFrame::Error { client_id: Some(id), .. } if id == "mine"));
+    assert!(
+        matches!(error.frame, ServerFrame::Error(ErrorFrame { client_id: Some(id), .. }) if id == "mine")
+    );
 }
 
 #[tokio::test]
@@ -197,32 +202,31 @@ async fn group_messages_reach_every_member_and_outsiders_are_refused() {
     let mut eve_ws = eve.client.connect_ws(None).await.unwrap();
 
     eve_ws
-        .send(&ClientFrame::Group {
+        .send(&ClientFrame::Group(SendGroupMessage {
             group_id: GroupId(7),
-            message: "let me in".into(),
-            parent_id: None,
-            attachment_ids: Vec::new(),
-            client_id: Some("e".into()),
-        })
+            draft: MessageDraft {
+                message: "let me in".into(),
+                parent_id: None,
+                client_id: Some("e".into()),
+                attachment_ids: Vec::new(),
+            },
+        }))
         .await
         .unwrap();
     let refused = expect(&mut eve_ws, "refusal", is_error).await;
     assert!(matches!(
         refused.frame,
-        ServerFrame::Error {
+        ServerFrame::Error(ErrorFrame {
             code: ErrorCode::Forbidden,
             ..
-        }
+        })
     ));
 
     ada_ws
-        .send(&ClientFrame::Group {
+        .send(&ClientFrame::Group(SendGroupMessage {
             group_id: GroupId(7),
-            message: "hi pals".into(),
-            parent_id: None,
-            attachment_ids: Vec::new(),
-            client_id: None,
-        })
+            draft: MessageDraft::text("hi pals"),
+        }))
         .await
         .unwrap();
     let got = expect(&mut bob_ws, "group message", |f| {
@@ -251,13 +255,17 @@ async fn room_messages_reach_all_online_space_members_and_checks_hold() {
     let mut bob_ws = bob.client.connect_ws(None).await.unwrap();
     let mut eve_ws = eve.client.connect_ws(None).await.unwrap();
 
-    let room = |space: i64, room: i64, text: &str| ClientFrame::Space {
-        space_id: SpaceId(space),
-        room_id: RoomId(room),
-        message: text.into(),
-        parent_id: None,
-        attachment_ids: Vec::new(),
-        client_id: Some(text.into()),
+    let room = |space: i64, room: i64, text: &str| {
+        ClientFrame::Space(SendRoomMessage {
+            space_id: SpaceId(space),
+            room_id: RoomId(room),
+            draft: MessageDraft {
+                message: text.into(),
+                parent_id: None,
+                client_id: Some(text.into()),
+                attachment_ids: Vec::new(),
+            },
+        })
     };
     bob_ws.send(&room(10, 101, "gg")).await.unwrap();
     let got = expect(&mut ada_ws, "room message", |f| {
@@ -276,26 +284,26 @@ async fn room_messages_reach_all_online_space_members_and_checks_hold() {
     eve_ws.send(&room(10, 100, "intruder")).await.unwrap();
     assert!(matches!(
         expect(&mut eve_ws, "refusal", is_error).await.frame,
-        ServerFrame::Error {
+        ServerFrame::Error(ErrorFrame {
             code: ErrorCode::Forbidden,
             ..
-        }
+        })
     ));
     bob_ws.send(&room(10, 200, "spoof")).await.unwrap();
     assert!(matches!(
         expect(&mut bob_ws, "refusal", is_error).await.frame,
-        ServerFrame::Error {
+        ServerFrame::Error(ErrorFrame {
             code: ErrorCode::NotFound,
             ..
-        }
+        })
     ));
     bob_ws.send(&room(20, 200, "not mine")).await.unwrap();
     assert!(matches!(
         expect(&mut bob_ws, "refusal", is_error).await.frame,
-        ServerFrame::Error {
+        ServerFrame::Error(ErrorFrame {
             code: ErrorCode::Forbidden,
             ..
-        }
+        })
     ));
 }
 
@@ -307,43 +315,47 @@ async fn replies_must_stay_in_their_conversation() {
     let eve = server.user("eve").await;
     let mut ws = ada.client.connect_ws(None).await.unwrap();
     ws.send(&dm(eve.user.id, "to eve", "a")).await.unwrap();
-    let ServerFrame::Ack {
+    let ServerFrame::Ack(Ack {
         id: eve_message, ..
-    } = expect(&mut ws, "ack", |f| matches!(f, ServerFrame::Ack { .. }))
+    }) = expect(&mut ws, "ack", |f| matches!(f, ServerFrame::Ack { .. }))
         .await
         .frame
     else {
         unreachable!()
     };
-    ws.send(&ClientFrame::Dm {
+    ws.send(&ClientFrame::Dm(SendDm {
         receiver_id: bob.user.id,
-        message: "re".into(),
-        parent_id: Some(eve_message),
-        attachment_ids: Vec::new(),
-        client_id: Some("r".into()),
-    })
+        draft: MessageDraft {
+            message: "re".into(),
+            parent_id: Some(eve_message),
+            client_id: Some("r".into()),
+            attachment_ids: Vec::new(),
+        },
+    }))
     .await
     .unwrap();
     assert!(matches!(
         expect(&mut ws, "refusal", is_error).await.frame,
-        ServerFrame::Error {
+        ServerFrame::Error(ErrorFrame {
             code: ErrorCode::BadRequest,
             ..
-        }
+        })
     ));
-    ws.send(&ClientFrame::Dm {
+    ws.send(&ClientFrame::Dm(SendDm {
         receiver_id: eve.user.id,
-        message: "re".into(),
-        parent_id: Some(eve_message),
-        attachment_ids: Vec::new(),
-        client_id: Some("ok".into()),
-    })
+        draft: MessageDraft {
+            message: "re".into(),
+            parent_id: Some(eve_message),
+            client_id: Some("ok".into()),
+            attachment_ids: Vec::new(),
+        },
+    }))
     .await
     .unwrap();
     expect(
         &mut ws,
         "ack",
-        |f| matches!(f, ServerFrame::Ack { client_id: Some(c), .. } if c == "ok"),
+        |f| matches!(f, ServerFrame::Ack(Ack { client_id: Some(c), .. }) if c == "ok"),
     )
     .await;
 }
@@ -379,7 +391,10 @@ async fn reconnecting_with_since_replays_what_was_missed() {
     assert_eq!(texts, ["two", "three"]);
 
     let mut lost = bob.client.connect_ws(Some(10_000)).await.unwrap();
-    expect(&mut lost, "resync", |f| matches!(f, ServerFrame::Resync)).await;
+    expect(&mut lost, "resync", |f| {
+        matches!(f, ServerFrame::Resync(Resync {}))
+    })
+    .await;
 }
 
 #[tokio::test]
@@ -391,14 +406,14 @@ async fn typing_and_presence_reach_the_people_concerned() {
     let mut ada_ws = ada.client.connect_ws(None).await.unwrap();
     let mut bob_ws = bob.client.connect_ws(None).await.unwrap();
     // Ada sees Bob come online (they share a group).
-    expect(&mut ada_ws, "presence", |f| matches!(f, ServerFrame::Presence { user_id, status: PresenceStatus::Online } if *user_id == bob.user.id)).await;
+    expect(&mut ada_ws, "presence", |f| matches!(f, ServerFrame::Presence(Presence { user_id, status: PresenceStatus::Online }) if *user_id == bob.user.id)).await;
 
     bob_ws
-        .send(&ClientFrame::Typing {
+        .send(&ClientFrame::Typing(StartTyping {
             conversation: Conversation::Group {
                 group_id: GroupId(7),
             },
-        })
+        }))
         .await
         .unwrap();
     let typing = expect(&mut ada_ws, "typing", |f| {
@@ -407,15 +422,15 @@ async fn typing_and_presence_reach_the_people_concerned() {
     .await;
     assert!(typing.seq.is_none(), "typing is ephemeral");
     assert!(
-        matches!(typing.frame, ServerFrame::Typing { typer_id, .. } if typer_id == bob.user.id)
+        matches!(typing.frame, ServerFrame::Typing(Typing { typer_id, .. }) if typer_id == bob.user.id)
     );
     // DM typing names the conversation after the typer, as the receiver sees it.
     ada_ws
-        .send(&ClientFrame::Typing {
+        .send(&ClientFrame::Typing(StartTyping {
             conversation: Conversation::Dm {
                 user_id: bob.user.id,
             },
-        })
+        }))
         .await
         .unwrap();
     let typing = expect(&mut bob_ws, "dm typing", |f| {
@@ -423,7 +438,7 @@ async fn typing_and_presence_reach_the_people_concerned() {
     })
     .await;
     assert!(
-        matches!(typing.frame, ServerFrame::Typing { conversation: Conversation::Dm { user_id }, .. } if user_id == ada.user.id)
+        matches!(typing.frame, ServerFrame::Typing(Typing { conversation: Conversation::Dm { user_id }, .. }) if user_id == ada.user.id)
     );
 
     bob_ws.close().await.unwrap();
@@ -432,10 +447,10 @@ async fn typing_and_presence_reach_the_people_concerned() {
         expect(&mut ada_ws, "offline", |f| {
             matches!(
                 f,
-                ServerFrame::Presence {
+                ServerFrame::Presence(Presence {
                     status: PresenceStatus::Offline,
                     ..
-                }
+                })
             )
         })
         .await
@@ -454,7 +469,7 @@ async fn reads_are_pushed_and_unread_counts_go_up_and_down() {
     for text in ["a", "b", "c"] {
         ada_ws.send(&dm(bob.user.id, text, text)).await.unwrap();
         let ack = expect(&mut ada_ws, "ack", |f| matches!(f, ServerFrame::Ack { .. })).await;
-        if let ServerFrame::Ack { id, .. } = ack.frame {
+        if let ServerFrame::Ack(Ack { id, .. }) = ack.frame {
             last = id;
         }
     }
@@ -462,21 +477,27 @@ async fn reads_are_pushed_and_unread_counts_go_up_and_down() {
     assert_eq!(inbox.len(), 1);
     assert_eq!(
         (
-            inbox[0].user_id,
+            inbox[0].conversation,
             inbox[0].unread_count,
             inbox[0].name.as_str()
         ),
-        (Some(ada.user.id), 3, "ada")
+        (
+            Conversation::Dm {
+                user_id: ada.user.id
+            },
+            3,
+            "ada"
+        )
     );
 
     let mut bob_ws = bob.client.connect_ws(None).await.unwrap();
     bob_ws
-        .send(&ClientFrame::Read {
+        .send(&ClientFrame::Read(MarkRead {
             conversation: Conversation::Dm {
                 user_id: ada.user.id,
             },
             message_id: last,
-        })
+        }))
         .await
         .unwrap();
     let read = expect(&mut ada_ws, "read receipt", |f| {
@@ -484,7 +505,7 @@ async fn reads_are_pushed_and_unread_counts_go_up_and_down() {
     })
     .await;
     assert!(
-        matches!(read.frame, ServerFrame::Read { reader_id, message_id, conversation: Conversation::Dm { user_id } } if reader_id == bob.user.id && message_id == last && user_id == bob.user.id)
+        matches!(read.frame, ServerFrame::Read(ReadReceipt { reader_id, message_id, conversation: Conversation::Dm { user_id } }) if reader_id == bob.user.id && message_id == last && user_id == bob.user.id)
     );
     expect(&mut bob_ws, "own read echo", |f| {
         matches!(f, ServerFrame::Read { .. })
@@ -514,11 +535,9 @@ async fn edits_and_deletions_are_pushed_live_and_only_authors_may() {
     let sent = ada
         .client
         .send_message(&socmel_client::types::messages::SendMessage {
-            kind: socmel_client::types::messages::ConversationKind::Dm,
-            user_id: Some(bob.user.id),
-            group_id: None,
-            space_id: None,
-            room_id: None,
+            conversation: Conversation::Dm {
+                user_id: bob.user.id,
+            },
             message: "typo".into(),
             parent_id: None,
             attachment_ids: Vec::new(),
@@ -559,7 +578,9 @@ async fn edits_and_deletions_are_pushed_live_and_only_authors_may() {
         matches!(f, ServerFrame::MessageDeleted { .. })
     })
     .await;
-    assert!(matches!(gone.frame, ServerFrame::MessageDeleted { id, .. } if id == sent.id()));
+    assert!(
+        matches!(gone.frame, ServerFrame::MessageDeleted(MessageDeleted { id, .. }) if id == sent.id())
+    );
     assert!(
         bob.client
             .dm_history(ada.user.id, Default::default())
@@ -572,11 +593,9 @@ async fn edits_and_deletions_are_pushed_live_and_only_authors_may() {
     let sent = ada
         .client
         .send_message(&socmel_client::types::messages::SendMessage {
-            kind: Dm,
-            user_id: Some(bob.user.id),
-            group_id: None,
-            space_id: None,
-            room_id: None,
+            conversation: Conversation::Dm {
+                user_id: bob.user.id,
+            },
             message: "private".into(),
             parent_id: None,
             attachment_ids: Vec::new(),

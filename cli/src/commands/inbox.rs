@@ -1,7 +1,7 @@
 //! `socmel inbox`: conversations with their last message and unread count.
 
 use clap::Args;
-use socmel_client::types::messages::{ConversationKind, InboxEntry};
+use socmel_client::types::messages::{Conversation, InboxEntry};
 
 use crate::{
     context::Ctx,
@@ -20,17 +20,12 @@ pub async fn run(ctx: &mut Ctx, _args: InboxArgs) -> CliResult {
 fn inbox_table(out: &Output, entries: &[InboxEntry]) -> Table {
     let mut table = Table::new(&["KIND", "WITH", "NAME", "UNREAD", "LAST MESSAGE", "WHEN"]);
     for entry in entries {
-        let (kind, with) = match entry.kind {
-            ConversationKind::Dm => ("dm", format!("--user {}", opt(entry.user_id))),
-            ConversationKind::Group => ("group", format!("--group {}", opt(entry.group_id))),
-            ConversationKind::Room => (
-                "room",
-                format!(
-                    "--space {} --room {}",
-                    opt(entry.space_id),
-                    opt(entry.room_id)
-                ),
-            ),
+        let (kind, with) = match entry.conversation {
+            Conversation::Dm { user_id } => ("dm", format!("--user {user_id}")),
+            Conversation::Group { group_id } => ("group", format!("--group {group_id}")),
+            Conversation::Room { space_id, room_id } => {
+                ("room", format!("--space {space_id} --room {room_id}"))
+            }
         };
         table.row(vec![
             kind.to_owned(),

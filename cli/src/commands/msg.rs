@@ -8,9 +8,8 @@ use socmel_client::{
     HistoryPage, Session,
     types::{
         GroupId, MessageId, RoomId, SpaceId, Timestamp, UserId,
-        messages::{
-            Conversation, ConversationKind, Envelope, MarkRead, Message, SendMessage, ServerFrame,
-        },
+        frames::{Envelope, Presence, ServerFrame, Typing},
+        messages::{Conversation, ConversationKind, MarkRead, Message, SendMessage},
     },
 };
 
@@ -155,7 +154,10 @@ pub async fn run(ctx: &mut Ctx, cmd: MsgCmd) -> CliResult {
         MsgCmd::History { to, page } => history(ctx, to.conversation()?, page.page()).await,
         MsgCmd::Tail { since, count } => tail(ctx, since, count).await,
         MsgCmd::Read { to, message_id } => {
-            let body = &mark_read(to.conversation()?, MessageId(message_id));
+            let body = &MarkRead {
+                conversation: to.conversation()?,
+                message_id: MessageId(message_id),
+            };
             let detail = ctx.call(|c| async move { c.mark_read(body).await }).await?;
             ctx.out.ack(&detail, &detail.detail)
         }
@@ -191,28 +193,10 @@ pub async fn send(
     reply_to: Option<i64>,
 ) -> CliResult {
     let text = text_or_stdin(message, "message")?;
-    let mut body = SendMessage {
-        kind: ConversationKind::Dm,
-        user_id: None,
-        group_id: None,
-        space_id: None,
-        room_id: None,
-        message: text,
+    let body = SendMessage {
         parent_id: reply_to.map(MessageId),
-        attachment_ids: Vec::new(),
+        ..SendMessage::text(to, text)
     };
-    match to {
-        Conversation::Dm { user_id } => body.user_id = Some(user_id),
-        Conversation::Group { group_id } => {
-            body.kind = ConversationKind::Group;
-            body.group_id = Some(group_id);
-        }
-        Conversation::Room { space_id, room_id } => {
-            body.kind = ConversationKind::Room;
-            body.space_id = Some(space_id);
-            body.room_id = Some(room_id);
-        }
-    }
     let body = &body;
     let message = ctx
         .call(|c| async move { c.send_message(body).await })
@@ -259,30 +243,6 @@ pub async fn history(ctx: &mut Ctx, to: Conversation, page: HistoryPage) -> CliR
 
 fn print_list<T: Serialize>(out: &Output, list: &[T], rows: &[MessageRow<'_>]) -> CliResult {
     out.show(list, |out| messages_table(out, rows).print(out))
-}
-
-fn mark_read(to: Conversation, message_id: MessageId) -> MarkRead {
-    let mut body = MarkRead {
-        kind: ConversationKind::Dm,
-        user_id: None,
-        group_id: None,
-        space_id: None,
-        room_id: None,
-        message_id,
-    };
-    match to {
-        Conversation::Dm { user_id } => body.user_id = Some(user_id),
-        Conversation::Group { group_id } => {
-            body.kind = ConversationKind::Group;
-            body.group_id = Some(group_id);
-        }
-        Conversation::Room { space_id, room_id } => {
-            body.kind = ConversationKind::Room;
-            body.space_id = Some(space_id);
-            body.room_id = Some(room_id);
-        }
-    }
-    body
 }
 
 /// The text argument, or all of stdin when it is `-` or missing (and stdin is piped).
@@ -372,7 +332,7 @@ async fn tail(ctx: &mut Ctx, since: Option<u64>, count: Option<u64>) -> CliResul
             }
             Err(err) => return Err(err.into()),
         };
-        if matches!(frame, ServerFrame::Pong) {
+        if matches!(frame, ServerFrame::Pong(_)) {
             continue;
         }
         let seq = frame.is_durable().then(|| session.last_seq()).flatten();
@@ -418,8 +378,8 @@ fn describe(out: &Output, envelope: &Envelope) -> String {
             m.sender_id,
             m.content
         ),
-        ServerFrame::Typing { typer_id, .. } => format!("{now} {typer_id} is typing"),
-        ServerFrame::Presence { user_id, status } => {
+        ServerFrame::Typing(Typing { typer_id, .. }) => format!("{now} {typer_id} is typing"),
+        ServerFrame::Presence(Presence { user_id, status }) => {
             format!(
                 "{now} {user_id} is {}",
                 opt(serde_json::to_value(status).ok())

@@ -17,7 +17,7 @@ use socmel_client::{
         follows::FollowAck,
         groups::{GroupChatCreate, GroupChatDisplay},
         invitations::{InvitationCreate, InvitationDisplay},
-        messages::{ConversationKind, Message, SendMessage},
+        messages::{Conversation, Message, SendMessage},
         posts::{PostDisplay, PostUpdate, Visibility},
         rooms::{RoomCreate, RoomDisplay},
         spaces::{SpaceCreate, SpaceDisplay},
@@ -218,16 +218,6 @@ impl Seed {
             .map(|g| g.id)
             .ok_or_else(|| CliError::Other("seed: no group".into()))?;
         let ids: Vec<_> = self.report.users.iter().map(|u| u.id).collect();
-        let blank = |kind| SendMessage {
-            kind,
-            user_id: None,
-            group_id: None,
-            space_id: None,
-            room_id: None,
-            message: String::new(),
-            parent_id: None,
-            attachment_ids: Vec::new(),
-        };
         let room_lines = [
             (0, "Welcome to the lounge! Say hi 👋"),
             (1, "Hi all! Happy to be here."),
@@ -245,28 +235,23 @@ impl Seed {
         ];
         let mut sent = Vec::new();
         for (from, text) in room_lines {
-            let body = SendMessage {
-                space_id: Some(space),
-                room_id: Some(room),
-                message: text.into(),
-                ..blank(ConversationKind::Room)
+            let room = Conversation::Room {
+                space_id: space,
+                room_id: room,
             };
+            let body = SendMessage::text(room, text);
             sent.push(self.send(from, &body).await?);
         }
         for (from, to, text) in dm_lines {
-            let body = SendMessage {
-                user_id: ids.get(to).copied(),
-                message: text.into(),
-                ..blank(ConversationKind::Dm)
-            };
+            let user_id = ids
+                .get(to)
+                .copied()
+                .ok_or_else(|| CliError::Other("seed: too few users".into()))?;
+            let body = SendMessage::text(Conversation::Dm { user_id }, text);
             sent.push(self.send(from, &body).await?);
         }
         for (from, text) in group_lines {
-            let body = SendMessage {
-                group_id: Some(group),
-                message: text.into(),
-                ..blank(ConversationKind::Group)
-            };
+            let body = SendMessage::text(Conversation::Group { group_id: group }, text);
             sent.push(self.send(from, &body).await?);
         }
         self.report.messages = sent;

@@ -161,13 +161,7 @@ impl MessagesApi {
         body: Json<SendMessage>,
     ) -> ApiResult<Json<Message>> {
         let body = body.0;
-        let target = Target::from_parts(
-            body.kind,
-            body.user_id,
-            body.group_id,
-            body.space_id,
-            body.room_id,
-        )?;
+        let target = Target::from(body.conversation);
         Ok(Json(
             service::messages::send(
                 svc.0,
@@ -215,13 +209,7 @@ impl MessagesApi {
         body: Json<MarkRead>,
     ) -> ApiResult<Json<Detail>> {
         let body = body.0;
-        let target = Target::from_parts(
-            body.kind,
-            body.user_id,
-            body.group_id,
-            body.space_id,
-            body.room_id,
-        )?;
+        let target = Target::from(body.conversation);
         Ok(Json(
             service::messages::mark_read(svc.0, &auth.0, target, body.message_id).await?,
         ))

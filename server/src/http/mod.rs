@@ -31,7 +31,8 @@ use std::sync::Arc;
 use poem::{
     Endpoint, EndpointExt, Response, Route, endpoint::make_sync, middleware::CatchPanic, web::Html,
 };
-use poem_openapi::{OpenApiService, Tags};
+use poem_openapi::{OpenApiService, Tags, registry::Registry, types::Type};
+use socmel_api_types::frames::{ClientFrame, ServerFrame};
 
 use crate::{config::Config, service::Services};
 
@@ -129,6 +130,7 @@ pub fn openapi_json() -> String {
 
 fn publish(raw_spec: &str) -> String {
     let mut spec: serde_json::Value = serde_json::from_str(raw_spec).unwrap_or_default();
+    add_frame_schemas(&mut spec);
     if let Some(paths) = spec
         .get_mut("paths")
         .and_then(serde_json::Value::as_object_mut)
@@ -139,6 +141,26 @@ fn publish(raw_spec: &str) -> String {
             .collect();
     }
     serde_json::to_string_pretty(&spec).unwrap_or_default()
+}
+
+/// The WebSocket's frames are no operation's body, so poem-openapi does not list them;
+/// they are added to `components.schemas` (`ClientFrame`, `ServerFrame` and every frame
+/// body) so that integrators can generate typed clients for `/messages/ws` too.
+fn add_frame_schemas(spec: &mut serde_json::Value) {
+    let mut registry = Registry::new();
+    <ClientFrame as Type>::register(&mut registry);
+    <ServerFrame as Type>::register(&mut registry);
+    let Some(schemas) = spec
+        .pointer_mut("/components/schemas")
+        .and_then(serde_json::Value::as_object_mut)
+    else {
+        return;
+    };
+    for (name, schema) in registry.schemas {
+        if let Ok(schema) = serde_json::to_value(schema) {
+            schemas.entry(name).or_insert(schema);
+        }
+    }
 }
 
 fn routed_templates(raw_spec: &str) -> Vec<String> {

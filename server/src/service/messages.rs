@@ -5,10 +5,10 @@
 use std::sync::Arc;
 
 use socmel_api_types::{
-    AttachmentId, Detail, FieldError, GroupId, MessageId, RoomId, SpaceId, Timestamp, UserId,
+    AttachmentId, Detail, GroupId, MessageId, RoomId, SpaceId, Timestamp, UserId,
     messages::{
-        ConversationKind, DmMessage, GroupMessage, InboxEntry, Message, MessageAttachment,
-        RoomMessage,
+        Conversation, ConversationKind, DmMessage, GroupMessage, InboxEntry, Message,
+        MessageAttachment, RoomMessage,
     },
     notifications::NotificationKind,
 };
@@ -55,36 +55,6 @@ pub enum Target {
 }
 
 impl Target {
-    /// The target named by a kind and the ids that kind needs (422 when one is missing).
-    pub fn from_parts(
-        kind: ConversationKind,
-        user_id: Option<UserId>,
-        group_id: Option<GroupId>,
-        space_id: Option<SpaceId>,
-        room_id: Option<RoomId>,
-    ) -> ServiceResult<Self> {
-        let (target, needed) = match kind {
-            ConversationKind::Dm => (user_id.map(Self::Dm), "user_id"),
-            ConversationKind::Group => (group_id.map(Self::Group), "group_id"),
-            ConversationKind::Room => (
-                space_id
-                    .zip(room_id)
-                    .map(|(space, room)| Self::Room(space, room)),
-                if space_id.is_none() {
-                    "space_id"
-                } else {
-                    "room_id"
-                },
-            ),
-        };
-        target.ok_or_else(|| {
-            ServiceError::Validation(vec![FieldError {
-                field: needed.to_owned(),
-                message: "required for this kind of conversation".to_owned(),
-            }])
-        })
-    }
-
     /// The stored conversation key, the same from either side of a DM.
     fn key(self, me: UserId) -> String {
         match self {
@@ -106,6 +76,26 @@ impl Target {
             Self::Dm(_) => ConversationKind::Dm,
             Self::Group(_) => ConversationKind::Group,
             Self::Room(..) => ConversationKind::Room,
+        }
+    }
+}
+
+impl From<Conversation> for Target {
+    fn from(conversation: Conversation) -> Self {
+        match conversation {
+            Conversation::Dm { user_id } => Self::Dm(user_id),
+            Conversation::Group { group_id } => Self::Group(group_id),
+            Conversation::Room { space_id, room_id } => Self::Room(space_id, room_id),
+        }
+    }
+}
+
+impl From<Target> for Conversation {
+    fn from(target: Target) -> Self {
+        match target {
+            Target::Dm(user_id) => Self::Dm { user_id },
+            Target::Group(group_id) => Self::Group { group_id },
+            Target::Room(space_id, room_id) => Self::Room { space_id, room_id },
         }
     }
 }
@@ -472,17 +462,8 @@ async fn entry(db: &mut Db, me: UserId, target: Target, name: String) -> Service
     let last = store::messages::latest(db.conn(), &conversation).await?;
     let mark = store::messages::last_read(db.conn(), me.0, &conversation).await?;
     let unread_count = store::messages::unread_count(db.conn(), me.0, &conversation, mark).await?;
-    let (user_id, group_id, space_id, room_id) = match target {
-        Target::Dm(other) => (Some(other), None, None, None),
-        Target::Group(group) => (None, Some(group), None, None),
-        Target::Room(space, room) => (None, None, Some(space), Some(room)),
-    };
     Ok(InboxEntry {
-        kind: target.kind(),
-        user_id,
-        group_id,
-        space_id,
-        room_id,
+        conversation: target.into(),
         name,
         last_activity: last
             .as_ref()

@@ -11,7 +11,11 @@ use futures_util::{SinkExt, StreamExt};
 use poem::web::websocket::{Message as WsMessage, WebSocketStream};
 use socmel_api_types::{
     ErrorCode, UserId,
-    messages::{ClientFrame, Conversation, PresenceStatus, ServerFrame},
+    frames::{
+        Ack, ClientFrame, ErrorFrame, MessageDraft, Ping, Pong, PresenceStatus, Resync, SendDm,
+        SendGroupMessage, SendRoomMessage, ServerFrame, StartTyping, Typing,
+    },
+    messages::{Conversation, MarkRead},
 };
 
 use super::hub::{self, Hub, Registration};
@@ -104,7 +108,7 @@ pub async fn run(
     let catch_up: Vec<Arc<str>> = match registration.replay {
         Some(frames) => frames,
         None => vec![
-            serde_json::to_string(&ServerFrame::Resync)
+            serde_json::to_string(&ServerFrame::Resync(Resync {}))
                 .unwrap_or_default()
                 .into(),
         ],
@@ -203,13 +207,6 @@ pub async fn run(
 }
 
 /// A message frame's payload, as sent.
-struct Draft<'a> {
-    content: &'a str,
-    parent: Option<socmel_api_types::MessageId>,
-    client_id: Option<String>,
-    attachment_ids: Vec<socmel_api_types::AttachmentId>,
-}
-
 struct Reader<'a> {
     svc: &'a Services,
     hub: &'a Hub,
@@ -251,85 +248,52 @@ impl Reader<'_> {
             }
         };
         match frame {
-            ClientFrame::Dm {
-                receiver_id,
-                message,
-                parent_id,
-                client_id,
-                attachment_ids,
-            } => {
-                let draft = Draft {
-                    content: &message,
-                    parent: parent_id,
-                    client_id,
-                    attachment_ids,
-                };
+            ClientFrame::Dm(SendDm { receiver_id, draft }) => {
                 self.send(Target::Dm(receiver_id), draft).await;
             }
-            ClientFrame::Group {
-                group_id,
-                message,
-                parent_id,
-                client_id,
-                attachment_ids,
-            } => {
-                let draft = Draft {
-                    content: &message,
-                    parent: parent_id,
-                    client_id,
-                    attachment_ids,
-                };
+            ClientFrame::Group(SendGroupMessage { group_id, draft }) => {
                 self.send(Target::Group(group_id), draft).await;
             }
-            ClientFrame::Space {
+            ClientFrame::Space(SendRoomMessage {
                 space_id,
                 room_id,
-                message,
-                parent_id,
-                client_id,
-                attachment_ids,
-            } => {
-                let draft = Draft {
-                    content: &message,
-                    parent: parent_id,
-                    client_id,
-                    attachment_ids,
-                };
+                draft,
+            }) => {
                 self.send(Target::Room(space_id, room_id), draft).await;
             }
-            ClientFrame::Typing { conversation } => self.typing(conversation),
-            ClientFrame::Read {
+            ClientFrame::Typing(StartTyping { conversation }) => self.typing(conversation),
+            ClientFrame::Read(MarkRead {
                 conversation,
                 message_id,
-            } => {
-                let target = target_of(conversation);
+            }) => {
+                let target = Target::from(conversation);
                 if let Err(err) =
                     messages::mark_read(self.svc, &self.user, target, message_id).await
                 {
                     self.reply(refusal(err, client_id));
                 }
             }
-            ClientFrame::Ping => self.reply(ServerFrame::Pong),
+            ClientFrame::Ping(Ping {}) => self.reply(ServerFrame::Pong(Pong {})),
         }
     }
 
-    async fn send(&self, target: Target, draft: Draft<'_>) {
+    async fn send(&self, target: Target, draft: MessageDraft) {
         let key = format!("user:{}", self.user.id());
         let outcome = match self.svc.check_limit(Limit::Message, &key) {
             Ok(()) => {
                 let (content, parent, attachments) =
-                    (draft.content, draft.parent, &draft.attachment_ids);
+                    (&draft.message, draft.parent_id, &draft.attachment_ids);
                 messages::send(self.svc, &self.user, target, content, parent, attachments).await
             }
             Err(refused) => Err(refused),
         };
         let client_id = draft.client_id;
         match outcome {
-            Ok(message) => self.reply(ServerFrame::Ack {
+            Ok(message) => self.reply(ServerFrame::Ack(Ack {
                 client_id,
                 id: message.id(),
                 timestamp: message.timestamp(),
-            }),
+            })),
             Err(err) => self.reply(refusal(err, client_id)),
         }
     }
@@ -353,19 +317,11 @@ impl Reader<'_> {
         let audience = self.hub.typing_audience(me, conversation);
         self.hub.send_ephemeral(
             &audience,
-            &ServerFrame::Typing {
+            &ServerFrame::Typing(Typing {
                 conversation: seen_as,
                 typer_id: me,
-            },
+            }),
         );
-    }
-}
-
-fn target_of(conversation: Conversation) -> Target {
-    match conversation {
-        Conversation::Dm { user_id } => Target::Dm(user_id),
-        Conversation::Group { group_id } => Target::Group(group_id),
-        Conversation::Room { space_id, room_id } => Target::Room(space_id, room_id),
     }
 }
 
@@ -387,9 +343,9 @@ fn refusal(err: ServiceError, client_id: Option<String>) -> ServerFrame {
 }
 
 fn error_frame(code: ErrorCode, detail: String, client_id: Option<String>) -> ServerFrame {
-    ServerFrame::Error {
+    ServerFrame::Error(ErrorFrame {
         code,
         detail,
         client_id,
-    }
+    })
 }

@@ -19,7 +19,11 @@ use std::{
 use socmel_api_types::{
     UserId,
     events::{MembershipChange, MembershipScope},
-    messages::{Conversation, Message, PresenceStatus, ServerFrame},
+    frames::{
+        MembershipUpdate, MessageDeleted, MessageEdited, NotificationFrame, PostCreated, Presence,
+        PresenceStatus, ReadReceipt, ServerFrame,
+    },
+    messages::{Conversation, Message},
     notifications::Notification,
     posts::PostDisplay,
 };
@@ -261,18 +265,18 @@ impl Hub {
     pub fn route(&self, event: &Event) {
         match event {
             Event::MessageCreated(message) => self.fan_out_message(message, |_| frame_for(message)),
-            Event::MessageEdited(message) => {
-                self.fan_out_message(message, |viewer| ServerFrame::MessageEdited {
+            Event::MessageEdited(message) => self.fan_out_message(message, |viewer| {
+                ServerFrame::MessageEdited(MessageEdited {
                     conversation: conversation_of(message, viewer),
                     message: Message::clone(message),
                 })
-            }
-            Event::MessageDeleted(message) => {
-                self.fan_out_message(message, |viewer| ServerFrame::MessageDeleted {
+            }),
+            Event::MessageDeleted(message) => self.fan_out_message(message, |viewer| {
+                ServerFrame::MessageDeleted(MessageDeleted {
                     conversation: conversation_of(message, viewer),
                     id: message.id(),
                 })
-            }
+            }),
             Event::Read {
                 reader_id,
                 message,
@@ -288,11 +292,11 @@ impl Hub {
                     audience.push(other);
                 }
                 for viewer in audience {
-                    let frame = ServerFrame::Read {
+                    let frame = ServerFrame::Read(ReadReceipt {
                         conversation: conversation_of(message, viewer),
                         reader_id: *reader_id,
                         message_id: *message_id,
-                    };
+                    });
                     self.send_durable(&[viewer], &frame);
                 }
             }
@@ -308,9 +312,9 @@ impl Hub {
             // room's messages are gone with it.
             Event::RoomDeleted { .. } => {}
             Event::PostCreated { post, followers } => {
-                let frame = ServerFrame::PostCreated {
+                let frame = ServerFrame::PostCreated(PostCreated {
                     post: PostDisplay::clone(post),
-                };
+                });
                 let mut audience = followers.clone();
                 if let Some(space) = post.space_id {
                     audience.extend(self.topic_members(Topic::Space(space.0)));
@@ -324,9 +328,9 @@ impl Hub {
                 user_id,
                 notification,
             } => {
-                let frame = ServerFrame::Notification {
+                let frame = ServerFrame::Notification(NotificationFrame {
                     notification: Notification::clone(notification),
-                };
+                });
                 self.send_durable(&[*user_id], &frame);
             }
         }
@@ -374,12 +378,12 @@ impl Hub {
             MembershipScope::Space => Topic::Space(id),
             MembershipScope::Group => Topic::Group(id),
         };
-        let frame = ServerFrame::Membership {
+        let frame = ServerFrame::Membership(MembershipUpdate {
             scope,
             id,
             user_id: user,
             change,
-        };
+        });
         let mut audience = self.topic_members(topic);
         {
             let mut state = self.state();
@@ -547,10 +551,10 @@ fn conversation_of(message: &Message, viewer: UserId) -> Conversation {
 
 /// The presence frame for `user`.
 pub fn presence(user: UserId, status: PresenceStatus) -> ServerFrame {
-    ServerFrame::Presence {
+    ServerFrame::Presence(Presence {
         user_id: user,
         status,
-    }
+    })
 }
 
 #[cfg(test)]

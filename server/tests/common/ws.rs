@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use socmel_client::{
     Session,
-    types::messages::{Envelope, ServerFrame},
+    types::frames::{Envelope, ServerFrame},
 };
 
 /// The next frame matching `wanted`, skipping others (presence, typing, …); panics

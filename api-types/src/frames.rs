@@ -1,0 +1,402 @@
+//! The frames of `/messages/ws`. Every frame is a JSON object with a `type`; durable
+//! server frames (messages, `read`, edits, deletions, `membership`, notifications,
+//! posts) also carry the receiving user's `seq`, which a reconnecting client passes
+//! back as `since`.
+//!
+//! Each frame's body is its own object type, so the frames appear in `openapi.json`
+//! (components `ClientFrame` and `ServerFrame`, discriminated by `type`) and client
+//! generators can type them.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    AttachmentId, GroupId, MessageId, RoomId, SpaceId, Timestamp, UserId,
+    conversations::Conversation,
+    events::{MembershipChange, MembershipScope},
+    messages::{DmMessage, GroupMessage, MarkRead, Message, RoomMessage},
+    notifications::Notification,
+    posts::PostDisplay,
+};
+
+/// What a client sends on `/messages/ws`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Union))]
+#[cfg_attr(
+    feature = "openapi",
+    oai(discriminator_name = "type", rename_all = "snake_case")
+)]
+pub enum ClientFrame {
+    Dm(SendDm),
+    Group(SendGroupMessage),
+    Space(SendRoomMessage),
+    Typing(StartTyping),
+    Read(MarkRead),
+    Ping(Ping),
+}
+
+/// What every send frame carries besides where it goes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct MessageDraft {
+    /// 1 to 4000 characters.
+    pub message: String,
+    /// The message this one replies to, in the same conversation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
+    pub parent_id: Option<MessageId>,
+    /// Echoed in the `ack` or `error` answering this frame.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
+    pub client_id: Option<String>,
+    /// Uploaded attachments to carry (at most 10).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "openapi", oai(default, skip_serializing_if_is_empty))]
+    pub attachment_ids: Vec<AttachmentId>,
+}
+
+impl MessageDraft {
+    /// A plain message: no reply, no client id, no attachments.
+    pub fn text(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            parent_id: None,
+            client_id: None,
+            attachment_ids: Vec::new(),
+        }
+    }
+
+    /// The same draft, answered with this `client_id`.
+    pub fn with_client_id(mut self, client_id: impl Into<String>) -> Self {
+        self.client_id = Some(client_id.into());
+        self
+    }
+
+    /// The same draft, as a reply to `parent_id`.
+    pub fn replying_to(mut self, parent_id: MessageId) -> Self {
+        self.parent_id = Some(parent_id);
+        self
+    }
+}
+
+/// `dm`: send a direct message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct SendDm {
+    pub receiver_id: UserId,
+    #[serde(flatten)]
+    #[cfg_attr(feature = "openapi", oai(flatten))]
+    pub draft: MessageDraft,
+}
+
+/// `group`: send to a group chat (members only).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct SendGroupMessage {
+    pub group_id: GroupId,
+    #[serde(flatten)]
+    #[cfg_attr(feature = "openapi", oai(flatten))]
+    pub draft: MessageDraft,
+}
+
+/// `space`: send to a room (members of its space only).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct SendRoomMessage {
+    pub space_id: SpaceId,
+    pub room_id: RoomId,
+    #[serde(flatten)]
+    #[cfg_attr(feature = "openapi", oai(flatten))]
+    pub draft: MessageDraft,
+}
+
+/// `typing`: "I am typing" in a conversation (passed on at most once per 2 s).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct StartTyping {
+    #[serde(flatten)]
+    #[cfg_attr(feature = "openapi", oai(flatten))]
+    pub conversation: Conversation,
+}
+
+/// `ping`: answered with `pong`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct Ping {}
+
+/// What the server sends on `/messages/ws`. Durable frames also carry `seq`, the
+/// receiving user's event number (see [`Envelope`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Union))]
+#[cfg_attr(
+    feature = "openapi",
+    oai(discriminator_name = "type", rename_all = "snake_case")
+)]
+pub enum ServerFrame {
+    Dm(DmMessage),
+    Group(GroupMessage),
+    Space(RoomMessage),
+    Ack(Ack),
+    Error(ErrorFrame),
+    Typing(Typing),
+    Presence(Presence),
+    Read(ReadReceipt),
+    MessageEdited(MessageEdited),
+    MessageDeleted(MessageDeleted),
+    Membership(MembershipUpdate),
+    PostCreated(PostCreated),
+    Notification(NotificationFrame),
+    Pong(Pong),
+    Resync(Resync),
+}
+
+/// `ack`: your message was stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct Ack {
+    /// The `client_id` of the frame this answers, when it had one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
+    pub client_id: Option<String>,
+    pub id: MessageId,
+    pub timestamp: Timestamp,
+}
+
+/// `error`: a frame was refused; the connection stays open.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct ErrorFrame {
+    /// The same codes as the REST API's error body.
+    pub code: crate::ErrorCode,
+    pub detail: String,
+    /// The `client_id` of the refused frame, when it had one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
+    pub client_id: Option<String>,
+}
+
+/// `typing`: someone is typing in a conversation you share.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct Typing {
+    #[serde(flatten)]
+    #[cfg_attr(feature = "openapi", oai(flatten))]
+    pub conversation: Conversation,
+    pub typer_id: UserId,
+}
+
+/// Online or offline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Enum))]
+#[cfg_attr(feature = "openapi", oai(rename_all = "snake_case"))]
+pub enum PresenceStatus {
+    Online,
+    Offline,
+}
+
+/// `presence`: someone you share a conversation with came online or went offline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct Presence {
+    pub user_id: UserId,
+    pub status: PresenceStatus,
+}
+
+/// `read`: a conversation was read up to a message, by you elsewhere or, in a DM, by
+/// the other person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct ReadReceipt {
+    #[serde(flatten)]
+    #[cfg_attr(feature = "openapi", oai(flatten))]
+    pub conversation: Conversation,
+    pub reader_id: UserId,
+    pub message_id: MessageId,
+}
+
+/// `message_edited`: a message's new content.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct MessageEdited {
+    #[serde(flatten)]
+    #[cfg_attr(feature = "openapi", oai(flatten))]
+    pub conversation: Conversation,
+    pub message: Message,
+}
+
+/// `message_deleted`: a message is gone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct MessageDeleted {
+    #[serde(flatten)]
+    #[cfg_attr(feature = "openapi", oai(flatten))]
+    pub conversation: Conversation,
+    pub id: MessageId,
+}
+
+/// `membership`: someone joined, left or was removed from a space or group you are in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct MembershipUpdate {
+    pub scope: MembershipScope,
+    /// The space's or group's id.
+    pub id: i64,
+    pub user_id: UserId,
+    pub change: MembershipChange,
+}
+
+/// `post_created`: someone you follow, or a member of one of your spaces, posted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct PostCreated {
+    pub post: PostDisplay,
+}
+
+/// `notification`: something happened that concerns you (also listed at
+/// `GET /notifications/`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct NotificationFrame {
+    pub notification: Notification,
+}
+
+/// `pong`: the answer to `ping`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct Pong {}
+
+/// `resync`: events were missed beyond what can be replayed; reload from the REST API.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct Resync {}
+
+impl ServerFrame {
+    /// Durable frames carry a `seq` and are replayed on resume.
+    pub fn is_durable(&self) -> bool {
+        matches!(
+            self,
+            Self::Dm(_)
+                | Self::Group(_)
+                | Self::Space(_)
+                | Self::Read(_)
+                | Self::MessageEdited(_)
+                | Self::MessageDeleted(_)
+                | Self::Membership(_)
+                | Self::Notification(_)
+                | Self::PostCreated(_)
+        )
+    }
+}
+
+/// A received frame with its `seq`, when durable.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Envelope {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seq: Option<u64>,
+    #[serde(flatten)]
+    pub frame: ServerFrame,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::roundtrip::assert_roundtrip;
+
+    #[test]
+    fn upstream_inbound_frames_parse() {
+        let dm: ClientFrame =
+            serde_json::from_str(r#"{"type":"dm","receiver_id":2,"message":"hi"}"#).unwrap();
+        assert!(matches!(
+            dm,
+            ClientFrame::Dm(SendDm {
+                receiver_id: UserId(2),
+                ..
+            })
+        ));
+        let room: ClientFrame = serde_json::from_str(
+            r#"{"type":"space","space_id":1,"room_id":3,"message":"yo","parent_id":null}"#,
+        )
+        .unwrap();
+        assert!(matches!(
+            room,
+            ClientFrame::Space(SendRoomMessage {
+                draft: MessageDraft {
+                    parent_id: None,
+                    ..
+                },
+                ..
+            })
+        ));
+        let typing: ClientFrame =
+            serde_json::from_str(r#"{"type":"typing","kind":"group","group_id":4}"#).unwrap();
+        assert_eq!(
+            typing,
+            ClientFrame::Typing(StartTyping {
+                conversation: Conversation::Group {
+                    group_id: GroupId(4)
+                }
+            })
+        );
+        let ping: ClientFrame = serde_json::from_str(r#"{"type":"ping"}"#).unwrap();
+        assert_eq!(ping, ClientFrame::Ping(Ping {}));
+    }
+
+    #[test]
+    fn a_frame_naming_a_conversation_without_its_ids_is_refused() {
+        let error =
+            serde_json::from_str::<ClientFrame>(r#"{"type":"typing","kind":"dm"}"#).unwrap_err();
+        assert!(error.to_string().contains("user_id"), "{error}");
+    }
+
+    #[test]
+    fn frames_roundtrip_with_their_type_and_seq() {
+        let at = Timestamp::from_millis(1_700_000_000_000);
+        let frames = [
+            ServerFrame::Dm(DmMessage {
+                id: MessageId(1),
+                content: "hi".into(),
+                sender_id: UserId(1),
+                recipient_id: UserId(2),
+                timestamp: at,
+                is_read: false,
+                parent_message_id: None,
+                edited_at: None,
+                attachments: Vec::new(),
+            }),
+            ServerFrame::Ack(Ack {
+                client_id: Some("c1".into()),
+                id: MessageId(1),
+                timestamp: at,
+            }),
+            ServerFrame::Read(ReadReceipt {
+                conversation: Conversation::Room {
+                    space_id: SpaceId(1),
+                    room_id: RoomId(2),
+                },
+                reader_id: UserId(3),
+                message_id: MessageId(9),
+            }),
+            ServerFrame::Pong(Pong {}),
+            ServerFrame::Resync(Resync {}),
+        ];
+        for frame in frames {
+            let envelope = Envelope {
+                seq: frame.is_durable().then_some(7),
+                frame,
+            };
+            assert_roundtrip(&envelope);
+            let json = serde_json::to_value(&envelope).unwrap();
+            assert!(json["type"].is_string(), "{json}");
+        }
+        assert_eq!(
+            serde_json::to_string(&ServerFrame::Pong(Pong {})).unwrap(),
+            r#"{"type":"pong"}"#
+        );
+        assert_roundtrip(&ClientFrame::Read(MarkRead {
+            conversation: Conversation::Dm { user_id: UserId(5) },
+            message_id: MessageId(3),
+        }));
+    }
+}
