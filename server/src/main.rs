@@ -33,11 +33,21 @@ async fn main() -> anyhow::Result<()> {
         }
         Some(Command::Serve) | None => {
             socmel_server::init_tracing(cli.config.log_format);
+            raise_open_file_limit();
             let listener = tokio::net::TcpListener::bind(cli.config.bind)
                 .await
                 .with_context(|| format!("binding {}", cli.config.bind))?;
             socmel_server::serve(cli.config, listener, shutdown_signal()).await
         }
+    }
+}
+
+/// Every connection holds a file descriptor: lift the soft limit to the hard one so
+/// that thousands of WebSockets fit without tuning the shell first.
+fn raise_open_file_limit() {
+    match rlimit::increase_nofile_limit(u64::MAX) {
+        Ok(limit) => tracing::info!(limit, "open-file limit"),
+        Err(err) => tracing::warn!(error = %err, "could not raise the open-file limit"),
     }
 }
 
