@@ -14,6 +14,7 @@ mod rss;
 mod scenarios;
 mod seed;
 mod server;
+mod sockets;
 mod stats;
 mod summary;
 mod throughput;
@@ -35,6 +36,10 @@ use crate::{
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
+    // The socket scenarios hold thousands of connections, each a file descriptor.
+    if let Err(err) = rlimit::increase_nofile_limit(u64::MAX) {
+        eprintln!("socmel-bench: could not raise the open-file limit: {err}");
+    }
     // Dropping `run` on a signal drops the server it started, which kills it.
     tokio::select! {
         result = run(cli) => match result {

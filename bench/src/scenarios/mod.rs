@@ -28,7 +28,7 @@ macro_rules! registry {
 }
 
 // Memory right after start comes first, before anything has touched the server.
-registry![idle_rss, posts, feed, auth];
+registry![idle_rss, posts, feed, dm, fanout, reconnect, idle_ws, auth];
 
 /// The scenarios `name` selects: one, or every one for `all`.
 pub fn select(name: &str) -> Vec<&'static Scenario> {

@@ -1,7 +1,9 @@
 //! The connection hub: one per node. It knows which users are online (and on how many
-//! connections), which spaces and groups each online user belongs to (topic →
-//! subscribers, loaded at connect and kept current from membership events), and each
-//! user's recent durable frames for resume.
+//! connections), which spaces and groups each user belongs to (topic → subscribers,
+//! loaded at connect and kept current from membership events), and each user's recent
+//! durable frames for resume. A user who goes offline stays subscribed for as long as
+//! their recent frames are kept, so that what their rooms and groups say meanwhile is
+//! there to replay when they come back.
 //!
 //! Every event is serialised once; a durable frame gets the receiving user's `seq`
 //! spliced in front. Each connection has a bounded queue: a connection that cannot
@@ -145,11 +147,9 @@ impl Hub {
         if !entry.connections.is_empty() {
             return false;
         }
+        // The user stays in their topics while their replay log is kept, so that room
+        // and group messages sent while they are away are there when they resume.
         entry.last_seen = Some(Instant::now());
-        let topics: Vec<Topic> = entry.topics.drain().collect();
-        for topic in topics {
-            remove_from_topic(&mut state, topic, user);
-        }
         forget_stale_logs(&mut state);
         true
     }
@@ -474,12 +474,25 @@ fn remove_from_topic(state: &mut State, topic: Topic, user: UserId) {
     }
 }
 
+/// Forgets users who have been offline longer than their replay log is kept.
 fn forget_stale_logs(state: &mut State) {
-    state.users.retain(|_, u| {
-        !u.connections.is_empty()
-            || u.last_seen
-                .is_some_and(|seen| seen.elapsed() < LOG_RETENTION)
-    });
+    let stale: Vec<UserId> = state
+        .users
+        .iter()
+        .filter(|(_, u)| {
+            u.connections.is_empty()
+                && u.last_seen
+                    .is_none_or(|seen| seen.elapsed() >= LOG_RETENTION)
+        })
+        .map(|(user, _)| *user)
+        .collect();
+    for user in stale {
+        if let Some(entry) = state.users.remove(&user) {
+            for topic in entry.topics {
+                remove_from_topic(state, topic, user);
+            }
+        }
+    }
 }
 
 /// The frames after `since`, or `None` when some of them are no longer kept.
@@ -577,6 +590,21 @@ mod tests {
         }))
     }
 
+    /// A message from user 3 in room 1 of `space`.
+    fn room_message(space: i64) -> Arc<Message> {
+        Arc::new(Message::Room(socmel_api_types::messages::RoomMessage {
+            id: MessageId(5),
+            content: "yo".into(),
+            sender_id: UserId(3),
+            space_id: SpaceId(space),
+            room_id: socmel_api_types::RoomId(1),
+            timestamp: Timestamp::from_millis(0),
+            parent_message_id: None,
+            edited_at: None,
+            attachments: Vec::new(),
+        }))
+    }
+
     #[test]
     fn seq_is_spliced_in_front() {
         assert_eq!(
@@ -608,17 +636,7 @@ mod tests {
         let hub = Hub::new();
         let mut member = hub.connect(UserId(1), &[10], &[], &[], None);
         let mut outsider = hub.connect(UserId(2), &[11], &[], &[], None);
-        let room = Arc::new(Message::Room(socmel_api_types::messages::RoomMessage {
-            id: MessageId(5),
-            content: "yo".into(),
-            sender_id: UserId(3),
-            space_id: SpaceId(10),
-            room_id: socmel_api_types::RoomId(1),
-            timestamp: Timestamp::from_millis(0),
-            parent_message_id: None,
-            edited_at: None,
-            attachments: Vec::new(),
-        }));
+        let room = room_message(10);
         hub.route(&Event::MessageCreated(room.clone()));
         assert!(
             member
@@ -661,6 +679,18 @@ mod tests {
         assert_eq!(seqs, [2, 3]);
         let from_the_future = hub.connect(UserId(1), &[], &[], &[], Some(99));
         assert!(from_the_future.replay.is_none());
+    }
+
+    #[tokio::test]
+    async fn room_messages_sent_while_a_member_is_away_are_replayed() {
+        let hub = Hub::new();
+        let first = hub.connect(UserId(1), &[10], &[], &[], None);
+        assert!(hub.disconnect(UserId(1), first.connection_id));
+        hub.route(&Event::MessageCreated(room_message(10)));
+        let resumed = hub.connect(UserId(1), &[10], &[], &[], Some(0));
+        let replay = resumed.replay.unwrap();
+        assert_eq!(replay.len(), 1);
+        assert!(replay[0].contains("\"type\":\"space\""), "{}", replay[0]);
     }
 
     #[tokio::test]
