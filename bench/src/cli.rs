@@ -75,6 +75,11 @@ pub struct Cli {
     /// Seeded posts.
     #[arg(long)]
     pub posts: Option<usize>,
+
+    /// Instead of seeding, sign in as the users an earlier run against the same server
+    /// seeded (its report's `seed.tag`); give that run's sizes too.
+    #[arg(long, value_name = "TAG")]
+    pub reuse_seed: Option<String>,
 }
 
 impl Cli {
@@ -86,6 +91,7 @@ impl Cli {
         if let Some(warmup) = self.warmup {
             profile.window.warmup = warmup;
         }
+        profile.reuse_seed = self.reuse_seed.clone();
         let sizes = &mut profile.sizes;
         let overrides = [
             (&mut profile.concurrency, self.concurrency),
