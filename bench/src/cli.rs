@@ -27,7 +27,8 @@ pub struct Cli {
     pub smoke: bool,
 
     /// Run against this server instead of starting one.
-    #[arg(long, conflicts_with_all = ["server_bin", "bind"])]
+    // Not in conflict with --bind: BIND may be set in the environment for a server.
+    #[arg(long, conflicts_with = "server_bin")]
     pub url: Option<String>,
 
     /// The pid of the server at --url, for memory figures (null without it).
@@ -38,7 +39,8 @@ pub struct Cli {
     #[arg(long)]
     pub server_bin: Option<PathBuf>,
 
-    /// Where the started server listens (default: a free port on 127.0.0.1).
+    /// Where the started server listens (default: a free port on 127.0.0.1); ignored
+    /// with --url.
     #[arg(long, env = "BIND")]
     pub bind: Option<SocketAddr>,
 
@@ -73,6 +75,11 @@ pub struct Cli {
     /// Seeded posts.
     #[arg(long)]
     pub posts: Option<usize>,
+
+    /// Instead of seeding, sign in as the users an earlier run against the same server
+    /// seeded (its report's `seed.tag`); give that run's sizes too.
+    #[arg(long, value_name = "TAG")]
+    pub reuse_seed: Option<String>,
 }
 
 impl Cli {
@@ -84,6 +91,7 @@ impl Cli {
         if let Some(warmup) = self.warmup {
             profile.window.warmup = warmup;
         }
+        profile.reuse_seed = self.reuse_seed.clone();
         let sizes = &mut profile.sizes;
         let overrides = [
             (&mut profile.concurrency, self.concurrency),

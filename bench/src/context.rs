@@ -30,14 +30,18 @@ impl Bench {
         }
     }
 
-    /// Users, follows, spaces and posts at the profile's sizes, seeded on first call.
+    /// Users, follows, spaces and posts at the profile's sizes, seeded on first call (or
+    /// an earlier run's, signed in again, with `--reuse-seed`).
     pub async fn population(&self) -> anyhow::Result<Arc<Population>> {
         let population = self
             .population
             .get_or_try_init(|| async {
-                let population =
-                    seed::population(&self.url, self.profile.sizes, self.profile.seed_concurrency)
-                        .await?;
+                let (url, sizes, concurrency) =
+                    (&self.url, self.profile.sizes, self.profile.seed_concurrency);
+                let population = match &self.profile.reuse_seed {
+                    Some(tag) => seed::reuse(url, tag, sizes, concurrency).await?,
+                    None => seed::population(url, sizes, concurrency).await?,
+                };
                 anyhow::Ok(Arc::new(population))
             })
             .await?;

@@ -16,6 +16,8 @@ pub struct Profile {
     pub concurrency: usize,
     /// Requests in flight while seeding.
     pub seed_concurrency: usize,
+    /// The tag of an earlier run's seed data to use instead of seeding.
+    pub reuse_seed: Option<String>,
 }
 
 impl Profile {
@@ -35,6 +37,7 @@ impl Profile {
                 },
                 concurrency: 32,
                 seed_concurrency: 16,
+                reuse_seed: None,
             },
             Mode::Smoke => Self {
                 mode,
@@ -50,6 +53,7 @@ impl Profile {
                 },
                 concurrency: 8,
                 seed_concurrency: 8,
+                reuse_seed: None,
             },
         }
     }

@@ -1,5 +1,7 @@
-//! A process's memory as the kernel counts it: resident set now (`VmRSS`) and its peak
-//! (`VmHWM`), from `/proc/<pid>/status`.
+//! A process's memory as the kernel counts it, from `/proc/<pid>/status`: the resident
+//! set now (`VmRSS`) and at its peak (`VmHWM`), and how much of it is anonymous (heap,
+//! stacks: what the process itself allocated) versus file pages (the binary, and the
+//! database when it is memory-mapped), which the kernel can drop and share.
 
 use anyhow::Context;
 use serde::Serialize;
@@ -8,6 +10,8 @@ use serde::Serialize;
 pub struct Rss {
     pub rss_kib: u64,
     pub peak_kib: u64,
+    pub anon_kib: u64,
+    pub file_kib: u64,
 }
 
 impl Rss {
@@ -29,6 +33,8 @@ pub fn read(pid: u32) -> anyhow::Result<Rss> {
     Ok(Rss {
         rss_kib: field("VmRSS")?,
         peak_kib: field("VmHWM")?,
+        anon_kib: field("RssAnon")?,
+        file_kib: field("RssFile")?,
     })
 }
 
@@ -38,5 +44,6 @@ mod tests {
     fn reads_its_own_process() {
         let rss = super::read(std::process::id()).unwrap();
         assert!(rss.rss_kib > 0 && rss.peak_kib >= rss.rss_kib);
+        assert!(rss.anon_kib + rss.file_kib <= rss.rss_kib);
     }
 }

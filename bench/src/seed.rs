@@ -54,6 +54,8 @@ pub struct Population {
 pub struct SeedReport {
     /// What the seeded names start with (`b<tag>`).
     pub tag: String,
+    /// Signed in to the data an earlier run seeded with `tag`, instead of seeding.
+    pub reused: bool,
     pub sizes: Sizes,
     pub follows: usize,
     pub seconds: BTreeMap<&'static str, f64>,
@@ -280,9 +282,47 @@ pub async fn population(url: &str, sizes: Sizes, concurrency: usize) -> anyhow::
         users,
         report: SeedReport {
             tag,
+            reused: false,
             sizes,
             follows,
             seconds,
+        },
+    })
+}
+
+/// The first `sizes.users` users an earlier run seeded with `tag`, signed in again: runs
+/// against one server can then share a data set that takes minutes to make.
+pub async fn reuse(
+    url: &str,
+    tag: &str,
+    sizes: Sizes,
+    concurrency: usize,
+) -> anyhow::Result<Population> {
+    let pool = ClientPool::new(url, concurrency)?;
+    eprintln!("reusing the data seeded with tag {tag}");
+    let (users, took) = concurrently("sign-ins", sizes.users, concurrency, |index| {
+        let pool = &pool;
+        async move {
+            let client = pool.anonymous().await;
+            let user = username(tag, 'u', index);
+            let tokens = client.login(&user, PASSWORD).await?;
+            let me = client.current_user().await?;
+            anyhow::Ok(User {
+                id: me.id,
+                token: tokens.access_token,
+            })
+        }
+    })
+    .await
+    .with_context(|| format!("signing in as the users seeded with tag {tag}"))?;
+    Ok(Population {
+        users,
+        report: SeedReport {
+            tag: tag.to_owned(),
+            reused: true,
+            sizes,
+            follows: sizes.users * sizes.follows_per_user,
+            seconds: BTreeMap::from([("sign-ins", took)]),
         },
     })
 }
