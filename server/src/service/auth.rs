@@ -8,6 +8,7 @@ use socmel_api_types::{
 
 use super::{
     ServiceError, ServiceResult, Services, now,
+    token_checks::TokenCheck,
     tokens::{random_token, token_hash},
     users::display,
     validation::{
@@ -47,10 +48,22 @@ pub async fn authenticate(svc: &Services, token: &str) -> ServiceResult<AuthUser
     let unauthorized = || ServiceError::Unauthorized(INVALID_TOKEN.into());
     let claims = svc.tokens().verify_access(token).ok_or_else(unauthorized)?;
     let user_id: i64 = claims.sub.parse().map_err(|_| unauthorized())?;
-    let mut db = svc.store().reader().await?;
-    let check = store::users::token_check(db.conn(), user_id)
-        .await?
-        .ok_or_else(unauthorized)?;
+    let check = match svc.token_checks().get(user_id) {
+        Some(known) => known,
+        None => {
+            let since = svc.token_checks().generation();
+            let mut db = svc.store().reader().await?;
+            let row = store::users::token_check(db.conn(), user_id)
+                .await?
+                .ok_or_else(unauthorized)?;
+            let check = TokenCheck {
+                token_version: row.token_version,
+                is_active: row.is_active,
+            };
+            svc.token_checks().remember(user_id, check, since);
+            check
+        }
+    };
     if check.token_version != claims.ver || !check.is_active {
         return Err(unauthorized());
     }
@@ -189,6 +202,7 @@ pub(crate) async fn revoke_all_tokens(svc: &Services, user_id: UserId) -> Servic
         .ok_or_else(|| ServiceError::Unauthorized(INVALID_TOKEN.into()))?;
     store::auth::delete_for_user(tx.conn(), user_id.0).await?;
     tx.commit().await?;
+    svc.token_checks().forget(user_id.0);
     Ok(())
 }
 

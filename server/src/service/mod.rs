@@ -22,6 +22,7 @@ pub mod rooms;
 pub mod security;
 pub mod space_members;
 pub mod spaces;
+mod token_checks;
 mod tokens;
 pub mod users;
 pub(crate) mod validation;
@@ -40,6 +41,7 @@ use crate::{
 };
 
 pub use passwords::Passwords;
+use token_checks::TokenChecks;
 pub use tokens::{TokenKeys, TokenSettings};
 
 /// Everything the rules need, built once at start. Cheap to clone.
@@ -54,6 +56,7 @@ struct Inner {
     limits: RateLimits,
     mailer: Mailer,
     media: Media,
+    token_checks: TokenChecks,
 }
 
 impl Services {
@@ -66,7 +69,10 @@ impl Services {
         mailer: Mailer,
         media: Media,
     ) -> Self {
+        // Only this process writes the embedded database, so it sees every revocation.
+        let token_checks = TokenChecks::new(store.backend() == crate::store::Backend::Sqlite);
         Self(Arc::new(Inner {
+            token_checks,
             store,
             tokens,
             passwords,
@@ -113,6 +119,10 @@ impl Services {
 
     fn passwords(&self) -> &Passwords {
         &self.0.passwords
+    }
+
+    fn token_checks(&self) -> &TokenChecks {
+        &self.0.token_checks
     }
 }
 

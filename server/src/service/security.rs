@@ -183,6 +183,7 @@ async fn set_password_with_code(
     store::auth::delete_for_user(tx.conn(), user_id).await?;
     store::security::delete(tx.conn(), code_id).await?;
     tx.commit().await?;
+    svc.token_checks().forget(user_id);
     svc.mailer().send(templates::password_changed(email));
     Ok(Detail::new("the password has been changed successfully"))
 }

@@ -31,7 +31,10 @@ pub async fn open(url: &str, max_connections: u32) -> StoreResult<Store> {
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(Duration::from_secs(5))
             .foreign_keys(true)
-            .pragma("temp_store", "memory");
+            .pragma("temp_store", "memory")
+            // Readers map the file instead of copying every page they touch out of the
+            // OS cache with a read call; mapped pages are shared and evictable.
+            .pragma("mmap_size", "268435456");
         let write = SqlitePoolOptions::new()
             .max_connections(1)
             .connect_with(options.clone())

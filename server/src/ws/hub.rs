@@ -35,6 +35,10 @@ use crate::events::Event;
 
 /// Frames a connection may have waiting before it counts as too slow.
 pub const QUEUE_FRAMES: usize = 256;
+/// Spaces with more members online than this carry no presence: in a big community
+/// every arrival would be told to everyone, and a newcomer about everyone at once,
+/// which grows with the square of its size (and would overflow the queues).
+pub const PRESENCE_SPACE_LIMIT: usize = 100;
 /// Durable frames kept per user for resume.
 const REPLAY_WINDOW: usize = 512;
 /// How long a user's replay window outlives their last connection.
@@ -161,32 +165,21 @@ impl Hub {
             .is_some_and(|u| !u.connections.is_empty())
     }
 
-    /// Users who should hear about `user`'s presence: online members of the same spaces
-    /// and groups, and online DM partners.
+    /// Users who should hear about `user`'s presence: online members of the same groups
+    /// and of the same spaces that are small enough to carry presence, and online DM
+    /// partners.
     pub fn presence_audience(&self, user: UserId) -> Vec<UserId> {
         let state = self.state();
         let Some(entry) = state.users.get(&user) else {
             return Vec::new();
         };
-        let mut audience: HashSet<UserId> = entry
-            .topics
-            .iter()
-            .filter_map(|topic| state.topics.get(topic))
-            .flatten()
-            .copied()
-            .collect();
-        audience.extend(entry.dm_partners.iter().copied().filter(|p| {
-            state
-                .users
-                .get(p)
-                .is_some_and(|u| !u.connections.is_empty())
-        }));
-        audience.remove(&user);
-        audience.into_iter().collect()
+        let topics: Vec<Topic> = entry.topics.iter().copied().collect();
+        let partners: Vec<UserId> = entry.dm_partners.iter().copied().collect();
+        presence_audience(&state, user, &topics, &partners)
     }
 
-    /// Who should hear that `user` went offline: online members of the spaces and
-    /// groups the user was in, and online DM partners.
+    /// Who should hear that `user` went offline: as [`Self::presence_audience`], for the
+    /// spaces, groups and DM partners the user had.
     pub fn presence_audience_of_offline(
         &self,
         user: UserId,
@@ -195,23 +188,13 @@ impl Hub {
         dm_partners: &[i64],
     ) -> Vec<UserId> {
         let state = self.state();
-        let topics = spaces
+        let topics: Vec<Topic> = spaces
             .iter()
             .map(|&s| Topic::Space(s))
-            .chain(groups.iter().map(|&g| Topic::Group(g)));
-        let mut audience: HashSet<UserId> = topics
-            .filter_map(|t| state.topics.get(&t))
-            .flatten()
-            .copied()
+            .chain(groups.iter().map(|&g| Topic::Group(g)))
             .collect();
-        audience.extend(dm_partners.iter().map(|&p| UserId(p)).filter(|p| {
-            state
-                .users
-                .get(p)
-                .is_some_and(|u| !u.connections.is_empty())
-        }));
-        audience.remove(&user);
-        audience.into_iter().collect()
+        let partners: Vec<UserId> = dm_partners.iter().map(|&p| UserId(p)).collect();
+        presence_audience(&state, user, &topics, &partners)
     }
 
     /// Sends an ephemeral frame (no `seq`, never replayed) to every connection of `users`.
@@ -465,6 +448,36 @@ fn deliver(state: &mut State, user: UserId, body: &Outgoing) {
     }
 }
 
+/// Online members of `topics` (groups, and spaces with at most
+/// [`PRESENCE_SPACE_LIMIT`] members online) and online `partners`, `user` excluded.
+fn presence_audience(
+    state: &State,
+    user: UserId,
+    topics: &[Topic],
+    partners: &[UserId],
+) -> Vec<UserId> {
+    let online = |member: &UserId| {
+        state
+            .users
+            .get(member)
+            .is_some_and(|u| !u.connections.is_empty())
+    };
+    let mut audience: HashSet<UserId> = HashSet::new();
+    for topic in topics {
+        let Some(members) = state.topics.get(topic) else {
+            continue;
+        };
+        let present: Vec<UserId> = members.iter().copied().filter(online).collect();
+        if matches!(topic, Topic::Space(_)) && present.len() > PRESENCE_SPACE_LIMIT {
+            continue;
+        }
+        audience.extend(present);
+    }
+    audience.extend(partners.iter().copied().filter(online));
+    audience.remove(&user);
+    audience.into_iter().collect()
+}
+
 fn remove_from_topic(state: &mut State, topic: Topic, user: UserId) {
     if let Some(members) = state.topics.get_mut(&topic) {
         members.remove(&user);
@@ -691,6 +704,20 @@ mod tests {
         let replay = resumed.replay.unwrap();
         assert_eq!(replay.len(), 1);
         assert!(replay[0].contains("\"type\":\"space\""), "{}", replay[0]);
+    }
+
+    #[tokio::test]
+    async fn presence_skips_big_spaces_and_members_who_are_away() {
+        let hub = Hub::new();
+        let crowd_size = i64::try_from(PRESENCE_SPACE_LIMIT).unwrap() + 1;
+        let _crowd: Vec<_> = (100..100 + crowd_size)
+            .map(|user| hub.connect(UserId(user), &[1], &[], &[], None))
+            .collect();
+        let away = hub.connect(UserId(3), &[], &[7], &[], None);
+        assert!(hub.disconnect(UserId(3), away.connection_id));
+        let _friend = hub.connect(UserId(2), &[], &[7], &[], None);
+        let _me = hub.connect(UserId(1), &[1], &[7], &[], None);
+        assert_eq!(hub.presence_audience(UserId(1)), [UserId(2)]);
     }
 
     #[tokio::test]
