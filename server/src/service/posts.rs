@@ -318,7 +318,7 @@ async fn insert(
             other => other.into(),
         })?;
     if let Some(tags) = &checked.tags {
-        store::posts::replace_tags(tx.conn(), id, tags).await?;
+        store::posts::add_tags(tx.conn(), id, tags).await?;
     }
     tx.commit().await?;
     Ok(PostId(id))
