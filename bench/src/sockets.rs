@@ -260,6 +260,26 @@ impl Awaited {
     }
 }
 
+/// A connection per user, every one of them required, with their drivers started: the
+/// ones `reports` picks feed the returned [`Awaited`].
+pub async fn open_awaiting(
+    url: &str,
+    users: &[User],
+    reports: impl Fn(usize) -> bool,
+) -> anyhow::Result<(Drivers, std::sync::Arc<Awaited>)> {
+    let opened = open(url, users, users.len(), 64).await?;
+    anyhow::ensure!(
+        opened.failures.is_empty(),
+        "could not open every connection: {:?}",
+        opened.failures
+    );
+    let (arrivals, arrived) = mpsc::unbounded_channel();
+    let drivers = Drivers::start(opened.connections, &arrivals, reports);
+    let awaited = std::sync::Arc::new(Awaited::default());
+    awaited.route(arrived);
+    Ok((drivers, awaited))
+}
+
 /// Waits for `wait` up to `limit`: a message that has not arrived by then is lost.
 pub async fn delivered(wait: oneshot::Receiver<()>, limit: Duration) -> anyhow::Result<()> {
     match tokio::time::timeout(limit, wait).await {

@@ -1,17 +1,16 @@
 //! `dm`: direct messages over the socket between pairs of seeded users at a fixed rate;
 //! each is timed from its scheduled send until the recipient's connection has it.
 
-use std::{sync::Arc, time::Duration};
+use std::time::Duration;
 
 use socmel_client::types::frames::{ClientFrame, MessageDraft, SendDm};
-use tokio::sync::mpsc;
 
 use super::Scenario;
 use crate::{
     context::Bench,
     pacing,
     report::{ScenarioReport, Target},
-    sockets::{self, Awaited, Drivers},
+    sockets,
 };
 
 pub const SCENARIO: Scenario = Scenario {
@@ -37,19 +36,10 @@ async fn run(bench: &Bench) -> anyhow::Result<ScenarioReport> {
     anyhow::ensure!(pairs > 0, "a DM needs two seeded users");
     let rate = profile.pick(RATE, SMOKE_RATE);
     let users = &population.users[..pairs * 2];
-    let opened = sockets::open(&bench.url, users, users.len(), 64).await?;
-    anyhow::ensure!(
-        opened.failures.is_empty(),
-        "could not open every connection: {:?}",
-        opened.failures
-    );
     // Connection `2i` sends to user `2i + 1`, whose connection reports what arrives.
     let receivers: Vec<_> = (0..pairs).map(|pair| users[pair * 2 + 1].id).collect();
-    let (arrivals, arrived) = mpsc::unbounded_channel();
-    let drivers = Drivers::start(opened.connections, &arrivals, |index| index % 2 == 1);
-    drop(arrivals);
-    let awaited = Arc::new(Awaited::default());
-    awaited.route(arrived);
+    let (drivers, awaited) =
+        sockets::open_awaiting(&bench.url, users, |index| index % 2 == 1).await?;
     let senders: Vec<_> = (0..pairs)
         .map(|pair| drivers.drivers[pair * 2].outbox.clone())
         .collect();

@@ -2,13 +2,12 @@
 //! is online; each message is timed from its scheduled send until the *last* member's
 //! connection has it.
 
-use std::{sync::Arc, time::Duration};
+use std::time::Duration;
 
 use socmel_client::types::{
     frames::{ClientFrame, MessageDraft, SendRoomMessage},
     rooms::RoomCreate,
 };
-use tokio::sync::mpsc;
 
 use super::Scenario;
 use crate::{
@@ -16,7 +15,7 @@ use crate::{
     pacing,
     report::{ScenarioReport, Target},
     seed::{self, User},
-    sockets::{self, Awaited, Drivers},
+    sockets,
 };
 
 pub const SCENARIO: Scenario = Scenario {
@@ -56,18 +55,8 @@ async fn run(bench: &Bench) -> anyhow::Result<ScenarioReport> {
         .await?
         .id;
 
-    let opened = sockets::open(&bench.url, users, members, 64).await?;
-    anyhow::ensure!(
-        opened.failures.is_empty(),
-        "could not open every connection: {:?}",
-        opened.failures
-    );
     // Connection 0 is the owner's, who posts; everyone else reports what arrives.
-    let (arrivals, arrived) = mpsc::unbounded_channel();
-    let drivers = Drivers::start(opened.connections, &arrivals, |index| index != 0);
-    drop(arrivals);
-    let awaited = Arc::new(Awaited::default());
-    awaited.route(arrived);
+    let (drivers, awaited) = sockets::open_awaiting(&bench.url, users, |index| index != 0).await?;
     let speaker = drivers.drivers[0].outbox.clone();
     let listeners = members - 1;
 
