@@ -5,7 +5,11 @@
 //! A message's text is `bench <tag>`, so a receiver can tell which send it answers
 //! without any shared state between the sending and the receiving side.
 
-use std::{collections::BTreeMap, time::Duration};
+use std::{
+    collections::{BTreeMap, HashMap},
+    sync::{Arc, Mutex, MutexGuard},
+    time::Duration,
+};
 
 use futures_util::{StreamExt, stream};
 use socmel_client::{
@@ -215,7 +219,8 @@ pub async fn collect_until(
 /// DM, once per member for a room message).
 #[derive(Default)]
 pub struct Awaited {
-    pending: std::sync::Mutex<std::collections::HashMap<u64, (usize, oneshot::Sender<()>)>>,
+    /// Per tag: arrivals still missing, and whom to tell when none are.
+    pending: Mutex<HashMap<u64, (usize, oneshot::Sender<()>)>>,
 }
 
 impl Awaited {
@@ -240,17 +245,14 @@ impl Awaited {
         }
     }
 
-    fn pending(
-        &self,
-    ) -> std::sync::MutexGuard<'_, std::collections::HashMap<u64, (usize, oneshot::Sender<()>)>>
-    {
+    fn pending(&self) -> MutexGuard<'_, HashMap<u64, (usize, oneshot::Sender<()>)>> {
         self.pending
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Feeds every arrival to the waiting operations, until the drivers are gone.
-    pub fn route(self: &std::sync::Arc<Self>, mut arrivals: mpsc::UnboundedReceiver<Arrival>) {
+    pub fn route(self: &Arc<Self>, mut arrivals: mpsc::UnboundedReceiver<Arrival>) {
         let awaited = self.clone();
         tokio::spawn(async move {
             while let Some(arrival) = arrivals.recv().await {
@@ -266,7 +268,7 @@ pub async fn open_awaiting(
     url: &str,
     users: &[User],
     reports: impl Fn(usize) -> bool,
-) -> anyhow::Result<(Drivers, std::sync::Arc<Awaited>)> {
+) -> anyhow::Result<(Drivers, Arc<Awaited>)> {
     let opened = open(url, users, users.len(), 64).await?;
     anyhow::ensure!(
         opened.failures.is_empty(),
@@ -275,7 +277,7 @@ pub async fn open_awaiting(
     );
     let (arrivals, arrived) = mpsc::unbounded_channel();
     let drivers = Drivers::start(opened.connections, &arrivals, reports);
-    let awaited = std::sync::Arc::new(Awaited::default());
+    let awaited = Arc::new(Awaited::default());
     awaited.route(arrived);
     Ok((drivers, awaited))
 }
@@ -284,7 +286,7 @@ pub async fn open_awaiting(
 pub async fn delivered(wait: oneshot::Receiver<()>, limit: Duration) -> anyhow::Result<()> {
     match tokio::time::timeout(limit, wait).await {
         Ok(Ok(())) => Ok(()),
-        Ok(Err(_)) => Err(anyhow::anyhow!("lost")),
-        Err(_) => Err(anyhow::anyhow!("lost")),
+        // Not in time, or nobody will ever count it (the drivers are gone).
+        Ok(Err(_)) | Err(_) => Err(anyhow::anyhow!("lost")),
     }
 }

@@ -44,12 +44,14 @@ macro_rules! personal_feed {
     };
 }
 
-/// A followee's newest profile posts after the page key, at most `$4` of them.
+/// A followee's newest profile posts after the page key, at most `$4` of them, as
+/// `$columns` of `x`.
 macro_rules! followee_page {
-    () => {
+    ($columns:literal) => {
         concat!(
-            "SELECT x.id FROM posts x WHERE x.user_id = f.followed_id \
-             AND x.space_id IS NULL AND ",
+            "SELECT ",
+            $columns,
+            " FROM posts x WHERE x.user_id = f.followed_id AND x.space_id IS NULL AND ",
             after_key!("x", "$2", "$3"),
             " ORDER BY x.created_at DESC, x.id DESC LIMIT $4"
         )
@@ -59,17 +61,14 @@ macro_rules! followee_page {
 const PERSONAL_SQLITE: &str = personal_feed!(
     "SELECT b.id, b.created_at FROM follows f CROSS JOIN posts b \
      WHERE f.follower_id = $1 AND f.status = 'accepted' AND b.id IN (",
-    followee_page!(),
+    followee_page!("x.id"),
     ")"
 );
 
 const PERSONAL_POSTGRES: &str = personal_feed!(
     "SELECT b.id, b.created_at FROM follows f CROSS JOIN LATERAL (",
-    "SELECT x.id, x.created_at FROM posts x WHERE x.user_id = f.followed_id \
-     AND x.space_id IS NULL AND ",
-    after_key!("x", "$2", "$3"),
-    " ORDER BY x.created_at DESC, x.id DESC LIMIT $4) b \
-     WHERE f.follower_id = $1 AND f.status = 'accepted'"
+    followee_page!("x.id, x.created_at"),
+    ") b WHERE f.follower_id = $1 AND f.status = 'accepted'"
 );
 
 /// `viewer`'s own posts, the profile posts of people they follow, and the posts of the

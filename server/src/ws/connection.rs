@@ -281,9 +281,21 @@ impl Reader<'_> {
         let key = format!("user:{}", self.user.id());
         let outcome = match self.svc.check_limit(Limit::Message, &key) {
             Ok(()) => {
-                let (content, parent, attachments) =
-                    (&draft.message, draft.parent_id, &draft.attachment_ids);
-                messages::send(self.svc, &self.user, target, content, parent, attachments).await
+                let MessageDraft {
+                    message,
+                    parent_id,
+                    attachment_ids,
+                    ..
+                } = &draft;
+                messages::send(
+                    self.svc,
+                    &self.user,
+                    target,
+                    message,
+                    *parent_id,
+                    attachment_ids,
+                )
+                .await
             }
             Err(refused) => Err(refused),
         };
