@@ -2,7 +2,7 @@
 
 mod common;
 
-use std::{collections::BTreeSet, time::Instant};
+use std::collections::BTreeSet;
 
 use common::{TestServer, followers_post, new_post};
 use socmel_client::{
@@ -170,8 +170,98 @@ async fn the_feed_is_newest_first_with_ties_broken_by_id() {
     assert!(response.headers().get("x-next-cursor").is_some());
 }
 
+/// More followees than a page holds, posting at a handful of instants: the page's
+/// floor (see `store::feed`) must neither drop nor reorder a post, on any page.
 #[tokio::test]
-async fn the_feed_stays_fast_at_a_hundred_thousand_posts() {
+async fn the_feed_pages_through_many_followees_in_order_across_ties() {
+    let server = TestServer::start().await;
+    let ada = server.user("ada").await;
+    let pending = server.user("pending").await;
+    ada.client.request_follow(pending.user.id).await.unwrap();
+    pending
+        .client
+        .create_post(&new_post("not accepted yet"))
+        .await
+        .unwrap();
+    ada.client.create_post(&new_post("mine")).await.unwrap();
+    let ada_id = ada.user.id;
+    server
+        .execute(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 45) \
+             INSERT INTO users (username, email, password_hash, created_at, updated_at) \
+             SELECT 'author' || i, 'author' || i || '@example.com', 'x', 0, 0 FROM n",
+        )
+        .await;
+    let first = server
+        .query_i64("SELECT min(id) FROM users WHERE username LIKE 'author%'")
+        .await;
+    // Ada follows 40 of the 45 authors; the last five are strangers.
+    server
+        .execute(format!(
+            "INSERT INTO follows (follower_id, followed_id, status, created_at) \
+             SELECT {ada_id}, id, 'accepted', 0 FROM users \
+             WHERE username LIKE 'author%' AND id < {first} + 40"
+        ))
+        .await;
+    // Five posts each, at one of seven instants: ties everywhere, and some followees
+    // with nothing newer than others' oldest.
+    server
+        .execute(format!(
+            "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 224) \
+             INSERT INTO posts (user_id, title, content, visibility, created_at, updated_at) \
+             SELECT {first} + i / 5, 'bulk', 'bulk', 'public', \
+             1700000000000 + (i * 5) % 7 + (i / 5) % 3, 0 FROM n"
+        ))
+        .await;
+    let expected_count = server
+        .query_i64(&format!(
+            "SELECT count(*) FROM posts WHERE user_id = {ada_id} \
+             OR user_id IN (SELECT followed_id FROM follows \
+             WHERE follower_id = {ada_id} AND status = 'accepted')"
+        ))
+        .await;
+    assert_eq!(expected_count, 201, "ada's post and 40 followees' five");
+
+    // Walked by cursor with a page smaller than the followees, and by page number.
+    let mut walked: Vec<PostDisplay> = Vec::new();
+    let mut query = PageQuery {
+        page_size: Some(7),
+        ..PageQuery::default()
+    };
+    loop {
+        let page = ada.client.feed(&query).await.unwrap();
+        walked.extend(page.items);
+        match page.next_cursor {
+            Some(cursor) => query.cursor = Some(cursor),
+            None => break,
+        }
+    }
+    assert_eq!(walked.len() as i64, expected_count);
+    assert!(
+        walked
+            .windows(2)
+            .all(|pair| (pair[0].created_at, pair[0].id) > (pair[1].created_at, pair[1].id)),
+        "newest first, ties by id, no repeats"
+    );
+    assert!(walked.iter().all(|post| post.user_id != pending.user.id));
+    let mut numbered = Vec::new();
+    for page in 1.. {
+        let items = ada
+            .client
+            .feed(&PageQuery::page(page, 7))
+            .await
+            .unwrap()
+            .items;
+        if items.is_empty() {
+            break;
+        }
+        numbered.extend(ids(&items));
+    }
+    assert_eq!(numbered, ids(&walked));
+}
+
+#[tokio::test]
+async fn the_feed_is_right_at_a_hundred_thousand_posts() {
     let server = TestServer::start().await;
     let ada = server.user("ada").await;
     let bob = server.user("bob").await;
@@ -223,42 +313,39 @@ async fn the_feed_stays_fast_at_a_hundred_thousand_posts() {
         100_000
     );
 
-    let timed = async |client: &socmel_client::Client, query: &PageQuery| {
-        let started = Instant::now();
-        let page = client.feed(query).await.unwrap();
-        (page, started.elapsed())
-    };
+    // Speed is the benchmark's to measure (BENCHMARKS.md); here, the right rows.
     // Signed in: the joined space's 100 posts (newest first), then bob's 20.
-    let (first, took) = timed(&ada.client, &PageQuery::page(1, 100)).await;
-    assert!(took.as_millis() < 500, "first page took {took:?}");
+    let first = ada.client.feed(&PageQuery::page(1, 100)).await.unwrap();
     assert_eq!(first.items.len(), 100);
     assert!(first.items.iter().all(|p| p.space_id == Some(joined)));
     let next = PageQuery {
         page_size: Some(100),
         ..PageQuery::after(first.next_cursor.unwrap())
     };
-    let (rest, took) = timed(&ada.client, &next).await;
-    assert!(took.as_millis() < 500, "second page took {took:?}");
+    let rest = ada.client.feed(&next).await.unwrap();
     assert_eq!(rest.items.len(), 20);
     assert!(rest.items.iter().all(|p| p.user_id == bob_id));
     assert_eq!(rest.next_cursor, None);
 
     // Anonymous: public profile posts, deep pages included.
     let anonymous = server.client();
-    let (page, took) = timed(&anonymous, &PageQuery::page(1, 100)).await;
-    assert!(took.as_millis() < 500, "anonymous first page took {took:?}");
+    let page = anonymous.feed(&PageQuery::page(1, 100)).await.unwrap();
     assert!(
         page.items
             .iter()
             .all(|p| p.space_id.is_none() && p.visibility == Visibility::Public)
     );
-    let (deep, took) = timed(&anonymous, &PageQuery::page(500, 100)).await;
-    assert!(took.as_millis() < 1000, "anonymous page 500 took {took:?}");
+    let deep = anonymous.feed(&PageQuery::page(500, 100)).await.unwrap();
     assert_eq!(deep.items.len(), 100);
-    let (_, took) = timed(&anonymous, &PageQuery::after(deep.next_cursor.unwrap())).await;
+    let after = anonymous
+        .feed(&PageQuery::after(deep.next_cursor.unwrap()))
+        .await
+        .unwrap();
     assert!(
-        took.as_millis() < 500,
-        "anonymous cursor page took {took:?}"
+        after
+            .items
+            .iter()
+            .all(|p| p.created_at <= deep.items[99].created_at)
     );
 }
 

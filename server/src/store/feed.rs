@@ -3,10 +3,11 @@
 //! The signed-in feed unions three index-driven candidate lists (my posts; the profile
 //! posts of the people I follow, accepted follows only; the posts of my spaces), each
 //! cut to the page before they are merged, so a page costs about the same at 100 posts
-//! or 100,000. The people I follow are walked one by one, taking at most a page of each
-//! one's newest profile posts from `posts_profile_by_author_idx` (a correlated
-//! `rowid IN (…)` on SQLite, a `LATERAL` join on PostgreSQL): a page costs a page per
-//! followee instead of every post they ever wrote. `CROSS JOIN` makes SQLite walk my
+//! or 100,000. The people I follow are walked one by one, taking each one's newest
+//! profile posts from `posts_profile_by_author_idx` (a correlated `rowid IN (…)` on
+//! SQLite, a `LATERAL` join on PostgreSQL), at most a page of them and none older than
+//! a floor that their newest posts set (see `followed_floor`): a page costs about a
+//! page, not a page per followee nor every post they ever wrote. `CROSS JOIN` makes SQLite walk my
 //! follows and memberships first.
 
 use super::{
@@ -44,16 +45,37 @@ macro_rules! personal_feed {
     };
 }
 
-/// A followee's newest profile posts after the page key, at most `$4` of them, as
-/// `$columns` of `x`.
+/// A followee's (`f.followed_id`) profile posts after the page key, newest first, as
+/// `$columns` of `x`, at most `$limit`, none older than `$floor`.
 macro_rules! followee_page {
-    ($columns:literal) => {
+    ($columns:literal, $floor:expr, $limit:literal) => {
         concat!(
             "SELECT ",
             $columns,
             " FROM posts x WHERE x.user_id = f.followed_id AND x.space_id IS NULL AND ",
             after_key!("x", "$2", "$3"),
-            " ORDER BY x.created_at DESC, x.id DESC LIMIT $4"
+            " AND x.created_at >= ",
+            $floor,
+            " ORDER BY x.created_at DESC, x.id DESC LIMIT ",
+            $limit
+        )
+    };
+}
+
+/// How old a followed post on the page may be. Each followee's newest post after the
+/// key is a different post, so the `$4`-th newest of those heads leaves at least `$4`
+/// posts at or after it: no older post can reach the page. Every followee then
+/// contributes only its posts since then instead of a whole page each, which is what
+/// made a feed cost grow with the number of follows. Fewer heads than `$4`: no floor.
+/// (`$7` is `$4 - 1`; the `f` inside is this subquery's own follows.)
+macro_rules! followed_floor {
+    () => {
+        concat!(
+            "coalesce((SELECT head FROM (SELECT (",
+            followee_page!("x.created_at", "-9223372036854775807", "1"),
+            ") AS head FROM follows f WHERE f.follower_id = $1 AND f.status = 'accepted') \
+             heads WHERE head IS NOT NULL ORDER BY head DESC LIMIT 1 OFFSET $7), \
+             -9223372036854775807)"
         )
     };
 }
@@ -61,13 +83,13 @@ macro_rules! followee_page {
 const PERSONAL_SQLITE: &str = personal_feed!(
     "SELECT b.id, b.created_at FROM follows f CROSS JOIN posts b \
      WHERE f.follower_id = $1 AND f.status = 'accepted' AND b.id IN (",
-    followee_page!("x.id"),
+    followee_page!("x.id", followed_floor!(), "$4"),
     ")"
 );
 
 const PERSONAL_POSTGRES: &str = personal_feed!(
     "SELECT b.id, b.created_at FROM follows f CROSS JOIN LATERAL (",
-    followee_page!("x.id, x.created_at"),
+    followee_page!("x.id, x.created_at", followed_floor!(), "$4"),
     ") b WHERE f.follower_id = $1 AND f.status = 'accepted'"
 );
 
@@ -87,7 +109,8 @@ pub async fn personal(conn: Conn<'_>, viewer: i64, window: Window) -> StoreResul
     let sql = template
         .replace("$4", &reach.to_string())
         .replace("$5", &window.fetch.to_string())
-        .replace("$6", &window.offset.to_string());
+        .replace("$6", &window.offset.to_string())
+        .replace("$7", &(reach - 1).to_string());
     Ok(run!(conn, fetch_all, as PostRow, sqlx::AssertSqlSafe(sql),
         viewer, window.before.0, window.before.1)?)
 }
