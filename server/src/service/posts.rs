@@ -24,7 +24,7 @@ use crate::{
     events::Event,
     store::{
         self, Db, StoreError,
-        posts::{NewPost, PostAccessRow, PostChanges, PostRow, Window},
+        posts::{NewPost, PostAccessRow, PostChanges, PostRow, TagList, Window},
     },
 };
 use std::sync::Arc;
@@ -255,8 +255,7 @@ pub async fn create(
     input: PostUpdate,
 ) -> ServiceResult<PostDisplay> {
     let checked = check(&input, true, false)?;
-    let id = insert(svc, me, None, checked).await?;
-    let post = view(svc, Some(me), id).await?;
+    let post = insert(svc, me, None, checked).await?;
     let followers = {
         let mut db = svc.store().reader().await?;
         store::follows::follower_ids(db.conn(), me.id().0).await?
@@ -285,29 +284,34 @@ pub async fn create_in_space(
         .await?
         .require(Action::Participate)?;
     let checked = check(&input, true, true)?;
-    let id = insert(svc, me, Some(space_id), checked).await?;
-    let post = view(svc, Some(me), id).await?;
+    let post = insert(svc, me, Some(space_id), checked).await?;
     publish_created(svc, &post, Vec::new());
     Ok(post)
 }
 
+/// Stores a new post and shows it as its author sees it, from what was stored: a new
+/// post has no likes, comments or attachments yet.
 async fn insert(
     svc: &Services,
     me: &AuthUser,
     space_id: Option<SpaceId>,
     checked: Checked,
-) -> ServiceResult<PostId> {
+) -> ServiceResult<PostDisplay> {
     let audience = checked.audience.unwrap_or(Audience::Public);
+    let title = checked.title.unwrap_or_default();
+    let content = checked.content.unwrap_or_default();
+    let tags = checked.tags.unwrap_or_default();
+    let created_at = now();
     let mut tx = svc.store().begin().await?;
     let new = NewPost {
         user_id: me.id().0,
         space_id: space_id.map(|s| s.0),
-        title: checked.title.as_deref().unwrap_or_default(),
-        content: checked.content.as_deref().unwrap_or_default(),
+        title: &title,
+        content: &content,
         visibility: audience.as_str(),
-        now: now(),
+        now: created_at,
     };
-    let id = store::posts::insert(tx.conn(), new)
+    let inserted = store::posts::insert(tx.conn(), new)
         .await
         .map_err(|err| match err {
             // The space (or the account) went away meanwhile.
@@ -317,11 +321,24 @@ async fn insert(
             StoreError::ForeignKey => ServiceError::Unauthorized("Invalid token".into()),
             other => other.into(),
         })?;
-    if let Some(tags) = &checked.tags {
-        store::posts::add_tags(tx.conn(), id, tags).await?;
-    }
+    store::posts::add_tags(tx.conn(), inserted.id, &tags).await?;
     tx.commit().await?;
-    Ok(PostId(id))
+    let row = PostRow {
+        id: inserted.id,
+        user_id: me.id().0,
+        space_id: space_id.map(|s| s.0),
+        title,
+        content,
+        visibility: audience.as_str().to_owned(),
+        likes_nbr: 0,
+        created_at,
+        author: inserted.author,
+        comments_nbr: 0,
+        liked_by_me: false,
+        tags: TagList(tags),
+        has_attachments: false,
+    };
+    Ok(display(row, Vec::new()))
 }
 
 /// Changes the keys present; the author only (403 otherwise).
@@ -494,15 +511,16 @@ pub(crate) async fn page_of(
     Ok(Page::new(decorate(db, rows).await?, next))
 }
 
-/// The posts as shown: with their tags and attachments, loaded for all at once.
+/// The posts as shown, with their attachments, loaded at once for the posts that have
+/// any (the tags come with the rows).
 pub(crate) async fn decorate(db: &mut Db, rows: Vec<PostRow>) -> ServiceResult<Vec<PostDisplay>> {
-    let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
-    let mut tags: HashMap<i64, Vec<String>> = HashMap::new();
-    for row in store::posts::tags_of(db.conn(), &ids).await? {
-        tags.entry(row.post_id).or_default().push(row.tag);
-    }
+    let with_attachments: Vec<i64> = rows
+        .iter()
+        .filter(|row| row.has_attachments)
+        .map(|row| row.id)
+        .collect();
     let mut attachments: HashMap<i64, Vec<AttachmentDisplay>> = HashMap::new();
-    for row in store::attachments::of_posts(db.conn(), &ids).await? {
+    for row in store::attachments::of_posts(db.conn(), &with_attachments).await? {
         attachments
             .entry(row.post_id)
             .or_default()
@@ -516,28 +534,34 @@ pub(crate) async fn decorate(db: &mut Db, rows: Vec<PostRow>) -> ServiceResult<V
     Ok(rows
         .into_iter()
         .map(|row| {
-            let visibility = match (row.space_id, Audience::parse(&row.visibility)) {
-                (Some(_), _) => Visibility::Space,
-                (None, Audience::Public) => Visibility::Public,
-                (None, Audience::Followers) => Visibility::Followers,
-            };
-            PostDisplay {
-                tags: Some(tags.remove(&row.id).unwrap_or_default()),
-                attachments: Some(attachments.remove(&row.id).unwrap_or_default()),
-                title: row.title,
-                content: row.content,
-                id: PostId(row.id),
-                created_at: Timestamp::from_millis(row.created_at),
-                likes_nbr: row.likes_nbr,
-                user_id: UserId(row.user_id),
-                space_id: row.space_id.map(SpaceId),
-                visibility,
-                comments_nbr: row.comments_nbr,
-                liked_by_me: row.liked_by_me,
-                author: row.author,
-            }
+            let shown = attachments.remove(&row.id).unwrap_or_default();
+            display(row, shown)
         })
         .collect())
+}
+
+/// A post as shown, from its row and its attachments.
+fn display(row: PostRow, attachments: Vec<AttachmentDisplay>) -> PostDisplay {
+    let visibility = match (row.space_id, Audience::parse(&row.visibility)) {
+        (Some(_), _) => Visibility::Space,
+        (None, Audience::Public) => Visibility::Public,
+        (None, Audience::Followers) => Visibility::Followers,
+    };
+    PostDisplay {
+        tags: Some(row.tags.0),
+        attachments: Some(attachments),
+        title: row.title,
+        content: row.content,
+        id: PostId(row.id),
+        created_at: Timestamp::from_millis(row.created_at),
+        likes_nbr: row.likes_nbr,
+        user_id: UserId(row.user_id),
+        space_id: row.space_id.map(SpaceId),
+        visibility,
+        comments_nbr: row.comments_nbr,
+        liked_by_me: row.liked_by_me,
+        author: row.author,
+    }
 }
 
 #[cfg(test)]

@@ -15,7 +15,11 @@ macro_rules! post_columns {
              (SELECT count(*) FROM comments c WHERE c.post_id = p.id) AS comments_nbr, \
              EXISTS (SELECT 1 FROM likes l WHERE l.post_id = p.id AND l.user_id = ",
             $viewer,
-            ") AS liked_by_me"
+            ") AS liked_by_me, \
+             (SELECT string_agg(t.tag, '\u{1f}' ORDER BY t.position) FROM post_tags t \
+             WHERE t.post_id = p.id) AS tags, \
+             EXISTS (SELECT 1 FROM post_attachments pa WHERE pa.post_id = p.id) \
+             AS has_attachments"
         )
     };
 }
@@ -136,6 +140,26 @@ pub struct PostRow {
     pub author: String,
     pub comments_nbr: i64,
     pub liked_by_me: bool,
+    /// Read with the post rather than by a second query for the page.
+    #[sqlx(try_from = "Option<String>")]
+    pub tags: TagList,
+    /// Whether [`super::attachments::of_posts`] has anything for this post.
+    pub has_attachments: bool,
+}
+
+/// A post's tags in their order, gathered into one column by `post_columns!` and
+/// joined there by the unit separator, a control character no tag may contain.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TagList(pub Vec<String>);
+
+impl From<Option<String>> for TagList {
+    fn from(joined: Option<String>) -> Self {
+        TagList(
+            joined
+                .map(|joined| joined.split('\u{1f}').map(str::to_owned).collect())
+                .unwrap_or_default(),
+        )
+    }
 }
 
 /// What deciding who may see or touch a post needs.
@@ -160,10 +184,19 @@ pub struct NewPost<'a> {
     pub now: Millis,
 }
 
-pub async fn insert(conn: Conn<'_>, new: NewPost<'_>) -> StoreResult<i64> {
-    Ok(run!(conn, fetch_one, scalar i64,
+/// The new post's id and its author's username: with what was inserted, all it
+/// takes to show the post without reading it back.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct InsertedPost {
+    pub id: i64,
+    pub author: String,
+}
+
+pub async fn insert(conn: Conn<'_>, new: NewPost<'_>) -> StoreResult<InsertedPost> {
+    Ok(run!(conn, fetch_one, as InsertedPost,
         "INSERT INTO posts (user_id, space_id, title, content, visibility, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6, $6) \
+         RETURNING id, (SELECT username FROM users WHERE id = $1) AS author",
         new.user_id, new.space_id, new.title, new.content, new.visibility, new.now)?)
 }
 
@@ -316,24 +349,6 @@ pub async fn of_space(
     Ok(run!(conn, fetch_all, as PostRow, sql,
         viewer, space_id, author.unwrap_or(0), window.before.0, window.before.1,
         window.fetch, window.offset)?)
-}
-
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct TagRow {
-    pub post_id: i64,
-    pub tag: String,
-}
-
-/// The tags of these posts, in each post's order.
-pub async fn tags_of(conn: Conn<'_>, post_ids: &[i64]) -> StoreResult<Vec<TagRow>> {
-    if post_ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let sql = format!(
-        "SELECT post_id, tag FROM post_tags WHERE post_id IN ({}) ORDER BY post_id, position",
-        placeholders(1, post_ids.len())
-    );
-    Ok(fetch_all_with_ids!(conn, as TagRow, sql, post_ids)?)
 }
 
 // --- likes ---------------------------------------------------------------------------
