@@ -17,6 +17,7 @@ pub mod notifications;
 pub mod pagination;
 mod passwords;
 pub mod permissions;
+pub mod post_writer;
 pub mod posts;
 pub mod rooms;
 pub mod security;
@@ -41,6 +42,7 @@ use crate::{
 };
 
 pub use passwords::Passwords;
+use post_writer::PostWriter;
 use token_checks::TokenChecks;
 pub use tokens::{TokenKeys, TokenSettings};
 
@@ -57,6 +59,7 @@ struct Inner {
     mailer: Mailer,
     media: Media,
     token_checks: TokenChecks,
+    post_writer: PostWriter,
 }
 
 impl Services {
@@ -71,8 +74,10 @@ impl Services {
     ) -> Self {
         // Only this process writes the embedded database, so it sees every revocation.
         let token_checks = TokenChecks::new(store.backend() == crate::store::Backend::Sqlite);
+        let post_writer = PostWriter::start(&store);
         Self(Arc::new(Inner {
             token_checks,
+            post_writer,
             store,
             tokens,
             passwords,
@@ -81,6 +86,10 @@ impl Services {
             mailer,
             media,
         }))
+    }
+
+    pub fn post_writer(&self) -> &PostWriter {
+        &self.0.post_writer
     }
 
     pub fn mailer(&self) -> &Mailer {

@@ -17,6 +17,7 @@ use super::{
     now,
     pagination::{PageQuery, PageWindow, paginate},
     permissions::{self, Action, Role},
+    post_writer::Draft,
     spaces,
     validation::Validation,
 };
@@ -24,7 +25,7 @@ use crate::{
     events::Event,
     store::{
         self, Db, StoreError,
-        posts::{NewPost, PostAccessRow, PostChanges, PostRow, TagList, Window},
+        posts::{PostAccessRow, PostChanges, PostRow, TagList, Window},
     },
 };
 use std::sync::Arc;
@@ -302,16 +303,18 @@ async fn insert(
     let content = checked.content.unwrap_or_default();
     let tags = checked.tags.unwrap_or_default();
     let created_at = now();
-    let mut tx = svc.store().begin().await?;
-    let new = NewPost {
+    let draft = Draft {
         user_id: me.id().0,
         space_id: space_id.map(|s| s.0),
-        title: &title,
-        content: &content,
+        title: title.clone(),
+        content: content.clone(),
         visibility: audience.as_str(),
         now: created_at,
+        tags: tags.clone(),
     };
-    let inserted = store::posts::insert(tx.conn(), new)
+    let inserted = svc
+        .post_writer()
+        .insert(svc.store(), draft)
         .await
         .map_err(|err| match err {
             // The space (or the account) went away meanwhile.
@@ -321,8 +324,6 @@ async fn insert(
             StoreError::ForeignKey => ServiceError::Unauthorized("Invalid token".into()),
             other => other.into(),
         })?;
-    store::posts::add_tags(tx.conn(), inserted.id, &tags).await?;
-    tx.commit().await?;
     let row = PostRow {
         id: inserted.id,
         user_id: me.id().0,

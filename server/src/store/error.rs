@@ -12,6 +12,9 @@ pub enum StoreError {
     ForeignKey,
     #[error("database error: {0}")]
     Database(#[source] sqlx::Error),
+    /// A write queued with others failed with them (see `service::post_writer`).
+    #[error("batched write failed: {0}")]
+    Batch(String),
     #[error("migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
 }
