@@ -33,6 +33,23 @@ async fn whole_feed(client: &socmel_client::Client) -> Vec<PostId> {
     }
 }
 
+/// `count` accounts named `<prefix>1…`, written straight into the database (no
+/// password anyone could use); the first one's id, the rest following it.
+async fn bulk_users(server: &TestServer, prefix: &str, count: u32) -> i64 {
+    server
+        .execute(format!(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {count}) \
+             INSERT INTO users (username, email, password_hash, created_at, updated_at) \
+             SELECT '{prefix}' || i, '{prefix}' || i || '@example.com', 'x', 0, 0 FROM n"
+        ))
+        .await;
+    server
+        .query_i64(&format!(
+            "SELECT min(id) FROM users WHERE username LIKE '{prefix}%'"
+        ))
+        .await
+}
+
 #[tokio::test]
 async fn the_feed_has_my_posts_my_follows_posts_and_my_spaces_posts() {
     // Upstream bug 20: the signed-in feed was a 500 for anyone following someone or in
@@ -185,16 +202,7 @@ async fn the_feed_pages_through_many_followees_in_order_across_ties() {
         .unwrap();
     ada.client.create_post(&new_post("mine")).await.unwrap();
     let ada_id = ada.user.id;
-    server
-        .execute(
-            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 45) \
-             INSERT INTO users (username, email, password_hash, created_at, updated_at) \
-             SELECT 'author' || i, 'author' || i || '@example.com', 'x', 0, 0 FROM n",
-        )
-        .await;
-    let first = server
-        .query_i64("SELECT min(id) FROM users WHERE username LIKE 'author%'")
-        .await;
+    let first = bulk_users(&server, "author", 45).await;
     // Ada follows 40 of the 45 authors; the last five are strangers.
     server
         .execute(format!(
@@ -269,16 +277,7 @@ async fn the_feed_is_right_at_a_hundred_thousand_posts() {
     common::follow(&ada, &bob).await;
     let joined = server.space("joined", crowd.user.id, &[ada.user.id]).await;
     // A thousand other authors and a hundred spaces ada is not in.
-    server
-        .execute(
-            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000) \
-             INSERT INTO users (username, email, password_hash, created_at, updated_at) \
-             SELECT 'bulk' || i, 'bulk' || i || '@example.com', 'x', 0, 0 FROM n",
-        )
-        .await;
-    let authors = server
-        .query_i64("SELECT min(id) FROM users WHERE username LIKE 'bulk%'")
-        .await;
+    let authors = bulk_users(&server, "bulk", 1000).await;
     server
         .execute(&format!(
             "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100) \

@@ -29,9 +29,13 @@ pub struct Draft {
     pub tags: Vec<String>,
 }
 
+/// What storing a draft gives back: the new row's id and author, and the draft itself,
+/// whose fields the caller shows the post with.
+pub type Stored = (InsertedPost, Draft);
+
 struct Queued {
     draft: Draft,
-    reply: oneshot::Sender<StoreResult<InsertedPost>>,
+    reply: oneshot::Sender<StoreResult<Stored>>,
 }
 
 /// Cheap to clone: the queue of the SQLite writer task, or nothing on PostgreSQL.
@@ -53,20 +57,17 @@ impl PostWriter {
     }
 
     /// Stores the post and its tags; committed when this returns `Ok`.
-    pub async fn insert(&self, store: &Store, draft: Draft) -> StoreResult<InsertedPost> {
+    pub async fn insert(&self, store: &Store, draft: Draft) -> StoreResult<Stored> {
         let Some(queue) = &self.queue else {
             let mut tx = store.begin().await?;
             let inserted = insert_one(tx.conn(), &draft).await?;
             tx.commit().await?;
-            return Ok(inserted);
+            return Ok((inserted, draft));
         };
+        let stopped = || StoreError::Batch("the post writer has stopped".into());
         let (reply, answer) = oneshot::channel();
-        queue
-            .send(Queued { draft, reply })
-            .map_err(|_| StoreError::Batch("the post writer has stopped".into()))?;
-        answer
-            .await
-            .map_err(|_| StoreError::Batch("the post writer has stopped".into()))?
+        queue.send(Queued { draft, reply }).map_err(|_| stopped())?;
+        answer.await.map_err(|_| stopped())?
     }
 }
 
@@ -102,7 +103,8 @@ async fn write_queued(store: Store, mut queued: mpsc::UnboundedReceiver<Queued>)
         match write_batch(&store, &batch).await {
             Ok(outcomes) => {
                 for (queued, outcome) in batch.into_iter().zip(outcomes) {
-                    let _ = queued.reply.send(outcome);
+                    let stored = outcome.map(|inserted| (inserted, queued.draft));
+                    let _ = queued.reply.send(stored);
                 }
             }
             Err(err) => {
@@ -185,13 +187,13 @@ mod tests {
         assert!(matches!(outcomes[1], Err(StoreError::ForeignKey)));
         let ids: Vec<i64> = [0, 2, 3]
             .iter()
-            .map(|&n| outcomes[n].as_ref().unwrap().id)
+            .map(|&n| outcomes[n].as_ref().unwrap().0.id)
             .collect();
         assert!(ids.windows(2).all(|pair| pair[0] < pair[1]), "{ids:?}");
         assert!(
             [0, 2, 3]
                 .iter()
-                .all(|&n| outcomes[n].as_ref().unwrap().author == "ada")
+                .all(|&n| outcomes[n].as_ref().unwrap().0.author == "ada")
         );
 
         let mut db = store.reader().await.unwrap();

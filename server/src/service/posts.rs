@@ -299,20 +299,16 @@ async fn insert(
     checked: Checked,
 ) -> ServiceResult<PostDisplay> {
     let audience = checked.audience.unwrap_or(Audience::Public);
-    let title = checked.title.unwrap_or_default();
-    let content = checked.content.unwrap_or_default();
-    let tags = checked.tags.unwrap_or_default();
-    let created_at = now();
     let draft = Draft {
         user_id: me.id().0,
         space_id: space_id.map(|s| s.0),
-        title: title.clone(),
-        content: content.clone(),
+        title: checked.title.unwrap_or_default(),
+        content: checked.content.unwrap_or_default(),
         visibility: audience.as_str(),
-        now: created_at,
-        tags: tags.clone(),
+        now: now(),
+        tags: checked.tags.unwrap_or_default(),
     };
-    let inserted = svc
+    let (inserted, draft) = svc
         .post_writer()
         .insert(svc.store(), draft)
         .await
@@ -326,17 +322,17 @@ async fn insert(
         })?;
     let row = PostRow {
         id: inserted.id,
-        user_id: me.id().0,
-        space_id: space_id.map(|s| s.0),
-        title,
-        content,
-        visibility: audience.as_str().to_owned(),
+        user_id: draft.user_id,
+        space_id: draft.space_id,
+        title: draft.title,
+        content: draft.content,
+        visibility: draft.visibility.to_owned(),
         likes_nbr: 0,
-        created_at,
+        created_at: draft.now,
         author: inserted.author,
         comments_nbr: 0,
         liked_by_me: false,
-        tags: TagList(tags),
+        tags: TagList(draft.tags),
         has_attachments: false,
     };
     Ok(display(row, Vec::new()))

@@ -7,8 +7,8 @@
 //! profile posts from `posts_profile_by_author_idx` (a correlated `rowid IN (…)` on
 //! SQLite, a `LATERAL` join on PostgreSQL), at most a page of them and none older than
 //! a floor that their newest posts set (see `followed_floor`): a page costs about a
-//! page, not a page per followee nor every post they ever wrote. `CROSS JOIN` makes SQLite walk my
-//! follows and memberships first.
+//! page, not a page per followee nor every post they ever wrote. `CROSS JOIN` makes
+//! SQLite walk my follows and memberships first.
 
 use super::{
     Conn, StoreResult,

@@ -41,6 +41,7 @@ pub async fn open(url: &str, max_connections: u32) -> StoreResult<Store> {
         // database and syncs it, and run inside whichever write crossed the threshold
         // it stalls that write and every one queued behind it. A background task does
         // it instead (see `checkpoint_in_background`).
+        //
         // Pinging a pooled connection before handing it out guards against a dropped
         // network link; a SQLite connection is a file handle on a worker thread, and
         // the ping is one more round trip to that thread on every query.
