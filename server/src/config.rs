@@ -57,7 +57,8 @@ pub struct Config {
     #[arg(long, env = "DATABASE_URL")]
     pub database_url: Option<Secret>,
 
-    /// Largest number of pooled database connections.
+    /// Largest number of pooled database connections. SQLite readers are capped at two
+    /// per core: they are CPU-bound threads, and each keeps its own page cache.
     #[arg(long, env = "DATABASE_MAX_CONNECTIONS", default_value_t = 16)]
     pub database_max_connections: u32,
 

@@ -1,11 +1,10 @@
 //! `/auth/…`: accounts, login, tokens; and the bearer scheme every protected route uses.
 
+use super::json::Json;
 use poem::{Request, RequestBody, web::Data};
 use poem_openapi::{
     ApiExtractor, ApiExtractorType, ApiResponse, ExtractParamOptions, OpenApi, SecurityScheme,
-    auth::Bearer,
-    payload::{Form, Json},
-    registry::Registry,
+    auth::Bearer, payload::Form, registry::Registry,
 };
 use socmel_api_types::{
     Detail,

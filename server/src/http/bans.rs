@@ -1,10 +1,10 @@
 //! `/spaces/{space_id}/bans/…`: banning, unbanning, the ban list.
 
+use super::json::Json;
 use poem::web::Data;
 use poem_openapi::{
     OpenApi,
     param::{Path, Query},
-    payload::Json,
 };
 use socmel_api_types::{Detail, Page, SpaceId, UserId, spaces::BanDisplay};
 

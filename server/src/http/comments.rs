@@ -3,11 +3,11 @@
 //! As upstream, the text comes in the query string (`comment`, `reply`, `new_comment`);
 //! a JSON body `{"content": "…"}` works too. A reaction is a bare JSON string.
 
+use super::json::Json;
 use poem::web::Data;
 use poem_openapi::{
     OpenApi,
     param::{Path, Query},
-    payload::Json,
 };
 use socmel_api_types::{
     CommentId, Detail, PostId,

@@ -2,8 +2,9 @@
 //! per code: our own refusals ([`ApiError`]) and poem's (unknown route, bad method,
 //! unparsable parameter or body, missing token, oversized body) alike.
 
+use super::json::Json;
 use poem::{Response, http::StatusCode};
-use poem_openapi::{ApiResponse, payload::Json};
+use poem_openapi::ApiResponse;
 use socmel_api_types::{ErrorBody, ErrorCode, FieldError};
 
 use crate::service::ServiceError;

@@ -1,10 +1,10 @@
 //! `/follows/…`: follow requests, approval, followers and following.
 
+use super::json::Json;
 use poem::web::Data;
 use poem_openapi::{
     OpenApi,
     param::{Path, Query},
-    payload::Json,
 };
 use socmel_api_types::{
     FollowId, Page, UserId,

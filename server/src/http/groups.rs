@@ -1,10 +1,10 @@
 //! `/groups/…`: group chats and their members.
 
+use super::json::Json;
 use poem::web::Data;
 use poem_openapi::{
     ApiResponse, OpenApi,
     param::{Path, Query},
-    payload::Json,
 };
 use socmel_api_types::{
     Detail, GroupId, Page, UserId,

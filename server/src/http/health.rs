@@ -1,7 +1,8 @@
 //! `GET /health`.
 
+use super::json::Json;
 use poem::web::Data;
-use poem_openapi::{OpenApi, payload::Json};
+use poem_openapi::OpenApi;
 use socmel_api_types::health::Health;
 
 use super::{ApiTags, errors::ApiResult};

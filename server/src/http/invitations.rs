@@ -1,10 +1,10 @@
 //! `/spaces/{space_id}/invitations/…`: making, listing, revoking and using invitations.
 
+use super::json::Json;
 use poem::web::Data;
 use poem_openapi::{
     OpenApi,
     param::{Path, Query},
-    payload::Json,
 };
 use socmel_api_types::{
     Detail, InvitationId, Page, SpaceId,

@@ -1,11 +1,12 @@
 //! `GET /limit`: upstream's rate-limit demonstration route (2 requests a minute).
 
-use poem_openapi::{Object, OpenApi, payload::Json};
+use super::json::Json;
+use poem_openapi::{Object, OpenApi};
 
 use super::ApiTags;
 
 /// Upstream's answer, kept as is.
-#[derive(Debug, Object)]
+#[derive(Debug, Object, serde::Serialize)]
 struct Gg {
     gg: String,
 }

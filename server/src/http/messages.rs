@@ -1,11 +1,11 @@
 //! `/messages/…`: history, the inbox, read marks, sending, editing and deleting.
 //! The WebSocket (`/messages/ws`) lives in `ws/`.
 
+use super::json::Json;
 use poem::web::Data;
 use poem_openapi::{
     Multipart, OpenApi,
     param::{Path, Query},
-    payload::Json,
     types::multipart::Upload,
 };
 use socmel_api_types::{

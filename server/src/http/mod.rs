@@ -10,6 +10,7 @@ mod groups;
 mod hardening;
 mod health;
 mod invitations;
+mod json;
 mod limit;
 mod media;
 mod messages;

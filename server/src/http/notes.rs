@@ -1,10 +1,10 @@
 //! `/note/…`: one short status per user, shown for 24 hours.
 
+use super::json::Json;
 use poem::web::Data;
 use poem_openapi::{
     OpenApi,
     param::{Path, Query},
-    payload::Json,
 };
 use socmel_api_types::{
     UserId,

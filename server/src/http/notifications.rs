@@ -1,7 +1,8 @@
 //! `/notifications/…`
 
+use super::json::Json;
 use poem::web::Data;
-use poem_openapi::{OpenApi, param::Query, payload::Json};
+use poem_openapi::{OpenApi, param::Query};
 use socmel_api_types::{
     Detail, Page,
     notifications::{MarkNotificationsRead, Notification},

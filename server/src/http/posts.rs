@@ -1,10 +1,10 @@
 //! `/posts/…`: posts, likes, images and the feed.
 
+use super::json::Json;
 use poem::web::Data;
 use poem_openapi::{
     ApiResponse, Multipart, OpenApi,
     param::{Path, Query},
-    payload::Json,
     types::multipart::Upload,
 };
 use socmel_api_types::{
@@ -23,7 +23,7 @@ use crate::service::{self, Services, pagination::PageQuery};
 /// A listing in upstream's shape: a bare JSON array, with the cursor of the next page in
 /// a header.
 #[derive(ApiResponse)]
-pub enum Listed<T: poem_openapi::types::ToJSON + Send + Sync> {
+pub enum Listed<T: poem_openapi::types::ToJSON + serde::Serialize + Send + Sync> {
     /// This page. Pass `X-Next-Cursor` back as `cursor` for the next one; it is absent
     /// on the last page.
     #[oai(status = 200)]
@@ -33,7 +33,7 @@ pub enum Listed<T: poem_openapi::types::ToJSON + Send + Sync> {
     ),
 }
 
-impl<T: poem_openapi::types::ToJSON + Send + Sync> From<Page<T>> for Listed<T>
+impl<T: poem_openapi::types::ToJSON + serde::Serialize + Send + Sync> From<Page<T>> for Listed<T>
 where
     T: socmel_api_types::page::PageItem,
 {

@@ -1,10 +1,10 @@
 //! `/spaces/{space_id}/rooms/…`: rooms inside a space.
 
+use super::json::Json;
 use poem::web::Data;
 use poem_openapi::{
     OpenApi,
     param::{Path, Query},
-    payload::Json,
 };
 use socmel_api_types::{
     Notice, Page, RoomId, SpaceId,

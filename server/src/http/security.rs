@@ -1,7 +1,8 @@
 //! `/security/…`: verification codes, email change, password change and reset.
 
+use super::json::Json;
 use poem::web::Data;
-use poem_openapi::{OpenApi, payload::Json};
+use poem_openapi::OpenApi;
 use socmel_api_types::{
     Detail,
     security::{ChangeEmail, ChangePassword, CodeRequest},

@@ -1,10 +1,10 @@
 //! `/spaces/{space_id}/members/…` and ownership: the member list, removal, roles.
 
+use super::json::Json;
 use poem::web::Data;
 use poem_openapi::{
     ApiResponse, OpenApi,
     param::{Path, Query},
-    payload::Json,
 };
 use socmel_api_types::{
     Notice, SpaceId, UserId,

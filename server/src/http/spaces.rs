@@ -1,11 +1,11 @@
 //! `/spaces/…`: spaces themselves — create, edit, delete, view, the directory, my
 //! spaces, leaving.
 
+use super::json::Json;
 use poem::web::Data;
 use poem_openapi::{
     OpenApi,
     param::{Path, Query},
-    payload::Json,
 };
 use socmel_api_types::{
     Detail, Notice, Page, SpaceId,

@@ -2,11 +2,12 @@
 //! `new_note`) may also come as a JSON body `{"content": "…"}`: upstream clients send
 //! no body at all, so the body is optional and an empty one counts as absent.
 
+use super::json::Json;
 use poem::{Request, RequestBody};
 use poem_openapi::{
     ApiExtractor, ApiExtractorType, ExtractParamOptions,
     error::{ContentTypeError, ParseRequestPayloadError},
-    payload::{Json, Payload},
+    payload::Payload,
     registry::{MetaMediaType, MetaRequest, Registry},
     types::{ParseFromJSON, Type},
 };

@@ -1,7 +1,8 @@
 //! `/users/…`: profiles.
 
+use super::json::Json;
 use poem::web::Data;
-use poem_openapi::{Multipart, OpenApi, param::Path, payload::Json, types::multipart::Upload};
+use poem_openapi::{Multipart, OpenApi, param::Path, types::multipart::Upload};
 use socmel_api_types::{
     UserId,
     users::{UserDisplay, UserUpdate},

@@ -33,10 +33,7 @@ pub async fn open(url: &str, max_connections: u32) -> StoreResult<Store> {
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(Duration::from_secs(5))
             .foreign_keys(true)
-            .pragma("temp_store", "memory")
-            // Readers map the file instead of copying every page they touch out of the
-            // OS cache with a read call; mapped pages are shared and evictable.
-            .pragma("mmap_size", "268435456");
+            .pragma("temp_store", "memory");
         // The writer never checkpoints itself: a checkpoint copies the log into the
         // database and syncs it, and run inside whichever write crossed the threshold
         // it stalls that write and every one queued behind it. A background task does
@@ -56,15 +53,35 @@ pub async fn open(url: &str, max_connections: u32) -> StoreResult<Store> {
             )
             .await?;
         SQLITE_MIGRATIONS.run(&write).await?;
+        let readers = sqlite_readers(max_connections);
         let read = SqlitePoolOptions::new()
             .test_before_acquire(false)
-            .max_connections(max_connections.max(1))
-            .connect_with(options)
+            .max_connections(readers)
+            .connect_with(options.pragma(
+                "cache_size",
+                format!("-{}", READ_CACHE_KIB / u64::from(readers)),
+            ))
             .await?;
         checkpoint_in_background(read.clone(), write.clone());
         Pools::Sqlite { read, write }
     };
     Ok(Store { pools })
+}
+
+/// The page cache all SQLite readers share out between them (each connection has its
+/// own). A feed page walks the newest posts of every followee: with SQLite's default
+/// 2 MiB per connection most of those pages were read again from the OS on every
+/// request, and with the file memory-mapped instead SQLite re-parses every page header
+/// on every visit (BENCHMARKS.md, finding 19). It is a ceiling, filled only as pages
+/// are read.
+const READ_CACHE_KIB: u64 = 128 * 1024;
+
+/// SQLite reader connections: each is a thread doing CPU-bound work, so beyond two per
+/// core they add no throughput, only more copies of the same cached pages.
+fn sqlite_readers(max_connections: u32) -> u32 {
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let per_cores = u32::try_from(cores * 2).unwrap_or(u32::MAX).max(2);
+    max_connections.clamp(1, per_cores)
 }
 
 /// How often the write-ahead log is copied into the database.

@@ -175,7 +175,10 @@ pub async fn run(
             *heard = Instant::now();
         }
         match message {
-            WsMessage::Text(text) => reader.handle(&text).await,
+            // Boxed: handling a frame goes all the way down to the database, and that
+            // call tree inline would make every idle connection's task as large as
+            // its deepest await (BENCHMARKS.md, finding 18).
+            WsMessage::Text(text) => Box::pin(reader.handle(&text)).await,
             WsMessage::Binary(_) => reader.reply(error_frame(
                 ErrorCode::BadRequest,
                 "frames are JSON text".into(),
