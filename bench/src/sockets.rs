@@ -132,18 +132,34 @@ impl Drivers {
         arrivals: &mpsc::UnboundedSender<Arrival>,
         reports: impl Fn(usize) -> bool,
     ) -> Self {
-        let (stop, stopped) = watch::channel(false);
-        let drivers = connections
-            .into_iter()
-            .enumerate()
-            .map(|(index, connection)| {
-                let (outbox, inbox) = mpsc::unbounded_channel();
-                let arrivals = reports(index).then(|| arrivals.clone());
-                let task = tokio::spawn(drive(index, connection, inbox, arrivals, stopped.clone()));
-                Driver { outbox, task }
-            })
-            .collect();
-        Self { drivers, stop }
+        let mut drivers = Self::empty();
+        for (index, connection) in connections.into_iter().enumerate() {
+            drivers.add(index, connection, reports(index).then(|| arrivals.clone()));
+        }
+        drivers
+    }
+
+    /// No drivers yet: connections join with [`Self::add`] as they open.
+    pub fn empty() -> Self {
+        let (stop, _) = watch::channel(false);
+        Self {
+            drivers: Vec::new(),
+            stop,
+        }
+    }
+
+    /// Starts reading `connection` at once, as connection `index`, reporting its tagged
+    /// arrivals on `arrivals` if given.
+    pub fn add(
+        &mut self,
+        index: usize,
+        connection: Connection,
+        arrivals: Option<mpsc::UnboundedSender<Arrival>>,
+    ) {
+        let (outbox, inbox) = mpsc::unbounded_channel();
+        let stopped = self.stop.subscribe();
+        let task = tokio::spawn(drive(index, connection, inbox, arrivals, stopped));
+        self.drivers.push(Driver { outbox, task });
     }
 
     /// Stops every driver and gives the connections back, in order.
