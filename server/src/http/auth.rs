@@ -1,6 +1,5 @@
 //! `/auth/…`: accounts, login, tokens; and the bearer scheme every protected route uses.
 
-use super::json::Json;
 use poem::{Request, RequestBody, web::Data};
 use poem_openapi::{
     ApiExtractor, ApiExtractorType, ApiResponse, ExtractParamOptions, OpenApi, SecurityScheme,
@@ -12,7 +11,7 @@ use socmel_api_types::{
     users::UserDisplay,
 };
 
-use super::{ApiTags, errors::ApiError, errors::ApiResult};
+use super::{ApiTags, errors::ApiError, errors::ApiResult, json::Json};
 use crate::service::{self, Services, auth::AuthUser};
 
 /// `Authorization: Bearer <access token>` from `POST /auth/login/`.

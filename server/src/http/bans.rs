@@ -1,6 +1,5 @@
 //! `/spaces/{space_id}/bans/…`: banning, unbanning, the ban list.
 
-use super::json::Json;
 use poem::web::Data;
 use poem_openapi::{
     OpenApi,
@@ -8,7 +7,7 @@ use poem_openapi::{
 };
 use socmel_api_types::{Detail, Page, SpaceId, UserId, spaces::BanDisplay};
 
-use super::{ApiTags, auth::BearerAuth, errors::ApiResult};
+use super::{ApiTags, auth::BearerAuth, errors::ApiResult, json::Json};
 use crate::service::{self, Services};
 
 pub struct BansApi;

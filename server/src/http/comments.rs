@@ -3,7 +3,6 @@
 //! As upstream, the text comes in the query string (`comment`, `reply`, `new_comment`);
 //! a JSON body `{"content": "…"}` works too. A reaction is a bare JSON string.
 
-use super::json::Json;
 use poem::web::Data;
 use poem_openapi::{
     OpenApi,
@@ -18,6 +17,7 @@ use super::{
     ApiTags,
     auth::{BearerAuth, MaybeAuth},
     errors::ApiResult,
+    json::Json,
     posts::Listed,
     text::{OptionalJson, query_or_body},
 };

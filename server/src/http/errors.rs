@@ -2,11 +2,11 @@
 //! per code: our own refusals ([`ApiError`]) and poem's (unknown route, bad method,
 //! unparsable parameter or body, missing token, oversized body) alike.
 
-use super::json::Json;
 use poem::{Response, http::StatusCode};
 use poem_openapi::ApiResponse;
 use socmel_api_types::{ErrorBody, ErrorCode, FieldError};
 
+use super::json::Json;
 use crate::service::ServiceError;
 
 /// The documented error responses of every operation.

@@ -1,6 +1,5 @@
 //! `/follows/…`: follow requests, approval, followers and following.
 
-use super::json::Json;
 use poem::web::Data;
 use poem_openapi::{
     OpenApi,
@@ -11,7 +10,7 @@ use socmel_api_types::{
     follows::{FollowAck, FollowStatus, FollowUser},
 };
 
-use super::{ApiTags, auth::BearerAuth, errors::ApiResult, posts::Listed};
+use super::{ApiTags, auth::BearerAuth, errors::ApiResult, json::Json, posts::Listed};
 use crate::service::{self, Services, pagination::CursorQuery};
 
 fn cursor_query(limit: Option<i64>, cursor: Option<String>) -> CursorQuery {

@@ -1,6 +1,5 @@
 //! `/groups/…`: group chats and their members.
 
-use super::json::Json;
 use poem::web::Data;
 use poem_openapi::{
     ApiResponse, OpenApi,
@@ -12,7 +11,7 @@ use socmel_api_types::{
     users::UserDisplay,
 };
 
-use super::{ApiTags, auth::BearerAuth, errors::ApiResult};
+use super::{ApiTags, auth::BearerAuth, errors::ApiResult, json::Json};
 use crate::service::{self, Services};
 
 #[derive(ApiResponse)]

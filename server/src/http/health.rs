@@ -1,11 +1,10 @@
 //! `GET /health`.
 
-use super::json::Json;
 use poem::web::Data;
 use poem_openapi::OpenApi;
 use socmel_api_types::health::Health;
 
-use super::{ApiTags, errors::ApiResult};
+use super::{ApiTags, errors::ApiResult, json::Json};
 use crate::service::{self, Services};
 
 pub struct HealthApi;

@@ -1,6 +1,5 @@
 //! `/spaces/{space_id}/invitations/…`: making, listing, revoking and using invitations.
 
-use super::json::Json;
 use poem::web::Data;
 use poem_openapi::{
     OpenApi,
@@ -12,7 +11,7 @@ use socmel_api_types::{
     spaces::JoinedSpace,
 };
 
-use super::{ApiTags, auth::BearerAuth, errors::ApiResult};
+use super::{ApiTags, auth::BearerAuth, errors::ApiResult, json::Json};
 use crate::service::{self, Services};
 
 pub struct InvitationsApi;

@@ -128,6 +128,6 @@ impl<T: ToJSON + Serialize> ApiResponse for Json<T> {
     }
 
     fn register(registry: &mut Registry) {
-        T::register(registry);
+        <Self as Payload>::register(registry);
     }
 }

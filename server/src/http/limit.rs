@@ -1,9 +1,8 @@
 //! `GET /limit`: upstream's rate-limit demonstration route (2 requests a minute).
 
-use super::json::Json;
 use poem_openapi::{Object, OpenApi};
 
-use super::ApiTags;
+use super::{ApiTags, json::Json};
 
 /// Upstream's answer, kept as is.
 #[derive(Debug, Object, serde::Serialize)]

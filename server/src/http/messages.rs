@@ -1,7 +1,6 @@
 //! `/messages/…`: history, the inbox, read marks, sending, editing and deleting.
 //! The WebSocket (`/messages/ws`) lives in `ws/`.
 
-use super::json::Json;
 use poem::web::Data;
 use poem_openapi::{
     Multipart, OpenApi,
@@ -20,6 +19,7 @@ use super::{
     ApiTags,
     auth::BearerAuth,
     errors::ApiResult,
+    json::Json,
     media::{guard_image, incoming},
 };
 use crate::service::{self, Services, messages::Target};

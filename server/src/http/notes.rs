@@ -1,6 +1,5 @@
 //! `/note/…`: one short status per user, shown for 24 hours.
 
-use super::json::Json;
 use poem::web::Data;
 use poem_openapi::{
     OpenApi,
@@ -16,6 +15,7 @@ use super::{
     ApiTags,
     auth::BearerAuth,
     errors::ApiResult,
+    json::Json,
     text::{OptionalJson, query_or_body},
 };
 use crate::service::{self, Services};

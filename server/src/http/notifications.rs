@@ -1,6 +1,5 @@
 //! `/notifications/…`
 
-use super::json::Json;
 use poem::web::Data;
 use poem_openapi::{OpenApi, param::Query};
 use socmel_api_types::{
@@ -8,7 +7,7 @@ use socmel_api_types::{
     notifications::{MarkNotificationsRead, Notification},
 };
 
-use super::{ApiTags, auth::BearerAuth, errors::ApiResult};
+use super::{ApiTags, auth::BearerAuth, errors::ApiResult, json::Json};
 use crate::service::{self, Services};
 
 pub struct NotificationsApi;

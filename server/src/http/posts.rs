@@ -1,6 +1,5 @@
 //! `/posts/…`: posts, likes, images and the feed.
 
-use super::json::Json;
 use poem::web::Data;
 use poem_openapi::{
     ApiResponse, Multipart, OpenApi,
@@ -16,6 +15,7 @@ use super::{
     ApiTags,
     auth::{BearerAuth, MaybeAuth},
     errors::ApiResult,
+    json::Json,
     media::{guard_images, incoming},
 };
 use crate::service::{self, Services, pagination::PageQuery};

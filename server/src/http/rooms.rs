@@ -1,6 +1,5 @@
 //! `/spaces/{space_id}/rooms/…`: rooms inside a space.
 
-use super::json::Json;
 use poem::web::Data;
 use poem_openapi::{
     OpenApi,
@@ -11,7 +10,7 @@ use socmel_api_types::{
     rooms::{RoomCreate, RoomDisplay, RoomUpdate},
 };
 
-use super::{ApiTags, auth::BearerAuth, errors::ApiResult};
+use super::{ApiTags, auth::BearerAuth, errors::ApiResult, json::Json};
 use crate::service::{self, Services};
 
 pub struct RoomsApi;

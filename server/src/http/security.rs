@@ -1,6 +1,5 @@
 //! `/security/…`: verification codes, email change, password change and reset.
 
-use super::json::Json;
 use poem::web::Data;
 use poem_openapi::OpenApi;
 use socmel_api_types::{
@@ -8,7 +7,7 @@ use socmel_api_types::{
     security::{ChangeEmail, ChangePassword, CodeRequest},
 };
 
-use super::{ApiTags, auth::BearerAuth, errors::ApiResult};
+use super::{ApiTags, auth::BearerAuth, errors::ApiResult, json::Json};
 use crate::service::{self, Services};
 
 pub struct SecurityApi;

@@ -1,6 +1,5 @@
 //! `/spaces/{space_id}/members/…` and ownership: the member list, removal, roles.
 
-use super::json::Json;
 use poem::web::Data;
 use poem_openapi::{
     ApiResponse, OpenApi,
@@ -11,7 +10,7 @@ use socmel_api_types::{
     spaces::{RoleUpdate, SpaceDisplay, SpaceMemberDisplay},
 };
 
-use super::{ApiTags, auth::BearerAuth, errors::ApiResult};
+use super::{ApiTags, auth::BearerAuth, errors::ApiResult, json::Json};
 use crate::service::{self, Services};
 
 #[derive(ApiResponse)]

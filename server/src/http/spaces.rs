@@ -1,7 +1,6 @@
 //! `/spaces/…`: spaces themselves — create, edit, delete, view, the directory, my
 //! spaces, leaving.
 
-use super::json::Json;
 use poem::web::Data;
 use poem_openapi::{
     OpenApi,
@@ -12,7 +11,7 @@ use socmel_api_types::{
     spaces::{SpaceCreate, SpaceDisplay, SpaceUpdate},
 };
 
-use super::{ApiTags, auth::BearerAuth, errors::ApiResult};
+use super::{ApiTags, auth::BearerAuth, errors::ApiResult, json::Json};
 use crate::service::{self, Services};
 
 pub struct SpacesApi;

@@ -2,7 +2,6 @@
 //! `new_note`) may also come as a JSON body `{"content": "…"}`: upstream clients send
 //! no body at all, so the body is optional and an empty one counts as absent.
 
-use super::json::Json;
 use poem::{Request, RequestBody};
 use poem_openapi::{
     ApiExtractor, ApiExtractorType, ExtractParamOptions,
@@ -12,6 +11,8 @@ use poem_openapi::{
     types::{ParseFromJSON, Type},
 };
 use socmel_api_types::comments::ContentBody;
+
+use super::json::Json;
 
 /// A JSON body the client may leave out.
 pub struct OptionalJson<T>(pub Option<T>);

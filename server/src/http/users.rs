@@ -1,6 +1,5 @@
 //! `/users/…`: profiles.
 
-use super::json::Json;
 use poem::web::Data;
 use poem_openapi::{Multipart, OpenApi, param::Path, types::multipart::Upload};
 use socmel_api_types::{
@@ -12,6 +11,7 @@ use super::{
     ApiTags,
     auth::BearerAuth,
     errors::ApiResult,
+    json::Json,
     media::{guard_image, incoming},
 };
 use crate::service::{self, Services};

@@ -80,8 +80,8 @@ const READ_CACHE_KIB: u64 = 128 * 1024;
 /// core they add no throughput, only more copies of the same cached pages.
 fn sqlite_readers(max_connections: u32) -> u32 {
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-    let per_cores = u32::try_from(cores * 2).unwrap_or(u32::MAX).max(2);
-    max_connections.clamp(1, per_cores)
+    let two_per_core = u32::try_from(cores.saturating_mul(2)).unwrap_or(u32::MAX);
+    max_connections.clamp(1, two_per_core)
 }
 
 /// How often the write-ahead log is copied into the database.
