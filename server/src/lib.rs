@@ -7,6 +7,7 @@ pub mod http;
 pub mod jobs;
 pub mod mail;
 pub mod media;
+mod memory;
 pub mod ratelimit;
 pub mod service;
 pub mod store;
@@ -78,13 +79,13 @@ pub async fn serve(
     let mut scheduler = jobs::start(services.clone()).await?;
     let acceptor = TcpAcceptor::from_tokio(listener).context("adopting the listener")?;
     let address = acceptor.local_addr().into_iter().next();
+    let app = http::app(services, &config);
+    // Start-up is over (migrations, pools, the API description built): what it freed
+    // goes back now rather than never, if no load follows.
+    memory::return_freed_memory_while_idle();
     tracing::info!(address = ?address.map(|a| a.to_string()), "listening");
     Server::new_with_acceptor(acceptor)
-        .run_with_graceful_shutdown(
-            http::app(services, &config),
-            shutdown,
-            Some(std::time::Duration::from_secs(10)),
-        )
+        .run_with_graceful_shutdown(app, shutdown, Some(std::time::Duration::from_secs(10)))
         .await
         .context("serving")?;
     if let Err(err) = scheduler.shutdown().await {

@@ -30,6 +30,7 @@ pub mod rooms;
 pub mod security;
 pub mod spaces;
 pub mod users;
+mod wal;
 
 use sqlx::{
     PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool, pool::PoolConnection,
