@@ -61,9 +61,9 @@ impl Files {
 
     /// Syncs both files' written pages to disk, on a blocking thread. A file that does
     /// not exist yet has nothing to sync.
-    async fn sync(&self) {
+    async fn sync(&self) -> std::io::Result<()> {
         let files = self.clone();
-        let synced = tokio::task::spawn_blocking(move || {
+        tokio::task::spawn_blocking(move || {
             for path in [&files.log, &files.database] {
                 match std::fs::File::open(path) {
                     Ok(file) => file.sync_data()?,
@@ -75,10 +75,7 @@ impl Files {
         })
         .await
         .map_err(std::io::Error::other)
-        .and_then(|synced| synced);
-        if let Err(err) = synced {
-            tracing::warn!(error = %err, "syncing the database files");
-        }
+        .and_then(|synced| synced)
     }
 }
 
@@ -88,9 +85,22 @@ pub fn keep_in_background(read: SqlitePool, write: SqlitePool, files: Files) {
         let mut every = tokio::time::interval(SYNC_EVERY);
         every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut last_checkpoint = Instant::now();
+        // A failing sync is reported when it starts failing and when it recovers, not
+        // ten times a second.
+        let mut failing = false;
         while !read.is_closed() {
             every.tick().await;
-            files.sync().await;
+            match (files.sync().await, failing) {
+                (Err(err), false) => {
+                    tracing::warn!(error = %err, "syncing the database files");
+                    failing = true;
+                }
+                (Ok(()), true) => {
+                    tracing::info!("syncing the database files works again");
+                    failing = false;
+                }
+                _ => {}
+            }
             if last_checkpoint.elapsed() < CHECKPOINT_EVERY {
                 continue;
             }
@@ -122,7 +132,8 @@ async fn checkpoint(
     // moments' worth left to copy and sync.
     let started = Instant::now();
     let _: (i64, i64, i64) = passive().await?;
-    files.sync().await;
+    // Should the sync fail, the writer's own sync does the work, as it did before.
+    let _ = files.sync().await;
     let _: (i64, i64, i64) = passive().await?;
     let rewind = Instant::now();
     sqlx::query("PRAGMA wal_checkpoint(RESTART)")
