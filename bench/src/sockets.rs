@@ -134,7 +134,7 @@ impl Drivers {
     ) -> Self {
         let mut drivers = Self::empty();
         for (index, connection) in connections.into_iter().enumerate() {
-            drivers.add(index, connection, reports(index).then(|| arrivals.clone()));
+            drivers.add(connection, reports(index).then(|| arrivals.clone()));
         }
         drivers
     }
@@ -148,14 +148,14 @@ impl Drivers {
         }
     }
 
-    /// Starts reading `connection` at once, as connection `index`, reporting its tagged
-    /// arrivals on `arrivals` if given.
+    /// Starts reading `connection` at once, as the next connection (its index is the
+    /// number added before it), reporting its tagged arrivals on `arrivals` if given.
     pub fn add(
         &mut self,
-        index: usize,
         connection: Connection,
         arrivals: Option<mpsc::UnboundedSender<Arrival>>,
     ) {
+        let index = self.drivers.len();
         let (outbox, inbox) = mpsc::unbounded_channel();
         let stopped = self.stop.subscribe();
         let task = tokio::spawn(drive(index, connection, inbox, arrivals, stopped));

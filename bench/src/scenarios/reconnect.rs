@@ -119,8 +119,7 @@ async fn run(bench: &Bench) -> anyhow::Result<ScenarioReport> {
                 match outcome.connection {
                     Some((connection, at)) => {
                         back_s = back_s.max(at.duration_since(storm).as_secs_f64());
-                        let index = drivers.drivers.len();
-                        drivers.add(index, connection, Some(arrivals.clone()));
+                        drivers.add(connection, Some(arrivals.clone()));
                     }
                     None => never_back += 1,
                 }
