@@ -4,7 +4,10 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use common::{TestServer, followers_post, new_post};
+use common::{
+    TestServer, TestUser, followers_post, new_post,
+    spaces::{invitation, space_with},
+};
 use socmel_client::{
     PageQuery, UploadFile,
     types::{
@@ -102,6 +105,95 @@ async fn the_feed_has_my_posts_my_follows_posts_and_my_spaces_posts() {
         .await
         .unwrap();
     assert_eq!(whole_feed(&ada.client).await.len(), expected.len() + 1);
+}
+
+/// The first page as `user` sees it now: its posts' ids.
+async fn first_page(user: &TestUser) -> Vec<PostId> {
+    ids(&user.client.feed(&PageQuery::default()).await.unwrap().items)
+}
+
+/// The first page is read again after every change to what it is made of (on SQLite it
+/// is then served from the candidates remembered by the read before): each change
+/// shows at once, and the posts' rows are always fresh.
+#[tokio::test]
+async fn the_first_page_shows_every_change_to_what_it_is_made_of_at_once() {
+    let server = TestServer::start().await;
+    let ada = server.user("ada").await;
+    let bob = server.user("bob").await;
+    let carol = server.user("carol").await;
+    common::follow(&ada, &bob).await;
+    let space = space_with(&carol, "harbour", &[&ada]).await.id;
+    assert_eq!(first_page(&ada).await, []);
+
+    // Posts added and removed: a followee's, my own, one in my space.
+    let bob_first = bob.client.create_post(&new_post("bob 1")).await.unwrap().id;
+    assert_eq!(first_page(&ada).await, [bob_first]);
+    let mine = ada.client.create_post(&new_post("ada")).await.unwrap().id;
+    assert_eq!(first_page(&ada).await, [mine, bob_first]);
+    let in_space = carol
+        .client
+        .create_space_post(space, &new_post("carol in harbour"))
+        .await
+        .unwrap()
+        .id;
+    assert_eq!(first_page(&ada).await, [in_space, mine, bob_first]);
+    bob.client.delete_post(bob_first).await.unwrap();
+    assert_eq!(first_page(&ada).await, [in_space, mine]);
+    let bob_second = bob.client.create_post(&new_post("bob 2")).await.unwrap().id;
+    assert_eq!(first_page(&ada).await, [bob_second, in_space, mine]);
+
+    // Rows are read fresh: a like, an edit.
+    bob.client.like_post(mine).await.unwrap();
+    ada.client
+        .edit_post(mine, &new_post("ada, edited"))
+        .await
+        .unwrap();
+    let page = ada.client.feed(&PageQuery::default()).await.unwrap();
+    let shown = page.items.iter().find(|post| post.id == mine).unwrap();
+    assert_eq!((shown.likes_nbr, shown.title.as_str()), (1, "ada, edited"));
+
+    // Whom I follow: unfollowing, following again, being removed as a follower.
+    ada.client.unfollow(bob.user.id).await.unwrap();
+    assert_eq!(first_page(&ada).await, [in_space, mine]);
+    common::follow(&ada, &bob).await;
+    assert_eq!(first_page(&ada).await, [bob_second, in_space, mine]);
+    bob.client.remove_follower(ada.user.id).await.unwrap();
+    assert_eq!(first_page(&ada).await, [in_space, mine]);
+
+    // The spaces I belong to: leaving, joining, being removed, being banned.
+    ada.client.leave_space(space).await.unwrap();
+    assert_eq!(first_page(&ada).await, [mine]);
+    let rejoin = async || {
+        let token = invitation(&carol, space, 1).await;
+        ada.client.accept_invitation(space, &token).await.unwrap();
+        assert_eq!(first_page(&ada).await, [in_space, mine]);
+    };
+    rejoin().await;
+    carol
+        .client
+        .remove_space_member(space, ada.user.id)
+        .await
+        .unwrap();
+    assert_eq!(first_page(&ada).await, [mine]);
+    rejoin().await;
+    carol.client.ban_member(space, ada.user.id).await.unwrap();
+    assert_eq!(first_page(&ada).await, [mine]);
+
+    // A space of mine deleted with its posts.
+    let other = space_with(&bob, "other", &[&ada]).await.id;
+    let bob_in_other = bob
+        .client
+        .create_space_post(other, &new_post("bob in other"))
+        .await
+        .unwrap()
+        .id;
+    assert_eq!(first_page(&ada).await, [bob_in_other, mine]);
+    bob.client.delete_space(other).await.unwrap();
+    assert_eq!(first_page(&ada).await, [mine]);
+
+    // Another page size is another page.
+    let small = ada.client.feed(&PageQuery::page(1, 1)).await.unwrap();
+    assert_eq!(ids(&small.items), [mine]);
 }
 
 #[tokio::test]

@@ -10,7 +10,7 @@ use super::{
     now,
     pagination::{self, DEFAULT_LIMIT, MAX_LIMIT},
     permissions::Action,
-    spaces::{membership, parse_role, publish_membership},
+    spaces::{membership, membership_changed, parse_role},
     users::{self, USER_NOT_FOUND},
 };
 use crate::store::{self, bans::BanRow};
@@ -64,7 +64,7 @@ pub async fn ban(
         .ok_or_else(|| ServiceError::internal(anyhow::anyhow!("the ban just made is gone")))?;
     tx.commit().await?;
     if was_member {
-        publish_membership(svc, space_id, target, MembershipChange::Banned);
+        membership_changed(svc, space_id, target, MembershipChange::Banned);
     }
     Ok(display(space_id, &row, user.id()))
 }

@@ -8,7 +8,7 @@ use super::{
     pagination::PageQuery,
     posts::{DEFAULT_PAGE_SIZE, page_of, store_window},
 };
-use crate::store;
+use crate::store::{self, Db, posts::PostRow, posts::Window};
 
 /// Signed in: the caller's own posts, the profile posts of the people they follow
 /// (accepted follows only) and the posts of their spaces. Anonymous: public profile
@@ -21,8 +21,41 @@ pub async fn feed(
     let window = query.window(DEFAULT_PAGE_SIZE, 2)?;
     let mut db = svc.store().reader().await?;
     let rows = match viewer {
-        Some(me) => store::feed::personal(db.conn(), me.id().0, store_window(&window)).await?,
+        Some(me) => personal(svc, &mut db, me.id().0, store_window(&window)).await?,
         None => store::feed::public(db.conn(), store_window(&window)).await?,
     };
     page_of(&mut db, rows, &window).await
+}
+
+/// The first page, the one opened and refreshed most, starts from the candidates the
+/// feed cache remembers (see `feed_cache`); deeper pages, and every page without the
+/// cache, are read in one go.
+async fn personal(
+    svc: &Services,
+    db: &mut Db,
+    viewer: i64,
+    window: Window,
+) -> ServiceResult<Vec<PostRow>> {
+    let cache = svc.feed_cache();
+    let first_page = window.before == (i64::MAX, i64::MAX) && window.offset == 0;
+    if !cache.enabled() || !first_page {
+        return Ok(store::feed::personal(db.conn(), viewer, window).await?);
+    }
+    let candidates = match cache.candidates(viewer, window.fetch) {
+        Some(remembered) => remembered,
+        None => {
+            let read_after = cache.tick();
+            let sources = store::feed::sources(db.conn(), viewer).await?;
+            let candidates = store::feed::personal_candidates(db.conn(), viewer, window).await?;
+            cache.remember(
+                viewer,
+                window.fetch,
+                read_after,
+                sources,
+                candidates.clone(),
+            );
+            candidates
+        }
+    };
+    Ok(store::feed::personal_among(db.conn(), viewer, &candidates, window).await?)
 }

@@ -106,6 +106,7 @@ pub async fn accept(
         .ok_or_else(|| ServiceError::NotFound(NO_REQUEST.into()))?;
     accept_row(&mut tx, me, &follow).await?;
     tx.commit().await?;
+    svc.feed_cache().sources_changed(follow.follower_id);
     let follower = UserId(follow.follower_id);
     notifications::notify(
         svc,
@@ -130,6 +131,7 @@ pub async fn accept_from(
         .ok_or_else(|| ServiceError::NotFound(NO_REQUEST.into()))?;
     accept_row(&mut tx, me, &follow).await?;
     tx.commit().await?;
+    svc.feed_cache().sources_changed(follow.follower_id);
     let follower = UserId(follow.follower_id);
     notifications::notify(
         svc,
@@ -185,6 +187,7 @@ pub async fn unfollow(svc: &Services, me: &AuthUser, user_id: UserId) -> Service
     let id = store::follows::delete_between(db.conn(), me.id().0, user_id.0, ACCEPTED)
         .await?
         .ok_or_else(|| ServiceError::NotFound("You are not following this user".into()))?;
+    svc.feed_cache().sources_changed(me.id().0);
     Ok(ack("Unfollowed successfully", id))
 }
 
@@ -198,6 +201,7 @@ pub async fn remove_follower(
     let id = store::follows::delete_between(db.conn(), user_id.0, me.id().0, ACCEPTED)
         .await?
         .ok_or_else(|| ServiceError::NotFound("This user is not your follower".into()))?;
+    svc.feed_cache().sources_changed(user_id.0);
     Ok(ack("Follower removed successfully", id))
 }
 

@@ -17,7 +17,7 @@ use super::{
     now,
     pagination::{self, DEFAULT_LIMIT, MAX_LIMIT},
     permissions::{Action, Role},
-    spaces::{self, SPACE_NOT_FOUND, membership, publish_membership},
+    spaces::{self, SPACE_NOT_FOUND, membership, membership_changed},
     tokens::{random_token, token_hash},
     validation::Validation,
 };
@@ -166,7 +166,7 @@ pub async fn join(
         .await?
         .ok_or_else(|| ServiceError::NotFound(SPACE_NOT_FOUND.into()))?;
     tx.commit().await?;
-    publish_membership(svc, space_id, user.id(), MembershipChange::Joined);
+    membership_changed(svc, space_id, user.id(), MembershipChange::Joined);
     if let Some(inviter) = invitation.created_by {
         let about = About {
             space_id: Some(space_id),

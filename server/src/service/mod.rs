@@ -6,6 +6,7 @@ pub mod auth;
 pub mod bans;
 pub mod comments;
 pub mod feed;
+mod feed_cache;
 pub mod follows;
 pub mod groups;
 pub mod health;
@@ -41,6 +42,7 @@ use crate::{
     store::{Millis, Store, StoreError},
 };
 
+use feed_cache::FeedCache;
 pub use passwords::Passwords;
 use post_writer::PostWriter;
 use token_checks::TokenChecks;
@@ -59,6 +61,7 @@ struct Inner {
     mailer: Mailer,
     media: Media,
     token_checks: TokenChecks,
+    feed_cache: Arc<FeedCache>,
     post_writer: PostWriter,
 }
 
@@ -72,11 +75,14 @@ impl Services {
         mailer: Mailer,
         media: Media,
     ) -> Self {
-        // Only this process writes the embedded database, so it sees every revocation.
-        let token_checks = TokenChecks::new(store.backend() == crate::store::Backend::Sqlite);
-        let post_writer = PostWriter::start(&store);
+        // Only this process writes the embedded database, so it sees every change.
+        let sole_writer = store.backend() == crate::store::Backend::Sqlite;
+        let token_checks = TokenChecks::new(sole_writer);
+        let feed_cache = Arc::new(FeedCache::new(sole_writer));
+        let post_writer = PostWriter::start(&store, Arc::clone(&feed_cache));
         Self(Arc::new(Inner {
             token_checks,
+            feed_cache,
             post_writer,
             store,
             tokens,
@@ -132,6 +138,11 @@ impl Services {
 
     fn token_checks(&self) -> &TokenChecks {
         &self.0.token_checks
+    }
+
+    /// Tell it, once committed, of every change to what a feed is made of.
+    fn feed_cache(&self) -> &FeedCache {
+        &self.0.feed_cache
     }
 }
 

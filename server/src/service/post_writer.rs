@@ -8,7 +8,11 @@
 //! that arrives alone is written alone, at once. PostgreSQL has many writers and
 //! writes each post in its own transaction.
 
+use std::sync::Arc;
+
 use tokio::sync::{mpsc, oneshot};
+
+use super::feed_cache::FeedCache;
 
 use crate::store::{
     self, Backend, Conn, Millis, Store, StoreError, StoreResult,
@@ -46,13 +50,13 @@ pub struct PostWriter {
 
 impl PostWriter {
     /// On SQLite, starts the task that writes the queued posts; it ends when the last
-    /// `PostWriter` is dropped.
-    pub fn start(store: &Store) -> Self {
+    /// `PostWriter` is dropped. It tells `feed_cache` of each post it stores.
+    pub fn start(store: &Store, feed_cache: Arc<FeedCache>) -> Self {
         if store.backend() != Backend::Sqlite {
             return Self { queue: None };
         }
         let (queue, queued) = mpsc::unbounded_channel();
-        tokio::spawn(write_queued(store.clone(), queued));
+        tokio::spawn(write_queued(store.clone(), feed_cache, queued));
         Self { queue: Some(queue) }
     }
 
@@ -91,7 +95,11 @@ async fn insert_one(mut conn: Conn<'_>, draft: &Draft) -> StoreResult<InsertedPo
     Ok(inserted)
 }
 
-async fn write_queued(store: Store, mut queued: mpsc::UnboundedReceiver<Queued>) {
+async fn write_queued(
+    store: Store,
+    feed_cache: Arc<FeedCache>,
+    mut queued: mpsc::UnboundedReceiver<Queued>,
+) {
     while let Some(first) = queued.recv().await {
         let mut batch = vec![first];
         while batch.len() < BATCH_MAX {
@@ -102,6 +110,12 @@ async fn write_queued(store: Store, mut queued: mpsc::UnboundedReceiver<Queued>)
         }
         match write_batch(&store, &batch).await {
             Ok(outcomes) => {
+                // Here rather than in the caller, which may be gone by now.
+                for (queued, outcome) in batch.iter().zip(&outcomes) {
+                    if outcome.is_ok() {
+                        feed_cache.post_changed(queued.draft.user_id, queued.draft.space_id);
+                    }
+                }
                 for (queued, outcome) in batch.into_iter().zip(outcomes) {
                     let stored = outcome.map(|inserted| (inserted, queued.draft));
                     let _ = queued.reply.send(stored);
@@ -174,7 +188,7 @@ mod tests {
             .unwrap();
         tx.commit().await.unwrap();
 
-        let writer = PostWriter::start(&store);
+        let writer = PostWriter::start(&store, Arc::new(FeedCache::new(true)));
         let drafts = vec![
             draft(ada, "first", &["rust", "sqlite"]),
             draft(ada + 1000, "nobody's", &["lost"]),

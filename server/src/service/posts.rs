@@ -380,6 +380,8 @@ pub async fn delete(svc: &Services, me: &AuthUser, post_id: PostId) -> ServiceRe
     let keys = store::attachments::keys_of_post(tx.conn(), post_id.0).await?;
     store::posts::delete(tx.conn(), post_id.0).await?;
     tx.commit().await?;
+    svc.feed_cache()
+        .post_changed(post.author.0, post.space_id.map(|space| space.0));
     media::delete_objects(svc, &keys).await;
     Ok(Detail::new("the post has been deleted successfully"))
 }

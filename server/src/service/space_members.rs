@@ -11,7 +11,7 @@ use super::{
     auth::AuthUser,
     pagination::{self, DEFAULT_LIMIT, MAX_LIMIT},
     permissions::{Action, Role},
-    spaces::{self, SPACE_NOT_FOUND, membership, parse_role, publish_membership, wire_role},
+    spaces::{self, SPACE_NOT_FOUND, membership, membership_changed, parse_role, wire_role},
     users::{self, USER_NOT_FOUND},
     validation::Validation,
 };
@@ -74,7 +74,7 @@ pub async fn remove(
     store::spaces::remove_member(tx.conn(), space_id.0, target.0).await?;
     store::spaces::add_to_members_nbr(tx.conn(), space_id.0, -1).await?;
     tx.commit().await?;
-    publish_membership(svc, space_id, target, MembershipChange::Removed);
+    membership_changed(svc, space_id, target, MembershipChange::Removed);
     Ok(Notice::new("Member removed"))
 }
 

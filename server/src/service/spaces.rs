@@ -118,13 +118,15 @@ pub(crate) fn display(row: &SpaceRow, my_role: Option<Role>) -> SpaceDisplay {
     }
 }
 
-/// Tells the real-time hub (after commit) that `user_id`'s membership changed.
-pub(crate) fn publish_membership(
+/// Call once `user_id`'s membership change has committed: their feed is made of other
+/// spaces now, and the real-time hub tells whoever should know.
+pub(crate) fn membership_changed(
     svc: &Services,
     space_id: SpaceId,
     user_id: UserId,
     change: MembershipChange,
 ) {
+    svc.feed_cache().sources_changed(user_id.0);
     svc.events().publish(Event::Membership {
         scope: MembershipScope::Space,
         id: space_id.0,
@@ -157,7 +159,7 @@ pub async fn create(
     store::rooms::insert(tx.conn(), space.id, MAIN_ROOM, at).await?;
     tx.commit().await?;
     tracing::info!(space_id = space.id, "space created");
-    publish_membership(svc, SpaceId(space.id), user.id(), MembershipChange::Joined);
+    membership_changed(svc, SpaceId(space.id), user.id(), MembershipChange::Joined);
     Ok(display(&space, Some(Role::Owner)))
 }
 
@@ -195,7 +197,7 @@ pub async fn delete(svc: &Services, user: &AuthUser, space_id: SpaceId) -> Servi
     tx.commit().await?;
     tracing::info!(space_id = space_id.0, "space deleted");
     for member in former {
-        publish_membership(svc, space_id, UserId(member), MembershipChange::Deleted);
+        membership_changed(svc, space_id, UserId(member), MembershipChange::Deleted);
     }
     Ok(Notice::new("Space deleted"))
 }
@@ -265,7 +267,7 @@ pub async fn leave(svc: &Services, user: &AuthUser, space_id: SpaceId) -> Servic
     store::spaces::remove_member(tx.conn(), space_id.0, user.id().0).await?;
     store::spaces::add_to_members_nbr(tx.conn(), space_id.0, -1).await?;
     tx.commit().await?;
-    publish_membership(svc, space_id, user.id(), MembershipChange::Left);
+    membership_changed(svc, space_id, user.id(), MembershipChange::Left);
     Ok(Detail::new("You have left the space"))
 }
 

@@ -11,18 +11,22 @@
 //! SQLite walk my follows and memberships first.
 
 use super::{
-    Conn, StoreResult,
-    posts::{PostRow, Window, after_key, post_columns, posts_of_page, visible_to},
+    Conn, Millis, StoreResult,
+    posts::{
+        PostRow, Window, after_key, fetch_all_with_ids, placeholders, post_columns, posts_of_page,
+        visible_to,
+    },
     run,
 };
 
-/// The personal feed's query, with `$followed` the dialect's way of taking each
-/// followee's newest page (selecting `b.id, b.created_at`).
-macro_rules! personal_feed {
+/// The personal feed's candidates, newest first, at most `$4`: my posts, my followees'
+/// profile posts and the posts of my spaces, before the visibility check. `$followed`
+/// is the dialect's way of taking each followee's newest page (selecting `b.id,
+/// b.created_at`).
+macro_rules! personal_candidates {
     ($($followed:tt)+) => {
-        posts_of_page!(
-            "$1",
-            "SELECT p.id, p.created_at FROM (SELECT id, created_at FROM (",
+        concat!(
+            "SELECT id, created_at FROM (",
             "SELECT id, created_at FROM (SELECT a.id, a.created_at FROM posts a \
              WHERE a.user_id = $1 AND ",
             after_key!("a", "$2", "$3"),
@@ -37,8 +41,19 @@ macro_rules! personal_feed {
              AND m.user_id = $1 AND s.user_id <> $1 AND ",
             after_key!("s", "$2", "$3"),
             " ORDER BY s.created_at DESC, s.id DESC LIMIT $4) joined",
-            ") candidates ORDER BY created_at DESC, id DESC LIMIT $4) merged \
-             JOIN posts p ON p.id = merged.id WHERE ",
+            ") candidates ORDER BY created_at DESC, id DESC LIMIT $4"
+        )
+    };
+}
+
+/// The personal feed's page: its candidates that the viewer may see, `$5` from `$6`.
+macro_rules! personal_feed {
+    ($($followed:tt)+) => {
+        posts_of_page!(
+            "$1",
+            "SELECT p.id, p.created_at FROM (",
+            personal_candidates!($($followed)+),
+            ") merged JOIN posts p ON p.id = merged.id WHERE ",
             visible_to!("$1"),
             " ORDER BY merged.created_at DESC, merged.id DESC LIMIT $5 OFFSET $6"
         )
@@ -80,18 +95,57 @@ macro_rules! followed_floor {
     };
 }
 
-const PERSONAL_SQLITE: &str = personal_feed!(
-    "SELECT b.id, b.created_at FROM follows f CROSS JOIN posts b \
-     WHERE f.follower_id = $1 AND f.status = 'accepted' AND b.id IN (",
-    followee_page!("x.id", followed_floor!(), "$4"),
-    ")"
-);
+/// Each followee's newest profile posts on SQLite: a correlated `rowid IN (…)`.
+macro_rules! followed_sqlite {
+    () => {
+        concat!(
+            "SELECT b.id, b.created_at FROM follows f CROSS JOIN posts b \
+             WHERE f.follower_id = $1 AND f.status = 'accepted' AND b.id IN (",
+            followee_page!("x.id", followed_floor!(), "$4"),
+            ")"
+        )
+    };
+}
 
-const PERSONAL_POSTGRES: &str = personal_feed!(
-    "SELECT b.id, b.created_at FROM follows f CROSS JOIN LATERAL (",
-    followee_page!("x.id, x.created_at", followed_floor!(), "$4"),
-    ") b WHERE f.follower_id = $1 AND f.status = 'accepted'"
-);
+/// Each followee's newest profile posts on PostgreSQL: a `LATERAL` join.
+macro_rules! followed_postgres {
+    () => {
+        concat!(
+            "SELECT b.id, b.created_at FROM follows f CROSS JOIN LATERAL (",
+            followee_page!("x.id, x.created_at", followed_floor!(), "$4"),
+            ") b WHERE f.follower_id = $1 AND f.status = 'accepted'"
+        )
+    };
+}
+
+const PERSONAL_SQLITE: &str = personal_feed!(followed_sqlite!());
+const PERSONAL_POSTGRES: &str = personal_feed!(followed_postgres!());
+const CANDIDATES_SQLITE: &str = personal_candidates!(followed_sqlite!());
+const CANDIDATES_POSTGRES: &str = personal_candidates!(followed_postgres!());
+
+/// What a viewer's feed is made of besides their own posts.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Sources {
+    /// The people the viewer follows (accepted follows).
+    pub followed: Vec<i64>,
+    /// The spaces the viewer belongs to.
+    pub spaces: Vec<i64>,
+}
+
+/// `template` for this page: SQLite treats a parameter bound to a `LIMIT` as an input
+/// to the plan, so binding it (sqlx binds on every call) throws the prepared statement
+/// away and compiles it again. The bounds go into the text instead: they are integers
+/// computed by the service, never text from a request, and each page shape is prepared
+/// once and cached.
+fn shaped(template: &str, window: Window) -> String {
+    // Each candidate list must reach past the offset to fill the page.
+    let reach = window.offset.saturating_add(window.fetch);
+    template
+        .replace("$4", &reach.to_string())
+        .replace("$5", &window.fetch.to_string())
+        .replace("$6", &window.offset.to_string())
+        .replace("$7", &(reach - 1).to_string())
+}
 
 /// `viewer`'s own posts, the profile posts of people they follow, and the posts of the
 /// spaces they belong to.
@@ -100,19 +154,71 @@ pub async fn personal(conn: Conn<'_>, viewer: i64, window: Window) -> StoreResul
         Conn::Sqlite(_) => PERSONAL_SQLITE,
         Conn::Postgres(_) => PERSONAL_POSTGRES,
     };
-    // Each candidate list must reach past the offset to fill the page.
-    let reach = window.offset.saturating_add(window.fetch);
-    // SQLite treats a parameter bound to a `LIMIT` as an input to the plan, so binding
-    // it (sqlx binds on every call) throws the prepared statement away and compiles it
-    // again: the bounds go into the text instead. They are integers computed by the
-    // service, never text from a request; each page shape is prepared once and cached.
-    let sql = template
-        .replace("$4", &reach.to_string())
-        .replace("$5", &window.fetch.to_string())
-        .replace("$6", &window.offset.to_string())
-        .replace("$7", &(reach - 1).to_string());
+    let sql = shaped(template, window);
     Ok(run!(conn, fetch_all, as PostRow, sqlx::AssertSqlSafe(sql),
         viewer, window.before.0, window.before.1)?)
+}
+
+/// The ids of the posts [`personal`] picks its page from, newest first, before the
+/// visibility check: [`personal_among`] with them gives the same page.
+pub async fn personal_candidates(
+    conn: Conn<'_>,
+    viewer: i64,
+    window: Window,
+) -> StoreResult<Vec<i64>> {
+    let template = match conn {
+        Conn::Sqlite(_) => CANDIDATES_SQLITE,
+        Conn::Postgres(_) => CANDIDATES_POSTGRES,
+    };
+    let sql = shaped(template, window);
+    let rows: Vec<(i64, Millis)> = run!(conn, fetch_all, as (i64, Millis),
+        sqlx::AssertSqlSafe(sql), viewer, window.before.0, window.before.1)?;
+    Ok(rows.into_iter().map(|(id, _)| id).collect())
+}
+
+/// The page of `window` among `candidates` (from [`personal_candidates`]), as the
+/// viewer sees the posts now.
+pub async fn personal_among(
+    conn: Conn<'_>,
+    viewer: i64,
+    candidates: &[i64],
+    window: Window,
+) -> StoreResult<Vec<PostRow>> {
+    if candidates.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        posts_of_page!(
+            "$1",
+            "SELECT p.id, p.created_at FROM posts p WHERE p.id IN ({ids}) AND ",
+            visible_to!("$1"),
+            " ORDER BY p.created_at DESC, p.id DESC LIMIT {fetch} OFFSET {offset}"
+        ),
+        ids = placeholders(2, candidates.len()),
+        fetch = window.fetch,
+        offset = window.offset,
+    );
+    let mut binds = Vec::with_capacity(candidates.len() + 1);
+    binds.push(viewer);
+    binds.extend_from_slice(candidates);
+    Ok(fetch_all_with_ids!(conn, as PostRow, sql, &binds)?)
+}
+
+/// The people `viewer` follows and the spaces they belong to.
+pub async fn sources(conn: Conn<'_>, viewer: i64) -> StoreResult<Sources> {
+    let rows: Vec<(bool, i64)> = run!(conn, fetch_all, as (bool, i64),
+        "SELECT TRUE, followed_id FROM follows WHERE follower_id = $1 AND status = 'accepted' \
+         UNION ALL SELECT FALSE, space_id FROM space_members WHERE user_id = $1",
+        viewer)?;
+    let mut sources = Sources::default();
+    for (followed, id) in rows {
+        if followed {
+            sources.followed.push(id);
+        } else {
+            sources.spaces.push(id);
+        }
+    }
+    Ok(sources)
 }
 
 /// Public profile posts: what anyone may see.
