@@ -440,11 +440,9 @@ fn deliver(state: &mut State, user: UserId, body: &Outgoing) {
             Err(mpsc::error::TrySendError::Closed(_)) => false,
         });
     if before > 0 && entry.connections.is_empty() {
+        // Offline now, as in `disconnect`: still subscribed while the log is kept, so
+        // the rest of what is said meanwhile is there to replay too.
         entry.last_seen = Some(Instant::now());
-        let topics: Vec<Topic> = entry.topics.drain().collect();
-        for topic in topics {
-            remove_from_topic(state, topic, user);
-        }
     }
 }
 
@@ -718,6 +716,24 @@ mod tests {
         let _friend = hub.connect(UserId(2), &[], &[7], &[], None);
         let _me = hub.connect(UserId(1), &[1], &[7], &[], None);
         assert_eq!(hub.presence_audience(UserId(1)), [UserId(2)]);
+    }
+
+    /// A socket that vanished ends its connection's task (closing its queue) before the
+    /// hub hears of the disconnection: a message in between finds the queue closed.
+    /// What the user's rooms say after that must still be kept for their resume.
+    #[tokio::test]
+    async fn a_member_whose_connection_closed_unannounced_still_gets_the_rest_replayed() {
+        let hub = Hub::new();
+        let gone = hub.connect(UserId(1), &[10], &[], &[], None);
+        let connection_id = gone.connection_id;
+        drop(gone);
+        hub.route(&Event::MessageCreated(room_message(10)));
+        assert!(!hub.is_online(UserId(1)));
+        hub.route(&Event::MessageCreated(room_message(10)));
+        assert!(hub.disconnect(UserId(1), connection_id));
+        hub.route(&Event::MessageCreated(room_message(10)));
+        let resumed = hub.connect(UserId(1), &[10], &[], &[], Some(0));
+        assert_eq!(resumed.replay.unwrap().len(), 3);
     }
 
     #[tokio::test]
