@@ -37,8 +37,7 @@ async fn personal(
     window: Window,
 ) -> ServiceResult<Vec<PostRow>> {
     let cache = svc.feed_cache();
-    let first_page = window.before == (i64::MAX, i64::MAX) && window.offset == 0;
-    if !cache.enabled() || !first_page {
+    if !cache.enabled() || !window.is_first_page() {
         return Ok(store::feed::personal(db.conn(), viewer, window).await?);
     }
     let candidates = match cache.candidates(viewer, window.fetch) {

@@ -491,7 +491,7 @@ async fn require_user(db: &mut Db, user_id: UserId) -> ServiceResult<()> {
 pub(crate) fn store_window(window: &PageWindow) -> Window {
     let before = match window.after.as_deref() {
         Some([created_at, id]) => (*created_at, *id),
-        _ => (i64::MAX, i64::MAX),
+        _ => Window::FROM_NEWEST,
     };
     Window {
         before,

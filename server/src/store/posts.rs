@@ -121,10 +121,20 @@ pub(crate) fn placeholders(first: usize, count: usize) -> String {
 /// holds, so the caller knows whether another page follows).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Window {
-    /// Only rows strictly older than `(created_at, id)`; `(i64::MAX, i64::MAX)` for none.
+    /// Only rows strictly older than `(created_at, id)`; [`Window::FROM_NEWEST`] for none.
     pub before: (Millis, i64),
     pub fetch: i64,
     pub offset: i64,
+}
+
+impl Window {
+    /// No keyset position: the page starts at the newest row.
+    pub const FROM_NEWEST: (Millis, i64) = (i64::MAX, i64::MAX);
+
+    /// The first page: no keyset position and no offset.
+    pub fn is_first_page(&self) -> bool {
+        self.before == Self::FROM_NEWEST && self.offset == 0
+    }
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
