@@ -127,13 +127,11 @@ async fn write_queued(
         }
         match write_batch(&store, &batch).await {
             Ok(outcomes) => {
-                // Here rather than in the caller, which may be gone by now.
-                for (queued, outcome) in batch.iter().zip(&outcomes) {
+                for (queued, outcome) in batch.into_iter().zip(outcomes) {
+                    // Here rather than in the caller, which may be gone by now.
                     if outcome.is_ok() {
                         feed_cache.post_changed(queued.draft.user_id, queued.draft.space_id);
                     }
-                }
-                for (queued, outcome) in batch.into_iter().zip(outcomes) {
                     let stored = outcome.map(|inserted| (inserted, queued.draft));
                     let _ = queued.reply.send(stored);
                 }
