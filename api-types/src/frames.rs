@@ -149,6 +149,7 @@ pub enum ServerFrame {
     Notification(NotificationFrame),
     Pong(Pong),
     Resync(Resync),
+    SessionRevoked(SessionRevoked),
 }
 
 /// `ack`: your message was stored.
@@ -272,6 +273,18 @@ pub struct Pong {}
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
 pub struct Resync {}
 
+/// `session_revoked`: the login session this socket belongs to has ended (logout,
+/// logout everywhere, a password or email change, a deactivated account, a replayed
+/// refresh token). The server closes the socket right after, with close code
+/// [`SESSION_REVOKED_CLOSE_CODE`]; reconnecting with the same token is refused (401).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct SessionRevoked {}
+
+/// The WebSocket close code that follows a `session_revoked` frame (4401: 4000–4999 is
+/// the range for applications, and 401 is HTTP's "not authenticated").
+pub const SESSION_REVOKED_CLOSE_CODE: u16 = 4401;
+
 impl ServerFrame {
     /// Durable frames carry a `seq` and are replayed on resume.
     pub fn is_durable(&self) -> bool {
@@ -351,6 +364,12 @@ mod tests {
     }
 
     #[test]
+    fn session_revoked_is_a_bare_typed_frame() {
+        let json = serde_json::to_string(&ServerFrame::SessionRevoked(SessionRevoked {})).unwrap();
+        assert_eq!(json, r#"{"type":"session_revoked"}"#);
+    }
+
+    #[test]
     fn frames_roundtrip_with_their_type_and_seq() {
         let at = Timestamp::from_millis(1_700_000_000_000);
         let frames = [
@@ -380,6 +399,7 @@ mod tests {
             }),
             ServerFrame::Pong(Pong {}),
             ServerFrame::Resync(Resync {}),
+            ServerFrame::SessionRevoked(SessionRevoked {}),
         ];
         for frame in frames {
             let envelope = Envelope {

@@ -15,6 +15,8 @@ use socmel_api_types::{
 };
 use tokio::sync::broadcast;
 
+use crate::service::SessionId;
+
 /// Something observable happened. Events are shared (`Arc`) between subscribers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Event {
@@ -48,9 +50,19 @@ pub enum Event {
         reader_id: UserId,
         message: Arc<Message>,
         message_id: MessageId,
+        /// The socket connection the read came from (it is not told again); `None`
+        /// over REST.
+        from_connection: Option<u64>,
     },
     /// A room was deleted; its space and the rest of the space remain.
     RoomDeleted { space_id: SpaceId, room_id: RoomId },
+    /// Login sessions ended (logout, logout everywhere, a password or email change, a
+    /// replayed refresh token, or a socket that found its session gone): `session`
+    /// names one, `None` means every session of `user_id`. Their sockets close.
+    SessionsEnded {
+        user_id: UserId,
+        session: Option<SessionId>,
+    },
 }
 
 /// Subscribers that fall this many events behind miss the oldest ones (and are told so

@@ -72,6 +72,29 @@ impl<'a> ApiExtractor<'a> for MaybeAuth {
     }
 }
 
+/// The access token a request carries: the `Authorization: Bearer …` header (the scheme
+/// in any case, RFC 7235), or else the `token` query parameter (what browsers' WebSocket
+/// API can send). A header of another scheme means no token. The one reading of a token
+/// outside poem-openapi's own security scheme: rate-limit keys and the socket's upgrade.
+pub fn bearer_token(req: &Request) -> Option<String> {
+    if let Some(header) = req.headers().get(poem::http::header::AUTHORIZATION) {
+        let header = header.to_str().ok()?;
+        let (scheme, token) = header.split_once(' ')?;
+        let token = token.trim();
+        return (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty())
+            .then(|| token.to_owned());
+    }
+    query_param(req, "token").filter(|token| !token.is_empty())
+}
+
+/// One query-string parameter, as sent (tokens and numbers need no decoding).
+pub fn query_param(req: &Request, name: &str) -> Option<String> {
+    req.uri().query()?.split('&').find_map(|pair| {
+        let (key, value) = pair.split_once('=')?;
+        (key == name).then(|| value.to_owned())
+    })
+}
+
 /// The services, put on every request by `app()`.
 pub(crate) fn services(req: &Request) -> poem::Result<&Services> {
     req.data::<Services>().ok_or_else(|| {

@@ -62,38 +62,11 @@ const DEFAULT_RETRY_AFTER_SECS: u64 = 60;
 
 impl From<ServiceError> for ApiError {
     fn from(err: ServiceError) -> Self {
-        if let ServiceError::RateLimited {
-            retry_after_secs, ..
-        } = &err
-        {
-            let retry_after = *retry_after_secs;
-            return Self::RateLimited(
-                Json(ErrorBody::new(err.code(), err.to_string())),
-                retry_after,
-            );
+        let body = err.to_body();
+        match err.retry_after_secs() {
+            Some(retry_after) => Self::RateLimited(Json(body), retry_after),
+            None => Self::from_body(body),
         }
-        let code = err.code();
-        let body = match err {
-            ServiceError::Validation(fields) => ErrorBody {
-                detail: describe_fields(&fields),
-                code,
-                fields: Some(fields),
-            },
-            ServiceError::Internal(source) => {
-                tracing::error!(error = ?source, "internal error");
-                ErrorBody::new(code, "internal server error")
-            }
-            ServiceError::Unavailable(source) => {
-                tracing::error!(error = %source, "database unavailable");
-                ErrorBody::new(code, "the database is unavailable")
-            }
-            ServiceError::MediaUnavailable(source) => {
-                tracing::error!(error = ?source, "media storage failed");
-                ErrorBody::new(code, "the media storage is unavailable")
-            }
-            other => ErrorBody::new(code, other.to_string()),
-        };
-        Self::from_body(body)
     }
 }
 
@@ -117,14 +90,6 @@ impl ApiError {
             ErrorCode::Unavailable => Self::Unavailable(body),
         }
     }
-}
-
-fn describe_fields(fields: &[FieldError]) -> String {
-    let parts: Vec<String> = fields
-        .iter()
-        .map(|f| format!("{}: {}", f.field, f.message))
-        .collect();
-    format!("invalid input ({})", parts.join("; "))
 }
 
 /// The JSON error response for any error poem produced.

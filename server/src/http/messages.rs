@@ -211,7 +211,7 @@ impl MessagesApi {
         let body = body.0;
         let target = Target::from(body.conversation);
         Ok(Json(
-            service::messages::mark_read(svc.0, &auth.0, target, body.message_id).await?,
+            service::messages::mark_read(svc.0, &auth.0, target, body.message_id, None).await?,
         ))
     }
 

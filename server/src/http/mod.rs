@@ -1,7 +1,7 @@
 //! The HTTP surface: thin poem-openapi handlers, one file per resource. Each handler
 //! extracts its inputs, calls one service function and returns its answer.
 
-mod auth;
+pub(crate) mod auth;
 mod bans;
 mod comments;
 pub mod errors;

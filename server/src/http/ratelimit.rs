@@ -104,7 +104,7 @@ pub fn check(services: &Services, trust_forwarded_for: bool, req: &Request) -> V
     let user = match key_by {
         KeyBy::Address => None,
         KeyBy::UserOrAddress => {
-            bearer_token(req).and_then(|t| service::auth::token_subject(services, &t))
+            super::auth::bearer_token(req).and_then(|t| service::auth::token_subject(services, &t))
         }
     };
     let key = match user {
@@ -154,22 +154,6 @@ fn matches(pattern: &str, path: &str) -> bool {
             _ => return false,
         }
     }
-}
-
-/// The access token of a request: the `Authorization: Bearer` header, or the
-/// WebSocket's `token` query parameter.
-fn bearer_token(req: &Request) -> Option<String> {
-    if let Some(header) = req
-        .headers()
-        .get("authorization")
-        .and_then(|v| v.to_str().ok())
-    {
-        return header.strip_prefix("Bearer ").map(|t| t.trim().to_owned());
-    }
-    req.uri()
-        .query()?
-        .split('&')
-        .find_map(|pair| pair.strip_prefix("token=").map(str::to_owned))
 }
 
 fn client_address(req: &Request, trust_forwarded_for: bool) -> String {

@@ -9,7 +9,7 @@ use socmel_api_types::{
 use super::{
     ServiceError, ServiceResult, Services, now,
     token_checks::TokenCheck,
-    tokens::{random_token, token_hash},
+    tokens::{SessionId, random_token, token_hash},
     users::display,
     validation::{
         EMAIL_RULE, PASSWORD_RULE, USERNAME_RULE, Validation, is_valid_email, is_valid_password,
@@ -17,6 +17,7 @@ use super::{
     },
 };
 use crate::{
+    events::Event,
     ratelimit::Limit,
     store::{
         self,
@@ -25,16 +26,23 @@ use crate::{
     },
 };
 
-/// Proof that the request carries a valid access token of an existing, active user.
-/// Only [`authenticate`] makes one, so holding it *is* the authentication check.
+/// Proof that the request carries a valid access token of an existing, active user,
+/// from a session that has not ended. Only [`authenticate`] makes one, so holding it
+/// *is* the authentication check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AuthUser {
     id: UserId,
+    session: SessionId,
 }
 
 impl AuthUser {
     pub fn id(&self) -> UserId {
         self.id
+    }
+
+    /// The login session the token belongs to (a live socket belongs to it too).
+    pub fn session(&self) -> SessionId {
+        self.session
     }
 }
 
@@ -42,34 +50,52 @@ const BAD_CREDENTIALS: &str = "we could not authenticate you, verify your userna
 const INVALID_TOKEN: &str = "Invalid token";
 const INVALID_REFRESH: &str = "invalid or expired refresh token";
 
-/// Checks an access token: signature, expiry, token version, and that the user still
-/// exists and is active. Any failure is the same 401.
+/// Checks an access token: signature, expiry, token version, that its session has not
+/// ended, and that the user still exists and is active. Any failure is the same 401.
 pub async fn authenticate(svc: &Services, token: &str) -> ServiceResult<AuthUser> {
     let unauthorized = || ServiceError::Unauthorized(INVALID_TOKEN.into());
     let claims = svc.tokens().verify_access(token).ok_or_else(unauthorized)?;
     let user_id: i64 = claims.sub.parse().map_err(|_| unauthorized())?;
-    let check = match svc.token_checks().get(user_id) {
+    let session = SessionId::from_family(&claims.sid).ok_or_else(unauthorized)?;
+    let user = AuthUser {
+        id: UserId(user_id),
+        session,
+    };
+    if check(svc, &user).await? != Some(claims.ver) {
+        return Err(unauthorized());
+    }
+    Ok(user)
+}
+
+/// Whether `user`'s session still lives (and the account is still active): what a
+/// live socket asks now and then, long after its access token has expired.
+pub async fn session_lives(svc: &Services, user: &AuthUser) -> ServiceResult<bool> {
+    Ok(check(svc, user).await?.is_some())
+}
+
+/// The account's token version when the account is active and the session lives.
+async fn check(svc: &Services, user: &AuthUser) -> ServiceResult<Option<i64>> {
+    let (user_id, session) = (user.id.0, user.session);
+    let check = match svc.token_checks().get(user_id, session) {
         Some(known) => known,
         None => {
             let since = svc.token_checks().generation();
             let mut db = svc.store().reader().await?;
-            let row = store::users::token_check(db.conn(), user_id)
-                .await?
-                .ok_or_else(unauthorized)?;
+            let Some(row) =
+                store::users::token_check(db.conn(), user_id, &session.family(), now()).await?
+            else {
+                return Ok(None);
+            };
             let check = TokenCheck {
                 token_version: row.token_version,
                 is_active: row.is_active,
+                session_live: row.session_live,
             };
-            svc.token_checks().remember(user_id, check, since);
+            svc.token_checks().remember(user_id, session, check, since);
             check
         }
     };
-    if check.token_version != claims.ver || !check.is_active {
-        return Err(unauthorized());
-    }
-    Ok(AuthUser {
-        id: UserId(user_id),
-    })
+    Ok((check.is_active && check.session_live).then_some(check.token_version))
 }
 
 /// The user a well-signed, unexpired token names, without asking the database: enough
@@ -158,6 +184,7 @@ pub async fn refresh(svc: &Services, refresh_token: &str) -> ServiceResult<Token
     if row.used_at.is_some() {
         store::auth::delete_family(tx.conn(), &row.family).await?;
         tx.commit().await?;
+        session_ended(svc, UserId(row.user_id), &row.family);
         tracing::warn!(
             user_id = row.user_id,
             "refresh token replayed; session revoked"
@@ -178,13 +205,18 @@ pub async fn refresh(svc: &Services, refresh_token: &str) -> ServiceResult<Token
     Ok(tokens)
 }
 
-/// Ends the session a refresh token belongs to. Unknown tokens are already logged out.
+/// Ends the session a refresh token belongs to: its access tokens stop working and its
+/// sockets close. Unknown tokens are already logged out.
 pub async fn logout(svc: &Services, refresh_token: &str) -> ServiceResult<Detail> {
     let mut tx = svc.store().begin().await?;
-    if let Some(row) = store::auth::by_hash(tx.conn(), &token_hash(refresh_token)).await? {
+    let row = store::auth::by_hash(tx.conn(), &token_hash(refresh_token)).await?;
+    if let Some(row) = &row {
         store::auth::delete_family(tx.conn(), &row.family).await?;
     }
     tx.commit().await?;
+    if let Some(row) = row {
+        session_ended(svc, UserId(row.user_id), &row.family);
+    }
     Ok(Detail::new("logged out"))
 }
 
@@ -197,13 +229,44 @@ pub async fn logout_all(svc: &Services, user: &AuthUser) -> ServiceResult<Detail
 /// Bumps the token version (every access token dies) and deletes refresh tokens.
 pub(crate) async fn revoke_all_tokens(svc: &Services, user_id: UserId) -> ServiceResult<()> {
     let mut tx = svc.store().begin().await?;
+    end_all_sessions(&mut tx, user_id).await?;
+    tx.commit().await?;
+    all_sessions_ended(svc, user_id);
+    Ok(())
+}
+
+/// Inside the caller's transaction: every access and refresh token of the user dies
+/// (the token version moves on, the refresh tokens go). Call
+/// [`all_sessions_ended`] once it commits.
+pub(crate) async fn end_all_sessions(tx: &mut store::Tx, user_id: UserId) -> ServiceResult<()> {
     store::users::bump_token_version(tx.conn(), user_id.0, now())
         .await?
         .ok_or_else(|| ServiceError::Unauthorized(INVALID_TOKEN.into()))?;
     store::auth::delete_for_user(tx.conn(), user_id.0).await?;
-    tx.commit().await?;
-    svc.token_checks().forget(user_id.0);
     Ok(())
+}
+
+/// After the commit that ended every session of the user: cached checks are dropped
+/// and the bus is told, so every socket of the user closes, on every node.
+pub(crate) fn all_sessions_ended(svc: &Services, user_id: UserId) {
+    svc.token_checks().forget(user_id.0);
+    svc.events().publish(Event::SessionsEnded {
+        user_id,
+        session: None,
+    });
+}
+
+/// After the commit that ended one session (`family`): as [`all_sessions_ended`], for
+/// that session only.
+fn session_ended(svc: &Services, user_id: UserId, family: &str) {
+    let Some(session) = SessionId::from_family(family) else {
+        return; // not a family this server made: nothing of it can be live
+    };
+    svc.token_checks().forget_session(user_id.0, session);
+    svc.events().publish(Event::SessionsEnded {
+        user_id,
+        session: Some(session),
+    });
 }
 
 async fn start_session(
@@ -225,8 +288,10 @@ async fn issue_tokens(
 ) -> ServiceResult<TokenResponse> {
     let at = now();
     let keys = svc.tokens();
+    let session = SessionId::from_family(family)
+        .ok_or_else(|| ServiceError::internal(anyhow::anyhow!("a session family not of ours")))?;
     let access_token = keys
-        .issue_access(user.id, user.token_version, at)
+        .issue_access(user.id, user.token_version, session, at)
         .map_err(ServiceError::internal)?;
     let refresh_token = random_token();
     let new = NewRefreshToken {

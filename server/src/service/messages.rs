@@ -25,6 +25,7 @@ use super::{
 };
 use crate::{
     events::Event,
+    ratelimit::Limit,
     store::{
         self, Db,
         message_attachments::{MessageAttachmentRow, NewMessageAttachment},
@@ -56,7 +57,7 @@ pub enum Target {
 
 impl Target {
     /// The stored conversation key, the same from either side of a DM.
-    fn key(self, me: UserId) -> String {
+    pub(crate) fn key(self, me: UserId) -> String {
         match self {
             Self::Dm(other) => {
                 let (low, high) = if me.0 <= other.0 {
@@ -147,7 +148,8 @@ fn check_content(content: &str) -> ServiceResult<()> {
         .finish()
 }
 
-/// Stores a message after every check, then publishes it.
+/// Stores a message after every check, then publishes it. Each sender has one
+/// allowance of messages ([`Limit::Message`]), spent by the socket and REST alike.
 pub async fn send(
     svc: &Services,
     sender: &AuthUser,
@@ -156,6 +158,7 @@ pub async fn send(
     parent: Option<MessageId>,
     attachment_ids: &[AttachmentId],
 ) -> ServiceResult<Message> {
+    svc.check_limit(Limit::Message, &format!("user:{}", sender.id()))?;
     check_content(content)?;
     Validation::default()
         .check(
@@ -309,12 +312,14 @@ pub async fn history(
 }
 
 /// Moves the user's read mark in a conversation up to `message_id` and tells the
-/// user's other connections (and, for a DM, the other person).
+/// user's other connections (and, for a DM, the other person). `from_connection` is
+/// the socket connection it came from, which is not told again.
 pub async fn mark_read(
     svc: &Services,
     user: &AuthUser,
     target: Target,
     message_id: MessageId,
+    from_connection: Option<u64>,
 ) -> ServiceResult<Detail> {
     require_access(svc, user, target).await?;
     let conversation = target.key(user.id());
@@ -329,6 +334,7 @@ pub async fn mark_read(
         reader_id: user.id(),
         message: Arc::new(to_message(&row, false, &[])),
         message_id,
+        from_connection,
     });
     Ok(Detail::new("marked as read"))
 }

@@ -20,6 +20,7 @@ mod passwords;
 pub mod permissions;
 pub mod post_writer;
 pub mod posts;
+pub mod realtime;
 pub mod rooms;
 pub mod security;
 pub mod space_members;
@@ -31,7 +32,7 @@ pub(crate) mod validation;
 
 use std::sync::Arc;
 
-use socmel_api_types::{ErrorCode, FieldError};
+use socmel_api_types::{ErrorBody, ErrorCode, FieldError};
 use thiserror::Error;
 
 use crate::{
@@ -46,7 +47,7 @@ use feed_cache::FeedCache;
 pub use passwords::Passwords;
 use post_writer::PostWriter;
 use token_checks::TokenChecks;
-pub use tokens::{TokenKeys, TokenSettings};
+pub use tokens::{SessionId, TokenKeys, TokenSettings};
 
 /// Everything the rules need, built once at start. Cheap to clone.
 #[derive(Clone)]
@@ -203,6 +204,43 @@ impl ServiceError {
         }
     }
 
+    /// What the client is shown, over HTTP (with the status of its code,
+    /// [`ErrorCode::status`]) and on the socket (as an `error` frame) alike: one wording
+    /// for both doors. Internal details go to the log only.
+    pub fn to_body(&self) -> ErrorBody {
+        let code = self.code();
+        match self {
+            Self::Validation(fields) => ErrorBody {
+                detail: describe_fields(fields),
+                code,
+                fields: Some(fields.clone()),
+            },
+            Self::Internal(source) => {
+                tracing::error!(error = ?source, "internal error");
+                ErrorBody::new(code, "internal server error")
+            }
+            Self::Unavailable(source) => {
+                tracing::error!(error = %source, "database unavailable");
+                ErrorBody::new(code, self.to_string())
+            }
+            Self::MediaUnavailable(source) => {
+                tracing::error!(error = ?source, "media storage failed");
+                ErrorBody::new(code, self.to_string())
+            }
+            other => ErrorBody::new(code, other.to_string()),
+        }
+    }
+
+    /// Seconds to wait before trying again, for a spent allowance.
+    pub fn retry_after_secs(&self) -> Option<u64> {
+        match self {
+            Self::RateLimited {
+                retry_after_secs, ..
+            } => Some(*retry_after_secs),
+            _ => None,
+        }
+    }
+
     /// The refusal for a spent allowance, worded like upstream's ("2 per 1 minute").
     pub fn rate_limited(refused: Refused) -> Self {
         Self::RateLimited {
@@ -221,6 +259,14 @@ impl From<StoreError> for ServiceError {
     fn from(err: StoreError) -> Self {
         Self::Internal(err.into())
     }
+}
+
+fn describe_fields(fields: &[FieldError]) -> String {
+    let parts: Vec<String> = fields
+        .iter()
+        .map(|f| format!("{}: {}", f.field, f.message))
+        .collect();
+    format!("invalid input ({})", parts.join("; "))
 }
 
 fn describe_period(seconds: u64) -> String {

@@ -8,7 +8,7 @@
 use rand::Rng;
 use sha2::{Digest, Sha256};
 use socmel_api_types::{
-    Detail,
+    Detail, UserId,
     security::{ChangeEmail, ChangePassword, CodePurpose, CodeRequest},
 };
 
@@ -71,8 +71,8 @@ pub async fn request_code(svc: &Services, request: CodeRequest) -> ServiceResult
     Ok(Detail::new(CODE_SENT))
 }
 
-/// Changes the caller's email with a code sent to the current address, then tells the
-/// old address.
+/// Changes the caller's email with a code sent to the current address, signs out every
+/// session, then tells the old address.
 pub async fn change_email(
     svc: &Services,
     user: &AuthUser,
@@ -100,7 +100,10 @@ pub async fn change_email(
             }
         })?;
     store::security::delete(tx.conn(), code_id).await?;
+    // The address signs in: every session ends with the change, as with a password.
+    super::auth::end_all_sessions(&mut tx, user.id()).await?;
     tx.commit().await?;
+    super::auth::all_sessions_ended(svc, user.id());
     svc.mailer()
         .send(templates::email_changed(&current, &new_email));
     Ok(Detail::new("the email has been changed successfully"))
@@ -180,10 +183,10 @@ async fn set_password_with_code(
     let tx = svc.store().begin().await?;
     let (mut tx, code_id) = check_code(tx, purpose, email, &input.key).await?;
     store::users::set_password(tx.conn(), user_id, &password_hash, now()).await?;
-    store::auth::delete_for_user(tx.conn(), user_id).await?;
     store::security::delete(tx.conn(), code_id).await?;
+    super::auth::end_all_sessions(&mut tx, UserId(user_id)).await?;
     tx.commit().await?;
-    svc.token_checks().forget(user_id);
+    super::auth::all_sessions_ended(svc, UserId(user_id));
     svc.mailer().send(templates::password_changed(email));
     Ok(Detail::new("the password has been changed successfully"))
 }

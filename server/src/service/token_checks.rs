@@ -1,5 +1,5 @@
-//! Accounts whose token version was read recently, so that authenticating a request
-//! does not cost a database read each time.
+//! Sessions whose account and liveness were read recently, so that authenticating a
+//! request does not cost a database read each time.
 //!
 //! Only on the embedded SQLite database, where this process is the only writer and so
 //! sees every revocation: with PostgreSQL another node may revoke tokens, and the
@@ -18,22 +18,28 @@ use std::{
     time::{Duration, Instant},
 };
 
+use super::tokens::SessionId;
+
 /// Beyond this many accounts the cache starts over, which keeps it bounded.
 const CAPACITY: usize = 100_000;
 /// How long an entry is trusted.
 pub const TTL: Duration = Duration::from_secs(30);
 
-/// What authentication needs to know about an account.
+/// What authentication needs to know about an account and one of its sessions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TokenCheck {
     pub token_version: i64,
     pub is_active: bool,
+    pub session_live: bool,
 }
+
+/// Per account, per session: what was read and when.
+type Known = HashMap<i64, HashMap<SessionId, (TokenCheck, Instant)>>;
 
 pub struct TokenChecks {
     enabled: bool,
     generation: AtomicU64,
-    known: RwLock<HashMap<i64, (TokenCheck, Instant)>>,
+    known: RwLock<Known>,
 }
 
 /// Taken before reading an account from the database; see [`TokenChecks::remember`].
@@ -49,13 +55,14 @@ impl TokenChecks {
         }
     }
 
-    pub fn get(&self, user_id: i64) -> Option<TokenCheck> {
+    pub fn get(&self, user_id: i64, session: SessionId) -> Option<TokenCheck> {
         if !self.enabled {
             return None;
         }
         let known = self.known.read().unwrap_or_else(|p| p.into_inner());
         known
-            .get(&user_id)
+            .get(&user_id)?
+            .get(&session)
             .filter(|(_, at)| at.elapsed() < TTL)
             .map(|(check, _)| *check)
     }
@@ -67,7 +74,7 @@ impl TokenChecks {
 
     /// Keeps `check`, read after `since` was taken, unless an account was forgotten
     /// meanwhile (the read may predate that revocation).
-    pub fn remember(&self, user_id: i64, check: TokenCheck, since: Generation) {
+    pub fn remember(&self, user_id: i64, session: SessionId, check: TokenCheck, since: Generation) {
         if !self.enabled {
             return;
         }
@@ -78,7 +85,10 @@ impl TokenChecks {
         if known.len() >= CAPACITY {
             known.clear();
         }
-        known.insert(user_id, (check, Instant::now()));
+        known
+            .entry(user_id)
+            .or_default()
+            .insert(session, (check, Instant::now()));
     }
 
     /// The account's tokens or status changed (call after the commit).
@@ -86,6 +96,15 @@ impl TokenChecks {
         let mut known = self.known.write().unwrap_or_else(|p| p.into_inner());
         self.generation.fetch_add(1, Ordering::AcqRel);
         known.remove(&user_id);
+    }
+
+    /// One session of the account ended (call after the commit).
+    pub fn forget_session(&self, user_id: i64, session: SessionId) {
+        let mut known = self.known.write().unwrap_or_else(|p| p.into_inner());
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        if let Some(sessions) = known.get_mut(&user_id) {
+            sessions.remove(&session);
+        }
     }
 }
 
@@ -96,15 +115,24 @@ mod tests {
     const CHECK: TokenCheck = TokenCheck {
         token_version: 3,
         is_active: true,
+        session_live: true,
     };
+
+    fn session(n: u8) -> SessionId {
+        SessionId::from_family(&super::super::tokens::tests_family(n)).unwrap()
+    }
 
     #[test]
     fn remembers_until_forgotten() {
         let checks = TokenChecks::new(true);
-        checks.remember(1, CHECK, checks.generation());
-        assert_eq!(checks.get(1), Some(CHECK));
+        checks.remember(1, session(1), CHECK, checks.generation());
+        checks.remember(1, session(2), CHECK, checks.generation());
+        assert_eq!(checks.get(1, session(1)), Some(CHECK));
+        checks.forget_session(1, session(1));
+        assert_eq!(checks.get(1, session(1)), None);
+        assert_eq!(checks.get(1, session(2)), Some(CHECK));
         checks.forget(1);
-        assert_eq!(checks.get(1), None);
+        assert_eq!(checks.get(1, session(2)), None);
     }
 
     #[test]
@@ -112,14 +140,14 @@ mod tests {
         let checks = TokenChecks::new(true);
         let before_read = checks.generation();
         checks.forget(1); // the revocation commits while the read is in flight
-        checks.remember(1, CHECK, before_read);
-        assert_eq!(checks.get(1), None);
+        checks.remember(1, session(1), CHECK, before_read);
+        assert_eq!(checks.get(1, session(1)), None);
     }
 
     #[test]
     fn disabled_it_keeps_nothing() {
         let checks = TokenChecks::new(false);
-        checks.remember(1, CHECK, checks.generation());
-        assert_eq!(checks.get(1), None);
+        checks.remember(1, session(1), CHECK, checks.generation());
+        assert_eq!(checks.get(1, session(1)), None);
     }
 }

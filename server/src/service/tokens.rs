@@ -31,12 +31,43 @@ pub(crate) struct Claims {
     pub exp: i64,
     /// The user's token version when issued; bumping it revokes the token.
     pub ver: i64,
+    /// The session (refresh-token family) the token belongs to: ending the session
+    /// ends the token too, before its expiry.
+    pub sid: String,
+}
+
+/// One login session: the refresh-token family every token of it shares. Access
+/// tokens carry it (`sid`), and live WebSockets belong to it, so ending the session
+/// ends both. Fixed-size (the family is 256 random bits) so that the proof of
+/// authentication stays `Copy`.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct SessionId([u8; 32]);
+
+impl SessionId {
+    /// The session a family names; `None` for anything this server did not make.
+    pub(crate) fn from_family(family: &str) -> Option<Self> {
+        let bytes = URL_SAFE_NO_PAD.decode(family).ok()?;
+        Some(Self(bytes.try_into().ok()?))
+    }
+
+    /// The family as stored.
+    pub(crate) fn family(&self) -> String {
+        URL_SAFE_NO_PAD.encode(self.0)
+    }
+}
+
+/// Never printed: knowing a session's family grants nothing, but logs need not hold it.
+impl std::fmt::Debug for SessionId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SessionId(..)")
+    }
 }
 
 impl TokenKeys {
     pub fn new(secret: &[u8], settings: TokenSettings) -> Self {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.set_required_spec_claims(&["exp", "sub", "iat"]);
+        // `sid` is required too (by `Claims`): a token of no session is refused.
         validation.leeway = 5;
         Self {
             encoding: EncodingKey::from_secret(secret),
@@ -58,6 +89,7 @@ impl TokenKeys {
         &self,
         user_id: i64,
         version: i64,
+        session: SessionId,
         now: Millis,
     ) -> anyhow::Result<String> {
         let iat = now / 1000;
@@ -66,6 +98,7 @@ impl TokenKeys {
             iat,
             exp: iat + self.access_ttl_seconds(),
             ver: version,
+            sid: session.family(),
         };
         Ok(jsonwebtoken::encode(
             &Header::new(Algorithm::HS256),
@@ -80,6 +113,12 @@ impl TokenKeys {
             .ok()
             .map(|data| data.claims)
     }
+}
+
+/// A family made of one repeated byte, for tests.
+#[cfg(test)]
+pub(crate) fn tests_family(byte: u8) -> String {
+    URL_SAFE_NO_PAD.encode([byte; 32])
 }
 
 /// A fresh token (256 random bits, URL-safe): refresh tokens, session families, invitations.
@@ -113,14 +152,15 @@ mod tests {
         let keys = keys(b"k1");
         let now = 1_800_000_000_000;
         let token = keys
-            .issue_access(42, 3, chrono::Utc::now().timestamp_millis())
+            .issue_access(42, 3, session(), chrono::Utc::now().timestamp_millis())
             .unwrap();
         let claims = keys.verify_access(&token).unwrap();
         assert_eq!(claims.sub, "42");
+        assert_eq!(SessionId::from_family(&claims.sid), Some(session()));
         assert_eq!(claims.ver, 3);
         assert_eq!(claims.exp - claims.iat, 3600);
         let expired = keys
-            .issue_access(42, 3, now - 10 * 86_400_000 - 1_000_000_000_000)
+            .issue_access(42, 3, session(), now - 10 * 86_400_000 - 1_000_000_000_000)
             .unwrap();
         assert!(
             keys.verify_access(&expired).is_none(),
@@ -128,10 +168,23 @@ mod tests {
         );
     }
 
+    fn session() -> SessionId {
+        SessionId([7; 32])
+    }
+
+    #[test]
+    fn a_session_id_is_its_family_and_nothing_else() {
+        let family = random_token();
+        let id = SessionId::from_family(&family).unwrap();
+        assert_eq!(id.family(), family);
+        assert!(SessionId::from_family("short").is_none());
+        assert!(SessionId::from_family("not base64!").is_none());
+    }
+
     #[test]
     fn tokens_signed_with_another_key_fail() {
         let token = keys(b"k1")
-            .issue_access(1, 0, chrono::Utc::now().timestamp_millis())
+            .issue_access(1, 0, session(), chrono::Utc::now().timestamp_millis())
             .unwrap();
         assert!(keys(b"k2").verify_access(&token).is_none());
         assert!(keys(b"k1").verify_access("not.a.jwt").is_none());

@@ -145,6 +145,13 @@ pub async fn dm_partners(conn: Conn<'_>, user_id: i64) -> StoreResult<Vec<i64>> 
         user_id)?)
 }
 
+/// Whether any message was ever written in `conversation`.
+pub async fn conversation_exists(conn: Conn<'_>, conversation: &str) -> StoreResult<bool> {
+    Ok(run!(conn, fetch_optional, scalar i64,
+        "SELECT id FROM messages WHERE conversation = $1 LIMIT 1", conversation)?
+    .is_some())
+}
+
 /// A room the user can chat in, with its space's and its own name.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct RoomEntry {

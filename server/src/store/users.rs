@@ -71,11 +71,22 @@ pub async fn by_login(conn: Conn<'_>, email_or_username: &str) -> StoreResult<Op
 pub struct TokenCheck {
     pub token_version: i64,
     pub is_active: bool,
+    /// The session (refresh-token family) still has a live, unspent token.
+    pub session_live: bool,
 }
 
-pub async fn token_check(conn: Conn<'_>, id: i64) -> StoreResult<Option<TokenCheck>> {
+/// The account's token version and status, and whether its session `family` lives,
+/// in one read.
+pub async fn token_check(
+    conn: Conn<'_>,
+    id: i64,
+    family: &str,
+    now: Millis,
+) -> StoreResult<Option<TokenCheck>> {
     Ok(run!(conn, fetch_optional, as TokenCheck,
-        "SELECT token_version, is_active FROM users WHERE id = $1", id)?)
+        "SELECT token_version, is_active, EXISTS (SELECT 1 FROM refresh_tokens \
+         WHERE family = $2 AND user_id = $1 AND used_at IS NULL AND expires_at > $3) \
+         AS session_live FROM users WHERE id = $1", id, family, now)?)
 }
 
 pub async fn set_username(

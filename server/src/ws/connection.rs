@@ -3,34 +3,43 @@
 
 use std::{
     collections::HashMap,
-    sync::Arc,
+    sync::{
+        Arc,
+        atomic::{AtomicBool, Ordering},
+    },
     time::{Duration, Instant},
 };
 
 use futures_util::{SinkExt, StreamExt};
-use poem::web::websocket::{Message as WsMessage, WebSocketStream};
+use poem::web::websocket::{CloseCode, Message as WsMessage, WebSocketStream};
 use socmel_api_types::{
-    ErrorCode, UserId,
+    ErrorBody, ErrorCode, UserId,
     frames::{
-        Ack, ClientFrame, ErrorFrame, MessageDraft, Ping, Pong, PresenceStatus, Resync, SendDm,
-        SendGroupMessage, SendRoomMessage, ServerFrame, StartTyping, Typing,
+        Ack, ClientFrame, ErrorFrame, MessageDraft, Ping, Pong, PresenceStatus, Resync,
+        SESSION_REVOKED_CLOSE_CODE, SendDm, SendGroupMessage, SendRoomMessage, ServerFrame,
+        StartTyping, Typing,
     },
     messages::{Conversation, MarkRead},
 };
 
 use super::hub::{self, Hub, Registration};
 use crate::{
-    ratelimit::Limit,
+    events::Event,
     service::{
         ServiceError, Services,
-        auth::AuthUser,
+        auth::{self, AuthUser},
         messages::{self, Target},
+        realtime::{self, Subscriptions, TypingAudience},
     },
-    store,
 };
 
 /// Server pings this often; a peer silent for three intervals is dropped.
 const PING_EVERY: Duration = Duration::from_secs(30);
+/// How often a socket asks whether its session still lives. Revocations reach sockets
+/// at once through the event bus; this catches what the bus cannot tell: a session
+/// that expired, an account deactivated in the database by an operator, an event the
+/// hub missed.
+const SESSION_CHECK_EVERY: Duration = Duration::from_secs(60);
 /// Largest inbound frame the server reads (bigger ones get an error frame).
 pub const MAX_FRAME_BYTES: usize = 16 * 1024;
 /// One `typing` per conversation per this long is passed on.
@@ -39,16 +48,10 @@ const TYPING_EVERY: Duration = Duration::from_secs(2);
 /// quick reconnect does not flicker.
 const OFFLINE_GRACE: Duration = Duration::from_secs(3);
 
-/// What a user belongs to, loaded before the connection is registered.
-pub struct Memberships {
-    pub spaces: Vec<i64>,
-    pub groups: Vec<i64>,
-    pub dm_partners: Vec<i64>,
-}
-
-/// A connection registered with the hub. Registration happens before the upgrade
-/// answer goes out, so nothing sent after the client sees the upgrade can be missed;
-/// if the upgrade never completes, dropping this unregisters it.
+/// A connection registered with the hub. Registration happens before the user's
+/// memberships are read and before the upgrade answer goes out, so nothing sent after
+/// the client sees the upgrade can be missed; if the upgrade never completes, dropping
+/// this unregisters it.
 pub struct Attached {
     hub: Arc<Hub>,
     user: UserId,
@@ -57,20 +60,25 @@ pub struct Attached {
 }
 
 impl Attached {
-    pub fn new(hub: Arc<Hub>, user: UserId, memberships: &Memberships, since: Option<u64>) -> Self {
-        let registration = hub.connect(
-            user,
-            &memberships.spaces,
-            &memberships.groups,
-            &memberships.dm_partners,
-            since,
-        );
+    pub fn new(hub: Arc<Hub>, user: &AuthUser, since: Option<u64>) -> Self {
+        let registration = hub.connect(user.id(), user.session(), since);
         Self {
             connection_id: registration.connection_id,
             registration: Some(registration),
             hub,
-            user,
+            user: user.id(),
         }
+    }
+
+    /// Subscribes the connection to what was read after it registered.
+    pub fn subscribe(&self, subscriptions: &Subscriptions) {
+        self.hub.subscribe(
+            self.user,
+            self.connection_id,
+            &subscriptions.spaces,
+            &subscriptions.groups,
+            &subscriptions.dm_partners,
+        );
     }
 }
 
@@ -80,21 +88,12 @@ impl Drop for Attached {
     }
 }
 
-pub async fn memberships(svc: &Services, user: UserId) -> Result<Memberships, ServiceError> {
-    let mut db = svc.store().reader().await?;
-    Ok(Memberships {
-        spaces: store::spaces::space_ids_of(db.conn(), user.0).await?,
-        groups: store::groups::group_ids_of(db.conn(), user.0).await?,
-        dm_partners: store::messages::dm_partners(db.conn(), user.0).await?,
-    })
-}
-
 pub async fn run(
     socket: WebSocketStream,
     svc: Services,
     mut attached: Attached,
     user: AuthUser,
-    memberships: Memberships,
+    subscriptions: Subscriptions,
 ) {
     let me = user.id();
     let hub = attached.hub.clone();
@@ -132,10 +131,12 @@ pub async fn run(
         );
     }
 
+    let revoked = registration.revoked;
     let mut queue = registration.queue;
     let last_heard = Arc::new(std::sync::Mutex::new(Instant::now()));
     let writer_heard = last_heard.clone();
-    let writer = tokio::spawn(async move {
+    let writer_revoked = revoked.clone();
+    let mut writer = tokio::spawn(async move {
         let mut ping = tokio::time::interval(PING_EVERY);
         ping.tick().await;
         loop {
@@ -146,8 +147,14 @@ pub async fn run(
                             break;
                         }
                     }
-                    // The hub dropped this connection (too slow) or it is closing.
+                    // The hub dropped this connection: its session ended (the
+                    // `session_revoked` frame went out just before), it was too slow,
+                    // or it is closing.
                     None => {
+                        if writer_revoked.load(Ordering::Acquire) {
+                            let code = CloseCode::from(SESSION_REVOKED_CLOSE_CODE);
+                            let _ = sink.send(WsMessage::close_with(code, "session revoked")).await;
+                        }
                         let _ = sink.close().await;
                         break;
                     }
@@ -169,8 +176,31 @@ pub async fn run(
         user,
         connection_id,
         typing: HashMap::new(),
+        revoked: &revoked,
     };
-    while let Some(Ok(message)) = stream.next().await {
+    let mut session_check = tokio::time::interval(SESSION_CHECK_EVERY);
+    session_check.tick().await;
+    loop {
+        let message = tokio::select! {
+            message = stream.next() => match message {
+                Some(Ok(message)) => message,
+                _ => break,
+            },
+            // The writer ended (session revoked, too slow, peer gone): so does the socket.
+            _ = &mut writer => break,
+            _ = session_check.tick() => {
+                if matches!(Box::pin(auth::session_lives(&svc, &user)).await, Ok(false)) {
+                    svc.events().publish(Event::SessionsEnded {
+                        user_id: me,
+                        session: Some(user.session()),
+                    });
+                }
+                continue;
+            }
+        };
+        if revoked.load(Ordering::Acquire) {
+            break; // nothing a revoked session sends is acted on
+        }
         if let Ok(mut heard) = last_heard.lock() {
             *heard = Instant::now();
         }
@@ -180,28 +210,30 @@ pub async fn run(
             // its deepest await (BENCHMARKS.md, finding 18).
             WsMessage::Text(text) => Box::pin(reader.handle(&text)).await,
             WsMessage::Binary(_) => reader.reply(error_frame(
-                ErrorCode::BadRequest,
-                "frames are JSON text".into(),
+                ErrorBody::new(ErrorCode::BadRequest, "frames are JSON text"),
                 None,
             )),
             WsMessage::Close(_) => break,
             WsMessage::Ping(_) | WsMessage::Pong(_) => {}
         }
-        if writer.is_finished() {
-            break;
-        }
     }
-    writer.abort();
+    if !writer.is_finished() {
+        writer.abort();
+    } else if revoked.load(Ordering::Acquire) {
+        // Let the peer's close answer arrive, briefly, so it sees the close code
+        // rather than a reset connection.
+        let _ = tokio::time::timeout(Duration::from_secs(1), stream.next()).await;
+    }
     drop(attached);
     if !hub.is_online(me) {
         tokio::spawn(async move {
             tokio::time::sleep(OFFLINE_GRACE).await;
             if !hub.is_online(me) {
-                let Memberships {
+                let Subscriptions {
                     spaces,
                     groups,
                     dm_partners,
-                } = &memberships;
+                } = &subscriptions;
                 let audience = hub.presence_audience_of_offline(me, spaces, groups, dm_partners);
                 hub.send_ephemeral(&audience, &hub::presence(me, PresenceStatus::Offline));
             }
@@ -209,13 +241,14 @@ pub async fn run(
     }
 }
 
-/// A message frame's payload, as sent.
+/// Reads one connection's frames and answers them.
 struct Reader<'a> {
     svc: &'a Services,
     hub: &'a Hub,
     user: AuthUser,
     connection_id: u64,
     typing: HashMap<Conversation, Instant>,
+    revoked: &'a AtomicBool,
 }
 
 impl Reader<'_> {
@@ -227,16 +260,14 @@ impl Reader<'_> {
     async fn handle(&mut self, text: &str) {
         if text.len() > MAX_FRAME_BYTES {
             let detail = format!("frames are at most {MAX_FRAME_BYTES} bytes");
-            return self.reply(error_frame(ErrorCode::PayloadTooLarge, detail, None));
+            let body = ErrorBody::new(ErrorCode::PayloadTooLarge, detail);
+            return self.reply(error_frame(body, None));
         }
         let raw: serde_json::Value = match serde_json::from_str(text) {
             Ok(raw) => raw,
             Err(err) => {
-                return self.reply(error_frame(
-                    ErrorCode::Validation,
-                    format!("not JSON: {err}"),
-                    None,
-                ));
+                let body = ErrorBody::new(ErrorCode::Validation, format!("not JSON: {err}"));
+                return self.reply(error_frame(body, None));
             }
         };
         let client_id = raw
@@ -247,89 +278,92 @@ impl Reader<'_> {
             Ok(frame) => frame,
             Err(err) => {
                 let detail = format!("not a frame this server understands: {err}");
-                return self.reply(error_frame(ErrorCode::Validation, detail, client_id));
+                let body = ErrorBody::new(ErrorCode::Validation, detail);
+                return self.reply(error_frame(body, client_id));
             }
         };
-        match frame {
+        let outcome = match frame {
             ClientFrame::Dm(SendDm { receiver_id, draft }) => {
-                self.send(Target::Dm(receiver_id), draft).await;
+                self.send(Target::Dm(receiver_id), draft).await
             }
             ClientFrame::Group(SendGroupMessage { group_id, draft }) => {
-                self.send(Target::Group(group_id), draft).await;
+                self.send(Target::Group(group_id), draft).await
             }
             ClientFrame::Space(SendRoomMessage {
                 space_id,
                 room_id,
                 draft,
-            }) => {
-                self.send(Target::Room(space_id, room_id), draft).await;
-            }
-            ClientFrame::Typing(StartTyping { conversation }) => self.typing(conversation),
+            }) => self.send(Target::Room(space_id, room_id), draft).await,
+            ClientFrame::Typing(StartTyping { conversation }) => self.typing(conversation).await,
             ClientFrame::Read(MarkRead {
                 conversation,
                 message_id,
             }) => {
                 let target = Target::from(conversation);
-                if let Err(err) =
-                    messages::mark_read(self.svc, &self.user, target, message_id).await
-                {
-                    self.reply(refusal(err, client_id));
-                }
+                let from = Some(self.connection_id);
+                messages::mark_read(self.svc, &self.user, target, message_id, from)
+                    .await
+                    .map(drop)
             }
-            ClientFrame::Ping(Ping {}) => self.reply(ServerFrame::Pong(Pong {})),
+            ClientFrame::Ping(Ping {}) => {
+                self.reply(ServerFrame::Pong(Pong {}));
+                Ok(())
+            }
+        };
+        if let Err(err) = outcome {
+            self.reply(error_frame(err.to_body(), client_id));
         }
     }
 
-    async fn send(&self, target: Target, draft: MessageDraft) {
-        let key = format!("user:{}", self.user.id());
-        let outcome = match self.svc.check_limit(Limit::Message, &key) {
-            Ok(()) => {
-                let MessageDraft {
-                    message,
-                    parent_id,
-                    attachment_ids,
-                    ..
-                } = &draft;
-                messages::send(
-                    self.svc,
-                    &self.user,
-                    target,
-                    message,
-                    *parent_id,
-                    attachment_ids,
-                )
-                .await
-            }
-            Err(refused) => Err(refused),
-        };
-        let client_id = draft.client_id;
-        match outcome {
-            Ok(message) => self.reply(ServerFrame::Ack(Ack {
+    async fn send(&self, target: Target, draft: MessageDraft) -> Result<(), ServiceError> {
+        let MessageDraft {
+            message,
+            parent_id,
+            attachment_ids,
+            client_id,
+        } = draft;
+        let message = messages::send(
+            self.svc,
+            &self.user,
+            target,
+            &message,
+            parent_id,
+            &attachment_ids,
+        )
+        .await?;
+        // The session may have ended while the message was being stored: the revoked
+        // socket is not answered (the close is on its way).
+        if !self.revoked.load(Ordering::Acquire) {
+            self.reply(ServerFrame::Ack(Ack {
                 client_id,
                 id: message.id(),
                 timestamp: message.timestamp(),
-            })),
-            Err(err) => self.reply(refusal(err, client_id)),
+            }));
         }
+        Ok(())
     }
 
-    fn typing(&mut self, conversation: Conversation) {
+    async fn typing(&mut self, conversation: Conversation) -> Result<(), ServiceError> {
         let now = Instant::now();
         if self
             .typing
             .get(&conversation)
             .is_some_and(|at| now.duration_since(*at) < TYPING_EVERY)
         {
-            return;
+            return Ok(());
         }
         self.typing.insert(conversation, now);
         let me = self.user.id();
+        let audience = match realtime::typing_audience(self.svc, &self.user, conversation).await? {
+            TypingAudience::Partner(other) => vec![other],
+            TypingAudience::Members(conversation) => self.hub.online_members(conversation, me),
+            TypingAudience::Nobody => return Ok(()),
+        };
         // The receiver of a DM sees the conversation named after the typer.
         let seen_as = match conversation {
             Conversation::Dm { .. } => Conversation::Dm { user_id: me },
             other => other,
         };
-        let audience = self.hub.typing_audience(me, conversation);
         self.hub.send_ephemeral(
             &audience,
             &ServerFrame::Typing(Typing {
@@ -337,30 +371,15 @@ impl Reader<'_> {
                 typer_id: me,
             }),
         );
+        Ok(())
     }
 }
 
-fn refusal(err: ServiceError, client_id: Option<String>) -> ServerFrame {
-    let code = err.code();
-    let detail = match &err {
-        ServiceError::Internal(source) => {
-            tracing::error!(error = ?source, "internal error on a WebSocket frame");
-            "internal server error".to_owned()
-        }
-        ServiceError::Validation(fields) => fields
-            .iter()
-            .map(|f| format!("{}: {}", f.field, f.message))
-            .collect::<Vec<_>>()
-            .join("; "),
-        other => other.to_string(),
-    };
-    error_frame(code, detail, client_id)
-}
-
-fn error_frame(code: ErrorCode, detail: String, client_id: Option<String>) -> ServerFrame {
+/// The error frame for a refusal: the same code and wording REST answers with.
+fn error_frame(body: ErrorBody, client_id: Option<String>) -> ServerFrame {
     ServerFrame::Error(ErrorFrame {
-        code,
-        detail,
+        code: body.code,
+        detail: body.detail,
         client_id,
     })
 }

@@ -13,7 +13,7 @@ use std::{
     collections::{HashMap, HashSet, VecDeque},
     sync::{
         Arc, Mutex, MutexGuard,
-        atomic::{AtomicU64, Ordering},
+        atomic::{AtomicBool, AtomicU64, Ordering},
     },
     time::{Duration, Instant},
 };
@@ -23,7 +23,7 @@ use socmel_api_types::{
     events::{MembershipChange, MembershipScope},
     frames::{
         MembershipUpdate, MessageDeleted, MessageEdited, NotificationFrame, PostCreated, Presence,
-        PresenceStatus, ReadReceipt, ServerFrame,
+        PresenceStatus, ReadReceipt, ServerFrame, SessionRevoked,
     },
     messages::{Conversation, Message},
     notifications::Notification,
@@ -31,7 +31,7 @@ use socmel_api_types::{
 };
 use tokio::sync::mpsc;
 
-use crate::events::Event;
+use crate::{events::Event, service::SessionId};
 
 /// Frames a connection may have waiting before it counts as too slow.
 pub const QUEUE_FRAMES: usize = 256;
@@ -55,7 +55,14 @@ enum Topic {
 
 struct Connection {
     id: u64,
+    /// The login session the socket was opened with: it closes when that ends.
+    session: SessionId,
     queue: mpsc::Sender<Outgoing>,
+    /// Set when the hub ends the connection because its session ended.
+    revoked: Arc<AtomicBool>,
+    /// Membership changes of the user heard since the connection registered, while its
+    /// memberships are being read; `None` once [`Hub::subscribe`] applied them.
+    pending: Option<Vec<(Topic, MembershipChange)>>,
 }
 
 #[derive(Default)]
@@ -84,12 +91,25 @@ pub struct Registration {
     pub replay: Option<Vec<Outgoing>>,
     /// Whether this is the user's first live connection (they just came online).
     pub came_online: bool,
+    /// Set when the hub ended the connection because its session ended: close it with
+    /// `session_revoked`'s code once the queue is drained.
+    pub revoked: Arc<AtomicBool>,
 }
 
-#[derive(Default)]
 pub struct Hub {
     state: Mutex<State>,
     next_connection: AtomicU64,
+}
+
+impl Default for Hub {
+    fn default() -> Self {
+        Self {
+            state: Mutex::default(),
+            // Connection ids travel in events (the connection a `read` came from): a
+            // random start keeps them apart from other nodes' once the bus is shared.
+            next_connection: AtomicU64::new(rand::random::<u64>() >> 1),
+        }
+    }
 }
 
 impl Hub {
@@ -103,41 +123,105 @@ impl Hub {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Adds a connection of `user`, member of `spaces` and `groups`. `since` is the last
-    /// `seq` the client saw, if it is resuming.
-    pub fn connect(
-        &self,
-        user: UserId,
-        spaces: &[i64],
-        groups: &[i64],
-        dm_partners: &[i64],
-        since: Option<u64>,
-    ) -> Registration {
+    /// Registers a connection of `user`, opened with `session`, before anything about
+    /// the user is read: from here on its queue gets every frame for the user, and
+    /// membership changes are noted until [`Self::subscribe`] applies the memberships
+    /// read afterwards, so a change landing in between is not missed. `since` is the
+    /// last `seq` the client saw, if it is resuming.
+    pub fn connect(&self, user: UserId, session: SessionId, since: Option<u64>) -> Registration {
         let (queue, receiver) = mpsc::channel(QUEUE_FRAMES);
         let connection_id = self.next_connection.fetch_add(1, Ordering::Relaxed);
+        let revoked = Arc::new(AtomicBool::new(false));
         let mut state = self.state();
-        let topics: Vec<Topic> = spaces
-            .iter()
-            .map(|&s| Topic::Space(s))
-            .chain(groups.iter().map(|&g| Topic::Group(g)))
-            .collect();
-        for topic in &topics {
-            state.topics.entry(*topic).or_default().insert(user);
-        }
         let entry = state.users.entry(user).or_default();
         let came_online = entry.connections.is_empty();
         entry.connections.push(Connection {
             id: connection_id,
+            session,
             queue,
+            revoked: revoked.clone(),
+            pending: Some(Vec::new()),
         });
-        entry.topics = topics.into_iter().collect();
-        entry.dm_partners = dm_partners.iter().map(|&p| UserId(p)).collect();
         let replay = since.map_or(Some(Vec::new()), |since| replay_after(entry, since));
         Registration {
             connection_id,
             queue: receiver,
             replay,
             came_online,
+            revoked,
+        }
+    }
+
+    /// Subscribes the user to `spaces` and `groups` as read after the connection
+    /// registered, with the membership changes heard meanwhile applied on top (in
+    /// order: a change may or may not be in what was read, and replaying it either
+    /// way gives the state after it).
+    pub fn subscribe(
+        &self,
+        user: UserId,
+        connection_id: u64,
+        spaces: &[i64],
+        groups: &[i64],
+        dm_partners: &[i64],
+    ) {
+        let mut state = self.state();
+        let Some(entry) = state.users.get_mut(&user) else {
+            return;
+        };
+        let Some(pending) = entry
+            .connections
+            .iter_mut()
+            .find(|c| c.id == connection_id)
+            .and_then(|c| c.pending.take())
+        else {
+            return; // already gone (revoked, too slow, closed)
+        };
+        let mut topics: HashSet<Topic> = spaces
+            .iter()
+            .map(|&s| Topic::Space(s))
+            .chain(groups.iter().map(|&g| Topic::Group(g)))
+            .collect();
+        for (topic, change) in pending {
+            if change == MembershipChange::Joined {
+                topics.insert(topic);
+            } else {
+                topics.remove(&topic);
+            }
+        }
+        let dropped: Vec<Topic> = entry.topics.difference(&topics).copied().collect();
+        entry.topics.clone_from(&topics);
+        entry.dm_partners = dm_partners.iter().map(|&p| UserId(p)).collect();
+        for topic in dropped {
+            remove_from_topic(&mut state, topic, user);
+        }
+        for topic in topics {
+            state.topics.entry(topic).or_default().insert(user);
+        }
+    }
+
+    /// Ends every connection of `user` opened with `session` (every one with `None`):
+    /// each gets a `session_revoked` frame, then its queue closes and its writer
+    /// closes the socket with [`SESSION_REVOKED_CLOSE_CODE`](socmel_api_types::frames::SESSION_REVOKED_CLOSE_CODE).
+    pub fn end_sessions(&self, user: UserId, session: Option<SessionId>) {
+        let Some(body) = serialise(&ServerFrame::SessionRevoked(SessionRevoked {})) else {
+            return;
+        };
+        let mut state = self.state();
+        let Some(entry) = state.users.get_mut(&user) else {
+            return;
+        };
+        let before = entry.connections.len();
+        entry.connections.retain(|c| {
+            if session.is_some_and(|ended| ended != c.session) {
+                return true;
+            }
+            c.revoked.store(true, Ordering::Release);
+            // A full queue only loses the courtesy frame: the close code says it too.
+            let _ = c.queue.try_send(body.clone());
+            false
+        });
+        if before > 0 && entry.connections.is_empty() {
+            entry.last_seen = Some(Instant::now());
         }
     }
 
@@ -222,25 +306,20 @@ impl Hub {
         }
     }
 
-    /// Online members of the conversation who may see `typer`'s typing, typer excluded.
-    pub fn typing_audience(&self, typer: UserId, conversation: Conversation) -> Vec<UserId> {
-        let state = self.state();
+    /// Online members of a group or of a room's space, `except` left out (who may be
+    /// told is the service's decision; this is only who is here to be told). A DM has
+    /// no members here: its other side is named by the service.
+    pub fn online_members(&self, conversation: Conversation, except: UserId) -> Vec<UserId> {
         let topic = match conversation {
-            Conversation::Dm { user_id } => return vec![user_id],
+            Conversation::Dm { .. } => return Vec::new(),
             Conversation::Group { group_id } => Topic::Group(group_id.0),
             Conversation::Room { space_id, .. } => Topic::Space(space_id.0),
         };
-        let typer_is_member = state
-            .users
-            .get(&typer)
-            .is_some_and(|u| u.topics.contains(&topic));
-        if !typer_is_member {
-            return Vec::new();
-        }
+        let state = self.state();
         state
             .topics
             .get(&topic)
-            .map(|members| members.iter().copied().filter(|m| *m != typer).collect())
+            .map(|members| members.iter().copied().filter(|m| *m != except).collect())
             .unwrap_or_default()
     }
 
@@ -264,6 +343,7 @@ impl Hub {
                 reader_id,
                 message,
                 message_id,
+                from_connection,
             } => {
                 let mut audience = vec![*reader_id];
                 if let Message::Dm(dm) = message.as_ref() {
@@ -280,9 +360,13 @@ impl Hub {
                         reader_id: *reader_id,
                         message_id: *message_id,
                     });
-                    self.send_durable(&[viewer], &frame);
+                    // The connection the read came from knows already: the reader's
+                    // other connections are told (it is still logged for resume).
+                    let skip = from_connection.filter(|_| viewer == *reader_id);
+                    self.send_durable_except(&[viewer], &frame, skip);
                 }
             }
+            Event::SessionsEnded { user_id, session } => self.end_sessions(*user_id, *session),
             Event::Membership {
                 scope,
                 id,
@@ -370,6 +454,13 @@ impl Hub {
         let mut audience = self.topic_members(topic);
         {
             let mut state = self.state();
+            if let Some(entry) = state.users.get_mut(&user) {
+                for connection in &mut entry.connections {
+                    if let Some(pending) = &mut connection.pending {
+                        pending.push((topic, change));
+                    }
+                }
+            }
             let online = state
                 .users
                 .get(&user)
@@ -401,6 +492,11 @@ impl Hub {
 
     /// Sends a durable frame: each receiver gets their next `seq`, kept for resume.
     fn send_durable(&self, users: &[UserId], frame: &ServerFrame) {
+        self.send_durable_except(users, frame, None);
+    }
+
+    /// As [`Self::send_durable`], leaving out the connection `skip`.
+    fn send_durable_except(&self, users: &[UserId], frame: &ServerFrame, skip: Option<u64>) {
         let Some(body) = serialise(frame) else { return };
         let mut state = self.state();
         for user in users {
@@ -414,20 +510,27 @@ impl Hub {
                 entry.recent.pop_front();
             }
             let with_seq = with_seq(seq, &body);
-            deliver(&mut state, *user, &with_seq);
+            deliver_except(&mut state, *user, &with_seq, skip);
         }
     }
 }
 
 /// Queues `body` on every connection of `user`, dropping connections that are full.
 fn deliver(state: &mut State, user: UserId, body: &Outgoing) {
+    deliver_except(state, user, body, None);
+}
+
+/// As [`deliver`], leaving out the connection `skip`.
+fn deliver_except(state: &mut State, user: UserId, body: &Outgoing, skip: Option<u64>) {
     let Some(entry) = state.users.get_mut(&user) else {
         return;
     };
     let before = entry.connections.len();
-    entry
-        .connections
-        .retain(|c| match c.queue.try_send(body.clone()) {
+    entry.connections.retain(|c| {
+        if skip == Some(c.id) {
+            return true;
+        }
+        match c.queue.try_send(body.clone()) {
             Ok(()) => true,
             Err(mpsc::error::TrySendError::Full(_)) => {
                 tracing::warn!(
@@ -438,7 +541,8 @@ fn deliver(state: &mut State, user: UserId, body: &Outgoing) {
                 false
             }
             Err(mpsc::error::TrySendError::Closed(_)) => false,
-        });
+        }
+    });
     if before > 0 && entry.connections.is_empty() {
         // Offline now, as in `disconnect`: still subscribed while the log is kept, so
         // the rest of what is said meanwhile is there to replay too.
@@ -587,6 +691,25 @@ mod tests {
 
     use super::*;
 
+    /// A session id; `n` tells sessions apart.
+    fn session(n: char) -> SessionId {
+        SessionId::from_family(&format!("{n}{}", "A".repeat(42))).unwrap()
+    }
+
+    /// Registers and subscribes at once, as a socket with nothing in between does.
+    fn connect(
+        hub: &Hub,
+        user: UserId,
+        spaces: &[i64],
+        groups: &[i64],
+        partners: &[i64],
+        since: Option<u64>,
+    ) -> Registration {
+        let registration = hub.connect(user, session('A'), since);
+        hub.subscribe(user, registration.connection_id, spaces, groups, partners);
+        registration
+    }
+
     fn dm(from: i64, to: i64) -> Arc<Message> {
         Arc::new(Message::Dm(DmMessage {
             id: MessageId(1),
@@ -627,9 +750,9 @@ mod tests {
     #[tokio::test]
     async fn every_connection_of_both_sides_gets_a_dm_with_its_own_seq() {
         let hub = Hub::new();
-        let mut phone = hub.connect(UserId(1), &[], &[], &[], None);
-        let mut laptop = hub.connect(UserId(1), &[], &[], &[], None);
-        let mut bob = hub.connect(UserId(2), &[], &[], &[], None);
+        let mut phone = connect(&hub, UserId(1), &[], &[], &[], None);
+        let mut laptop = connect(&hub, UserId(1), &[], &[], &[], None);
+        let mut bob = connect(&hub, UserId(2), &[], &[], &[], None);
         assert!(phone.came_online && !laptop.came_online);
         hub.route(&Event::MessageCreated(dm(1, 2)));
         for registration in [&mut phone, &mut laptop, &mut bob] {
@@ -645,8 +768,8 @@ mod tests {
     #[tokio::test]
     async fn room_messages_reach_online_space_members_only() {
         let hub = Hub::new();
-        let mut member = hub.connect(UserId(1), &[10], &[], &[], None);
-        let mut outsider = hub.connect(UserId(2), &[11], &[], &[], None);
+        let mut member = connect(&hub, UserId(1), &[10], &[], &[], None);
+        let mut outsider = connect(&hub, UserId(2), &[11], &[], &[], None);
         let room = room_message(10);
         hub.route(&Event::MessageCreated(room.clone()));
         assert!(
@@ -672,12 +795,12 @@ mod tests {
     #[tokio::test]
     async fn resume_replays_what_was_missed_or_asks_for_a_resync() {
         let hub = Hub::new();
-        let first = hub.connect(UserId(1), &[], &[], &[], None);
+        let first = connect(&hub, UserId(1), &[], &[], &[], None);
         hub.route(&Event::MessageCreated(dm(2, 1)));
         hub.route(&Event::MessageCreated(dm(2, 1)));
         assert!(hub.disconnect(UserId(1), first.connection_id));
         hub.route(&Event::MessageCreated(dm(2, 1)));
-        let resumed = hub.connect(UserId(1), &[], &[], &[], Some(1));
+        let resumed = connect(&hub, UserId(1), &[], &[], &[], Some(1));
         let replay = resumed.replay.unwrap();
         let seqs: Vec<u64> = replay
             .iter()
@@ -688,17 +811,17 @@ mod tests {
             })
             .collect();
         assert_eq!(seqs, [2, 3]);
-        let from_the_future = hub.connect(UserId(1), &[], &[], &[], Some(99));
+        let from_the_future = connect(&hub, UserId(1), &[], &[], &[], Some(99));
         assert!(from_the_future.replay.is_none());
     }
 
     #[tokio::test]
     async fn room_messages_sent_while_a_member_is_away_are_replayed() {
         let hub = Hub::new();
-        let first = hub.connect(UserId(1), &[10], &[], &[], None);
+        let first = connect(&hub, UserId(1), &[10], &[], &[], None);
         assert!(hub.disconnect(UserId(1), first.connection_id));
         hub.route(&Event::MessageCreated(room_message(10)));
-        let resumed = hub.connect(UserId(1), &[10], &[], &[], Some(0));
+        let resumed = connect(&hub, UserId(1), &[10], &[], &[], Some(0));
         let replay = resumed.replay.unwrap();
         assert_eq!(replay.len(), 1);
         assert!(replay[0].contains("\"type\":\"space\""), "{}", replay[0]);
@@ -709,12 +832,12 @@ mod tests {
         let hub = Hub::new();
         let crowd_size = i64::try_from(PRESENCE_SPACE_LIMIT).unwrap() + 1;
         let _crowd: Vec<_> = (100..100 + crowd_size)
-            .map(|user| hub.connect(UserId(user), &[1], &[], &[], None))
+            .map(|user| connect(&hub, UserId(user), &[1], &[], &[], None))
             .collect();
-        let away = hub.connect(UserId(3), &[], &[7], &[], None);
+        let away = connect(&hub, UserId(3), &[], &[7], &[], None);
         assert!(hub.disconnect(UserId(3), away.connection_id));
-        let _friend = hub.connect(UserId(2), &[], &[7], &[], None);
-        let _me = hub.connect(UserId(1), &[1], &[7], &[], None);
+        let _friend = connect(&hub, UserId(2), &[], &[7], &[], None);
+        let _me = connect(&hub, UserId(1), &[1], &[7], &[], None);
         assert_eq!(hub.presence_audience(UserId(1)), [UserId(2)]);
     }
 
@@ -724,7 +847,7 @@ mod tests {
     #[tokio::test]
     async fn a_member_whose_connection_closed_unannounced_still_gets_the_rest_replayed() {
         let hub = Hub::new();
-        let gone = hub.connect(UserId(1), &[10], &[], &[], None);
+        let gone = connect(&hub, UserId(1), &[10], &[], &[], None);
         let connection_id = gone.connection_id;
         drop(gone);
         hub.route(&Event::MessageCreated(room_message(10)));
@@ -732,14 +855,90 @@ mod tests {
         hub.route(&Event::MessageCreated(room_message(10)));
         assert!(hub.disconnect(UserId(1), connection_id));
         hub.route(&Event::MessageCreated(room_message(10)));
-        let resumed = hub.connect(UserId(1), &[10], &[], &[], Some(0));
+        let resumed = connect(&hub, UserId(1), &[10], &[], &[], Some(0));
         assert_eq!(resumed.replay.unwrap().len(), 3);
+    }
+
+    fn membership(space: i64, user: i64, change: MembershipChange) -> Event {
+        Event::Membership {
+            scope: MembershipScope::Space,
+            id: space,
+            user_id: UserId(user),
+            change,
+        }
+    }
+
+    fn frames(registration: &mut Registration) -> Vec<String> {
+        std::iter::from_fn(|| registration.queue.try_recv().ok())
+            .map(|frame| frame.to_string())
+            .collect()
+    }
+
+    /// A socket registers, then reads the user's memberships; changes committed while
+    /// it reads reach the hub in between. Whichever way the read saw them, the
+    /// connection ends up with the memberships as they are after the changes.
+    #[tokio::test]
+    async fn a_membership_change_between_registering_and_reading_is_not_missed() {
+        let hub = Hub::new();
+        let mut socket = hub.connect(UserId(1), session('A'), None);
+        // Read before the ban committed (the read still lists space 10) and before
+        // the join of space 11 committed (not listed): both events arrive meanwhile.
+        hub.route(&membership(10, 1, MembershipChange::Banned));
+        hub.route(&membership(11, 1, MembershipChange::Joined));
+        hub.subscribe(UserId(1), socket.connection_id, &[10], &[], &[]);
+        let _ = frames(&mut socket); // the two membership frames
+        hub.route(&Event::MessageCreated(room_message(10)));
+        hub.route(&Event::MessageCreated(room_message(11)));
+        let got = frames(&mut socket);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert!(got[0].contains("\"space_id\":11"), "{got:?}");
+    }
+
+    #[tokio::test]
+    async fn ending_a_session_closes_its_connections_only_after_telling_them() {
+        let hub = Hub::new();
+        let mut phone = hub.connect(UserId(1), session('A'), None);
+        let mut laptop = hub.connect(UserId(1), session('B'), None);
+        hub.route(&Event::SessionsEnded {
+            user_id: UserId(1),
+            session: Some(session('A')),
+        });
+        assert_eq!(frames(&mut phone), [r#"{"type":"session_revoked"}"#]);
+        assert!(phone.queue.recv().await.is_none(), "the queue closes");
+        assert!(phone.revoked.load(Ordering::Acquire));
+        hub.route(&Event::MessageCreated(dm(2, 1)));
+        assert_eq!(frames(&mut laptop).len(), 1);
+        assert!(!laptop.revoked.load(Ordering::Acquire));
+        hub.route(&Event::SessionsEnded {
+            user_id: UserId(1),
+            session: None,
+        });
+        assert_eq!(frames(&mut laptop), [r#"{"type":"session_revoked"}"#]);
+        assert!(laptop.queue.recv().await.is_none());
+        assert!(!hub.is_online(UserId(1)));
+    }
+
+    #[tokio::test]
+    async fn a_read_is_told_to_the_readers_other_connections_only() {
+        let hub = Hub::new();
+        let mut phone = connect(&hub, UserId(1), &[], &[], &[], None);
+        let mut laptop = connect(&hub, UserId(1), &[], &[], &[], None);
+        let mut bob = connect(&hub, UserId(2), &[], &[], &[], None);
+        hub.route(&Event::Read {
+            reader_id: UserId(1),
+            message: dm(2, 1),
+            message_id: MessageId(1),
+            from_connection: Some(phone.connection_id),
+        });
+        assert!(frames(&mut phone).is_empty());
+        assert_eq!(frames(&mut laptop).len(), 1);
+        assert_eq!(frames(&mut bob).len(), 1, "the other side of the DM");
     }
 
     #[tokio::test]
     async fn a_slow_consumer_is_dropped_not_buffered() {
         let hub = Hub::new();
-        let slow = hub.connect(UserId(1), &[], &[], &[], None);
+        let slow = connect(&hub, UserId(1), &[], &[], &[], None);
         for _ in 0..=QUEUE_FRAMES {
             hub.route(&Event::MessageCreated(dm(2, 1)));
         }

@@ -3,7 +3,9 @@
 //! event of the bus to the connections that must see it.
 //!
 //! Protocol (documented for integrators in `docs/websocket.md`): `?token=<jwt>` or an
-//! `Authorization: Bearer` header; optional `?since=<seq>` to resume.
+//! `Authorization: Bearer` header; optional `?since=<seq>` to resume. A socket belongs
+//! to the login session of its token, not to the token: it outlives the token's expiry
+//! and closes (`session_revoked`, close code 4401) when the session ends.
 
 mod connection;
 pub mod hub;
@@ -23,8 +25,11 @@ use tokio::sync::broadcast::error::RecvError;
 pub use hub::Hub;
 
 use crate::{
-    http::errors::json_response,
-    service::{self, Services},
+    http::{
+        auth::{bearer_token, query_param},
+        errors::json_response,
+    },
+    service::{self, Services, realtime},
 };
 
 /// Starts the hub and the task that feeds it from the event bus.
@@ -56,7 +61,7 @@ pub async fn endpoint(
     svc: Data<&Services>,
     hub: Data<&Arc<Hub>>,
 ) -> Response {
-    let Some(token) = token(req) else {
+    let Some(token) = bearer_token(req) else {
         return json_response(&ErrorBody::new(
             ErrorCode::Unauthorized,
             "Not authenticated",
@@ -64,20 +69,18 @@ pub async fn endpoint(
     };
     let user = match service::auth::authenticate(svc.0, &token).await {
         Ok(user) => user,
-        Err(_) => return json_response(&ErrorBody::new(ErrorCode::Unauthorized, "Invalid token")),
+        Err(err) => return json_response(&err.to_body()),
     };
-    let since = query(req, "since").and_then(|s| s.parse::<u64>().ok());
-    let memberships = match connection::memberships(svc.0, user.id()).await {
+    let since = query_param(req, "since").and_then(|s| s.parse::<u64>().ok());
+    // Register first, then read: a membership change committed while the memberships
+    // are read is then either in what is read or heard by the hub (and applied on top).
+    let attached = connection::Attached::new(hub.0.clone(), &user, since);
+    let subscriptions = match realtime::subscriptions(svc.0, user.id()).await {
         Ok(found) => found,
-        Err(err) => {
-            tracing::error!(error = %err, "loading memberships for a WebSocket");
-            return json_response(&ErrorBody::new(
-                ErrorCode::Unavailable,
-                "the database is unavailable",
-            ));
-        }
+        // Dropping `attached` unregisters the connection.
+        Err(err) => return json_response(&err.to_body()),
     };
-    let attached = connection::Attached::new(hub.0.clone(), user.id(), &memberships, since);
+    attached.subscribe(&subscriptions);
     let services = svc.0.clone();
     // Small buffers keep each idle socket cheap; the frame cap is enforced again, with
     // an error frame, by the reader (anything past this hard cap closes the socket).
@@ -88,25 +91,6 @@ pub async fn endpoint(
         .max_message_size(Some(connection::MAX_FRAME_BYTES * 4))
         .max_frame_size(Some(connection::MAX_FRAME_BYTES * 4));
     ws.config(config)
-        .on_upgrade(move |socket| connection::run(socket, services, attached, user, memberships))
+        .on_upgrade(move |socket| connection::run(socket, services, attached, user, subscriptions))
         .into_response()
-}
-
-/// The access token: `Authorization: Bearer …`, or the upstream `token` query parameter.
-fn token(req: &Request) -> Option<String> {
-    let header = req
-        .headers()
-        .get("authorization")
-        .and_then(|v| v.to_str().ok());
-    if let Some(token) = header.and_then(|h| h.strip_prefix("Bearer ")) {
-        return Some(token.trim().to_owned());
-    }
-    query(req, "token")
-}
-
-fn query(req: &Request, name: &str) -> Option<String> {
-    req.uri().query()?.split('&').find_map(|pair| {
-        let (key, value) = pair.split_once('=')?;
-        (key == name).then(|| value.to_owned())
-    })
 }
