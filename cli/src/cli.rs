@@ -21,7 +21,8 @@ Exit codes:
   0  success
   1  error: the server refused the request, or could not be reached
   2  usage error: bad arguments, or a password is needed and there is no terminal
-  4  authentication required: not logged in, or the token was refused
+  4  authentication required: not logged in, the token was refused, or the session
+     was revoked (logged out elsewhere, password or email changed)
 
 Environment:
   SOCMEL_SERVER        server URL (default http://127.0.0.1:8000)

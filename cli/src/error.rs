@@ -30,6 +30,7 @@ impl CliError {
             Self::Usage(_) => exit::USAGE,
             Self::Auth(_) => exit::AUTH,
             Self::Client(err) if err.status() == Some(401) => exit::AUTH,
+            Self::Client(ClientError::SessionRevoked) => exit::AUTH,
             Self::Client(_) | Self::Other(_) => exit::ERROR,
         }
     }
@@ -48,6 +49,7 @@ impl CliError {
                 "unexpected_answer".into()
             }
             Self::Client(ClientError::WebSocket(_)) => "websocket".into(),
+            Self::Client(ClientError::SessionRevoked) => "session_revoked".into(),
             Self::Client(ClientError::Io { .. }) => "file".into(),
             Self::Other(_) => "error".into(),
         }
@@ -128,6 +130,11 @@ mod tests {
         assert_eq!(CliError::Usage("x".into()).exit_code(), 2);
         assert_eq!(CliError::Auth("x".into()).exit_code(), 4);
         assert_eq!(api(401, ErrorCode::Unauthorized).exit_code(), 4);
+        let revoked = CliError::Client(ClientError::SessionRevoked);
+        assert_eq!(
+            (revoked.exit_code(), revoked.to_string()),
+            (4, "session revoked".into())
+        );
         assert_eq!(api(404, ErrorCode::NotFound).exit_code(), 1);
         assert_eq!(api(404, ErrorCode::NotFound).code(), "not_found");
         assert_eq!(CliError::Other("x".into()).exit_code(), 1);

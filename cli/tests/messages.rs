@@ -193,3 +193,31 @@ fn msg_tail_streams_live_messages_as_json_lines() {
     let frame: Value = serde_json::from_slice(&replay.stdout).unwrap();
     assert_eq!(frame["id"], second["id"]);
 }
+
+#[test]
+fn msg_tail_stops_with_exit_4_when_the_session_is_revoked() {
+    let env = Env::start();
+    env.user("bob");
+    let mut tail = Command::new(env!("CARGO_BIN_EXE_socmel"))
+        .env("SOCMEL_SERVER", &env.server.url)
+        .env("SOCMEL_CONFIG_DIR", env.config.path())
+        .env_remove("SOCMEL_TOKEN")
+        .args(["--profile", "bob", "msg", "tail"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn tail");
+    let mut stderr = BufReader::new(tail.stderr.take().unwrap());
+    let mut line = String::new();
+    stderr.read_line(&mut line).unwrap();
+    assert!(line.starts_with("Connected"), "{line}");
+
+    // Another terminal signs out everywhere: the tail ends by itself.
+    env.json("bob", &["auth", "logout-all"]);
+    let status = tail.wait().expect("tail ends");
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
+    assert_eq!(status.code(), Some(4), "{rest}");
+    assert!(rest.contains("session revoked"), "{rest}");
+}

@@ -15,6 +15,10 @@ pub enum ClientError {
     /// The WebSocket failed.
     #[error("websocket: {0}")]
     WebSocket(#[source] Box<tokio_tungstenite::tungstenite::Error>),
+    /// The server ended the socket's login session (logout, logout everywhere, a
+    /// password or email change, a deactivated account): log in again.
+    #[error("session revoked")]
+    SessionRevoked,
     /// A frame was not valid JSON of the expected shape.
     #[error("unexpected frame: {0}")]
     Json(#[source] serde_json::Error),

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
-use socmel_api_types::frames::{ClientFrame, Envelope, ServerFrame};
+use socmel_api_types::frames::{ClientFrame, Envelope, SESSION_REVOKED_CLOSE_CODE, ServerFrame};
 use tokio::net::TcpStream;
 use tokio_tungstenite::{
     MaybeTlsStream, WebSocketStream,
@@ -97,6 +97,8 @@ impl Session {
     }
 
     /// The next frame from the server; `None` when the server closed the connection.
+    /// A `session_revoked` frame is passed on; the close that follows it is
+    /// [`ClientError::SessionRevoked`].
     pub async fn next(&mut self) -> Option<ClientResult<Envelope>> {
         loop {
             let message = match self.socket.next().await? {
@@ -111,6 +113,11 @@ impl Session {
                     }
                     return Some(parsed);
                 }
+                WsMessage::Close(Some(close))
+                    if u16::from(close.code) == SESSION_REVOKED_CLOSE_CODE =>
+                {
+                    return Some(Err(ClientError::SessionRevoked));
+                }
                 WsMessage::Close(_) => return None,
                 _ => continue, // pings are answered by tungstenite
             }
@@ -118,11 +125,20 @@ impl Session {
     }
 
     /// The next frame, reconnecting (with backoff, resuming from the last `seq`) when
-    /// the connection drops. A `resync` frame means: reload from the REST API.
+    /// the connection drops. A `resync` frame means: reload from the REST API. When the
+    /// session ends (`session_revoked`), this fails with
+    /// [`ClientError::SessionRevoked`] and does not reconnect.
     pub async fn next_resuming(&mut self) -> ClientResult<ServerFrame> {
         let mut backoff = Duration::from_millis(250);
         loop {
             match self.next().await {
+                Some(Ok(Envelope {
+                    frame: ServerFrame::SessionRevoked(_),
+                    ..
+                }))
+                | Some(Err(ClientError::SessionRevoked)) => {
+                    return Err(ClientError::SessionRevoked);
+                }
                 Some(Ok(envelope)) => return Ok(envelope.frame),
                 Some(Err(ClientError::Json(err))) => return Err(ClientError::Json(err)),
                 Some(Err(_)) | None => loop {

@@ -20,14 +20,28 @@ fn claims_of(token: &str) -> serde_json::Value {
     serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).expect("base64url")).expect("json")
 }
 
-fn forge_token(sub: &str, iat: i64, exp: i64, ver: i64) -> String {
-    let claims = serde_json::json!({"sub": sub, "iat": iat, "exp": exp, "ver": ver});
+fn forge_token(sub: &str, iat: i64, exp: i64, ver: i64, sid: Option<&str>) -> String {
+    let mut claims = serde_json::json!({"sub": sub, "iat": iat, "exp": exp, "ver": ver});
+    if let Some(sid) = sid {
+        claims["sid"] = sid.into();
+    }
     jsonwebtoken::encode(
         &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
         &claims,
         &jsonwebtoken::EncodingKey::from_secret(TEST_SECRET.as_bytes()),
     )
     .expect("encode")
+}
+
+/// The `sid` claim of an access token (the token is not checked here).
+fn session_of(access_token: &str) -> String {
+    use base64::Engine;
+    let payload = access_token.split('.').nth(1).expect("a JWT");
+    let json = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload)
+        .expect("base64");
+    let claims: serde_json::Value = serde_json::from_slice(&json).expect("JSON claims");
+    claims["sid"].as_str().expect("a sid claim").to_owned()
 }
 
 #[tokio::test]
@@ -218,15 +232,30 @@ async fn expired_forged_and_orphaned_tokens_are_401_never_500() {
     let ada = server.user("ada").await;
     let now = chrono::Utc::now().timestamp();
     let id = ada.user.id.to_string();
+    let sid = session_of(&ada.tokens.access_token);
+    let sid = Some(sid.as_str());
+    let other_session = "B".to_owned() + &"A".repeat(42);
     let cases = [
-        ("expired", forge_token(&id, now - 7200, now - 3600, 0)),
+        ("expired", forge_token(&id, now - 7200, now - 3600, 0, sid)),
         // Upstream bug 12: a token for a user that no longer exists gave a 500.
-        ("unknown user", forge_token("999999", now, now + 600, 0)),
+        (
+            "unknown user",
+            forge_token("999999", now, now + 600, 0, sid),
+        ),
         (
             "non-numeric sub",
-            forge_token("ada@example.com", now, now + 600, 0),
+            forge_token("ada@example.com", now, now + 600, 0, sid),
         ),
-        ("old version", forge_token(&id, now, now + 600, 7)),
+        ("old version", forge_token(&id, now, now + 600, 7, sid)),
+        ("no session", forge_token(&id, now, now + 600, 0, None)),
+        (
+            "a session that does not exist",
+            forge_token(&id, now, now + 600, 0, Some(&other_session)),
+        ),
+        (
+            "a malformed session",
+            forge_token(&id, now, now + 600, 0, Some("nope")),
+        ),
         ("garbage", "not-a-token".to_owned()),
     ];
     for (what, token) in cases {
@@ -240,7 +269,7 @@ async fn expired_forged_and_orphaned_tokens_are_401_never_500() {
         assert_eq!(err.body().unwrap().detail, "Invalid token", "{what}");
     }
     // A well-formed token of the right version still works.
-    let fresh = forge_token(&id, now, now + 600, 0);
+    let fresh = forge_token(&id, now, now + 600, 0, sid);
     assert!(
         server
             .client()

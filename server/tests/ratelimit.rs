@@ -132,3 +132,68 @@ async fn posting_is_limited_per_user() {
             .is_ok()
     );
 }
+
+/// One allowance of messages per sender, spent over REST and the socket alike.
+#[tokio::test]
+async fn messages_share_one_allowance_over_rest_and_the_socket() {
+    use socmel_client::types::{
+        UserId,
+        frames::{ClientFrame, MessageDraft, SendDm, ServerFrame},
+    };
+
+    let server = TestServer::start_with(|config| {
+        config.rate_limits = "message=3/m".parse().unwrap();
+    })
+    .await;
+    let ada = server.user("ada").await;
+    let bob = server.user("bob").await;
+    let send = || {
+        server
+            .raw()
+            .post(server.at("/messages/send/"))
+            .bearer_auth(&ada.tokens.access_token)
+            .json(&serde_json::json!({"kind": "dm", "user_id": bob.user.id, "message": "hi"}))
+            .send()
+    };
+    for _ in 0..2 {
+        assert_eq!(send().await.unwrap().status(), 200);
+    }
+    // The socket spends the third…
+    let mut socket = ada.client.connect_ws(None).await.unwrap();
+    let frame = |client_id: &str| {
+        ClientFrame::Dm(SendDm {
+            receiver_id: UserId(bob.user.id.0),
+            draft: MessageDraft::text("hi").with_client_id(client_id),
+        })
+    };
+    socket.send(&frame("third")).await.unwrap();
+    common::ws::expect(&mut socket, "ack", |f| matches!(f, ServerFrame::Ack(_))).await;
+    // …so REST is refused, with the wait…
+    let refused = send().await.unwrap();
+    assert_eq!(refused.status(), 429);
+    let retry: u64 = refused.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=60).contains(&retry), "{retry}");
+    let body: Value = refused.json().await.unwrap();
+    assert_eq!(body["code"], "rate_limited");
+    assert_eq!(body["detail"], "Rate limit exceeded: 3 per 1 minute");
+    // …and the socket too, in the same words.
+    socket.send(&frame("fourth")).await.unwrap();
+    let error =
+        common::ws::expect(&mut socket, "error", |f| matches!(f, ServerFrame::Error(_))).await;
+    let ServerFrame::Error(error) = error.frame else {
+        unreachable!()
+    };
+    assert_eq!(
+        (error.client_id.as_deref(), error.detail.as_str()),
+        (Some("fourth"), "Rate limit exceeded: 3 per 1 minute")
+    );
+    assert_eq!(
+        server.count("SELECT COUNT(*) FROM messages").await,
+        3,
+        "refused messages are not stored"
+    );
+}

@@ -293,11 +293,19 @@ async fn changing_the_email_checks_uniqueness_and_tells_the_old_address() {
         ..taken
     };
     ada.client.change_email(&change).await.unwrap();
+    // The address signs in, so every session ended with the change (as with a
+    // password change), and the old address is told.
+    assert_eq!(ada.client.get_me().await.unwrap_err().status(), Some(401));
+    let again = server
+        .client()
+        .login("ada@new.example", PASSWORD)
+        .await
+        .unwrap();
+    let again = server.client().with_token(again.access_token);
     assert_eq!(
-        ada.client.get_me().await.unwrap().email.as_deref(),
+        again.get_me().await.unwrap().email.as_deref(),
         Some("ada@new.example")
     );
-    // Tokens still work (they name the user id, not the email) and the old address is told.
     let notice = server.next_mail("ada@example.com", seen).await;
     assert!(
         notice.contains("Subject: Your SocMel email address was changed"),

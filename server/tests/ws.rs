@@ -8,10 +8,13 @@ use common::{
     TestServer, TestUser,
     ws::{expect, expect_none},
 };
-use socmel_client::types::{
-    ErrorCode, GroupId, MessageId, RoomId, SpaceId, UserId,
-    frames::*,
-    messages::{Conversation, MarkRead},
+use socmel_client::{
+    Session,
+    types::{
+        ErrorCode, GroupId, MessageId, RoomId, SpaceId, UserId,
+        frames::*,
+        messages::{Conversation, MarkRead},
+    },
 };
 
 fn dm(to: UserId, text: &str, client_id: &str) -> ClientFrame {
@@ -459,6 +462,126 @@ async fn typing_and_presence_reach_the_people_concerned() {
     assert!(offline.is_ok());
 }
 
+/// Every frame `socket` receives until the pong it asks for now.
+async fn frames_until_pong(socket: &mut Session) -> Vec<ServerFrame> {
+    socket.send(&ClientFrame::Ping(Ping {})).await.unwrap();
+    let mut seen = Vec::new();
+    loop {
+        let next = tokio::time::timeout(Duration::from_secs(5), socket.next())
+            .await
+            .expect("a pong")
+            .expect("open")
+            .expect("a frame");
+        if matches!(next.frame, ServerFrame::Pong(_)) {
+            return seen;
+        }
+        seen.push(next.frame);
+    }
+}
+
+fn typing(conversation: Conversation) -> ClientFrame {
+    ClientFrame::Typing(StartTyping { conversation })
+}
+
+/// A stranger (no shared group, space or DM) never sees someone's typing or presence,
+/// and typing where one may not write is refused with an error frame.
+#[tokio::test]
+async fn strangers_see_neither_typing_nor_presence_and_refused_typing_is_answered() {
+    let server = TestServer::start().await;
+    let ada = server.user("ada").await;
+    let bob = server.user("bob").await;
+    let cy = server.user("cyd").await;
+    group(&server, &ada, &[&ada, &bob]).await;
+    spaces(&server, &ada, &[&bob]).await;
+    let mut cy_ws = cy.client.connect_ws(None).await.unwrap();
+    let mut ada_ws = ada.client.connect_ws(None).await.unwrap();
+    let mut bob_ws = bob.client.connect_ws(None).await.unwrap();
+    expect(
+        &mut ada_ws,
+        "bob online",
+        |f| matches!(f, ServerFrame::Presence(Presence { user_id, .. }) if *user_id == bob.user.id),
+    )
+    .await;
+
+    // Ada types in the group, the room and a DM to Bob (they share a group): Bob sees
+    // all three; Ada's own socket answers a ping only once all three were handled.
+    for conversation in [
+        Conversation::Group {
+            group_id: GroupId(7),
+        },
+        Conversation::Room {
+            space_id: SpaceId(10),
+            room_id: RoomId(100),
+        },
+        Conversation::Dm {
+            user_id: bob.user.id,
+        },
+        // Cy is a stranger: no error (typing to someone is allowed), but not told.
+        Conversation::Dm {
+            user_id: cy.user.id,
+        },
+    ] {
+        ada_ws.send(&typing(conversation)).await.unwrap();
+    }
+    assert!(
+        frames_until_pong(&mut ada_ws)
+            .await
+            .iter()
+            .all(|f| !is_error(f))
+    );
+    let to_bob = frames_until_pong(&mut bob_ws).await;
+    let typed = to_bob
+        .iter()
+        .filter(|f| matches!(f, ServerFrame::Typing(Typing { typer_id, .. }) if *typer_id == ada.user.id))
+        .count();
+    assert_eq!(typed, 3, "{to_bob:?}");
+    // Everything meant for Cy was queued before Ada's pong: nothing of it is there.
+    let to_cy = frames_until_pong(&mut cy_ws).await;
+    assert!(
+        to_cy
+            .iter()
+            .all(|f| !matches!(f, ServerFrame::Typing(_) | ServerFrame::Presence(_))),
+        "a stranger saw {to_cy:?}"
+    );
+
+    // Cy types where Cy may not write: each is refused, naming why.
+    let refused = [
+        (
+            Conversation::Group {
+                group_id: GroupId(7),
+            },
+            ErrorCode::Forbidden,
+        ),
+        (
+            Conversation::Room {
+                space_id: SpaceId(10),
+                room_id: RoomId(100),
+            },
+            ErrorCode::Forbidden,
+        ),
+        (
+            Conversation::Dm {
+                user_id: UserId(999_999),
+            },
+            ErrorCode::NotFound,
+        ),
+    ];
+    for (conversation, code) in refused {
+        cy_ws.send(&typing(conversation)).await.unwrap();
+        let error = expect(&mut cy_ws, "an error frame", is_error).await;
+        assert!(
+            matches!(&error.frame, ServerFrame::Error(e) if e.code == code),
+            "{conversation:?}: {:?}",
+            error.frame
+        );
+    }
+    let to_ada = frames_until_pong(&mut ada_ws).await;
+    assert!(
+        to_ada.iter().all(|f| !matches!(f, ServerFrame::Typing(_))),
+        "{to_ada:?}"
+    );
+}
+
 #[tokio::test]
 async fn reads_are_pushed_and_unread_counts_go_up_and_down() {
     let server = TestServer::start().await;
@@ -491,6 +614,7 @@ async fn reads_are_pushed_and_unread_counts_go_up_and_down() {
     );
 
     let mut bob_ws = bob.client.connect_ws(None).await.unwrap();
+    let mut bob_phone = bob.client.connect_ws(None).await.unwrap();
     bob_ws
         .send(&ClientFrame::Read(MarkRead {
             conversation: Conversation::Dm {
@@ -507,10 +631,23 @@ async fn reads_are_pushed_and_unread_counts_go_up_and_down() {
     assert!(
         matches!(read.frame, ServerFrame::Read(ReadReceipt { reader_id, message_id, conversation: Conversation::Dm { user_id } }) if reader_id == bob.user.id && message_id == last && user_id == bob.user.id)
     );
-    expect(&mut bob_ws, "own read echo", |f| {
+    // Bob's other connection is told; the one the read came from is not. Once the
+    // phone has it, the hub has routed the read to all of Bob's connections, so a
+    // pong asked for now comes after anything the read would have put there.
+    expect(&mut bob_phone, "the read on bob's other connection", |f| {
         matches!(f, ServerFrame::Read { .. })
     })
     .await;
+    bob_ws.send(&ClientFrame::Ping(Ping {})).await.unwrap();
+    let next = expect(&mut bob_ws, "pong", |f| {
+        matches!(f, ServerFrame::Read(_) | ServerFrame::Pong(_))
+    })
+    .await;
+    assert!(
+        matches!(next.frame, ServerFrame::Pong(_)),
+        "the read was echoed to its own connection: {:?}",
+        next.frame
+    );
     assert_eq!(
         bob.client.conversations().await.unwrap().items[0].unread_count,
         0

@@ -148,7 +148,8 @@ impl MessagesApi {
     /// Send a message
     ///
     /// The REST twin of the socket's `dm`, `group` and `space` frames, checked by the
-    /// same rules; everyone concerned who is online receives it live.
+    /// same rules and spending the same per-sender allowance (429 with `Retry-After`
+    /// once it is spent); everyone concerned who is online receives it live.
     #[oai(
         path = "/messages/send/",
         method = "post",

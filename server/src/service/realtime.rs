@@ -44,13 +44,15 @@ pub enum TypingAudience {
     Partner(UserId),
     /// The online members of this group or room's space, the typer excepted.
     Members(Conversation),
-    /// Nobody: a DM with oneself, or with someone the typer has never exchanged a
-    /// message with (typing is not a way to reach strangers).
+    /// Nobody: a DM with oneself, or with a stranger (someone the typer shares no
+    /// DM conversation, group or space with): typing is not a way to reach strangers.
     Nobody,
 }
 
 /// Checks that `typer` may write to `conversation`, exactly as a send would (refused
-/// otherwise: unknown user, not a member, no such room), and says who may be told.
+/// otherwise: unknown user, not a member, no such room), and says who may be told. A
+/// DM's other side is told unless they are strangers to each other; the first message
+/// makes them acquainted.
 pub async fn typing_audience(
     svc: &Services,
     typer: &AuthUser,
@@ -65,7 +67,8 @@ pub async fn typing_audience(
         return Ok(TypingAudience::Nobody);
     }
     let mut db = svc.store().reader().await?;
-    let shared = store::messages::conversation_exists(db.conn(), &target.key(typer.id())).await?;
+    let key = target.key(typer.id());
+    let shared = store::messages::acquainted(db.conn(), typer.id().0, other.0, &key).await?;
     Ok(if shared {
         TypingAudience::Partner(other)
     } else {

@@ -145,11 +145,21 @@ pub async fn dm_partners(conn: Conn<'_>, user_id: i64) -> StoreResult<Vec<i64>> 
         user_id)?)
 }
 
-/// Whether any message was ever written in `conversation`.
-pub async fn conversation_exists(conn: Conn<'_>, conversation: &str) -> StoreResult<bool> {
-    Ok(run!(conn, fetch_optional, scalar i64,
-        "SELECT id FROM messages WHERE conversation = $1 LIMIT 1", conversation)?
-    .is_some())
+/// Whether `a` and `b` share something: a message in their DM conversation
+/// (`dm_conversation`), a group chat, or a space.
+pub async fn acquainted(
+    conn: Conn<'_>,
+    a: i64,
+    b: i64,
+    dm_conversation: &str,
+) -> StoreResult<bool> {
+    Ok(run!(conn, fetch_one, scalar bool,
+        "SELECT (EXISTS (SELECT 1 FROM messages WHERE conversation = $3) \
+         OR EXISTS (SELECT 1 FROM group_members g1 JOIN group_members g2 \
+             ON g2.group_id = g1.group_id WHERE g1.user_id = $1 AND g2.user_id = $2) \
+         OR EXISTS (SELECT 1 FROM space_members s1 JOIN space_members s2 \
+             ON s2.space_id = s1.space_id WHERE s1.user_id = $1 AND s2.user_id = $2)) \
+         AS acquainted", a, b, dm_conversation)?)
 }
 
 /// A room the user can chat in, with its space's and its own name.
