@@ -137,6 +137,13 @@ fn codes_change_password_reset_password_change_email() {
         ],
     );
     assert!(changed["detail"].is_string());
+    // Every session ended with the change, and the profile forgot its tokens.
+    assert_eq!(env.fails("ada", &["user", "me"]).code, 4);
+    env.json_in(
+        "ada",
+        &["auth", "login", "ada@example.org", "--password-stdin"],
+        Some("new password 2\n"),
+    );
     assert_eq!(env.json("ada", &["user", "me"])["email"], "ada@example.org");
 
     // A wrong code is refused by the server (exit 1 with its code).

@@ -4,7 +4,7 @@ use clap::{Subcommand, ValueEnum};
 use socmel_client::types::security::{ChangeEmail, ChangePassword, CodePurpose, CodeRequest};
 
 use crate::{
-    context::Ctx,
+    context::{Ctx, TokenSource},
     error::CliResult,
     secrets::{NEW_PASSWORD_ENV, PASSWORD_ENV, Secrets, Want},
 };
@@ -19,7 +19,8 @@ pub enum SecurityCmd {
         #[arg(long, short, value_enum)]
         purpose: Purpose,
     },
-    /// Change the account's email with a CHANGE_EMAIL code
+    /// Change the account's email with a CHANGE_EMAIL code (signs out every session:
+    /// log in again)
     ChangeEmail {
         #[arg(long)]
         old_email: String,
@@ -30,7 +31,8 @@ pub enum SecurityCmd {
         code: String,
     },
     /// Change the password with a CHANGE_PASSWORD code (current and new password from
-    /// --password-stdin as two lines, SOCMEL_PASSWORD + SOCMEL_NEW_PASSWORD, or prompts)
+    /// --password-stdin as two lines, SOCMEL_PASSWORD + SOCMEL_NEW_PASSWORD, or prompts;
+    /// signs out every session: log in again)
     ChangePassword {
         #[arg(long, short)]
         email: String,
@@ -82,6 +84,11 @@ const NEW: Want = Want {
 };
 
 pub async fn run(ctx: &mut Ctx, cmd: SecurityCmd) -> CliResult {
+    // A password or email change signs out every session, this one included.
+    let ends_sessions = matches!(
+        cmd,
+        SecurityCmd::ChangeEmail { .. } | SecurityCmd::ChangePassword { .. }
+    );
     let detail = match cmd {
         SecurityCmd::Code { email, purpose } => {
             let body = &CodeRequest {
@@ -139,5 +146,8 @@ pub async fn run(ctx: &mut Ctx, cmd: SecurityCmd) -> CliResult {
                 .await?
         }
     };
+    if ends_sessions && ctx.token_source == TokenSource::Profile {
+        ctx.forget_login()?;
+    }
     ctx.out.ack(&detail, &detail.detail)
 }
