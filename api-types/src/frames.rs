@@ -275,8 +275,8 @@ pub struct Resync {}
 
 /// `session_revoked`: the login session this socket belongs to has ended (logout,
 /// logout everywhere, a password or email change, a deactivated account, a replayed
-/// refresh token). The server closes the socket right after, with close code
-/// [`SESSION_REVOKED_CLOSE_CODE`]; reconnecting with the same token is refused (401).
+/// refresh token). The server closes the socket right after, with close code 4401
+/// (`SESSION_REVOKED_CLOSE_CODE`); reconnecting with the same token is refused (401).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
 pub struct SessionRevoked {}

@@ -27,6 +27,7 @@ impl Failure for ClientError {
             Self::Http(_) => "transport".into(),
             Self::Decode(_) => "decode".into(),
             Self::WebSocket(_) => "websocket".into(),
+            Self::SessionRevoked => "session revoked".into(),
             Self::Json(_) => "frame".into(),
             Self::Io { .. } => "io".into(),
         }
