@@ -264,6 +264,7 @@ fn every_websocket_frame_is_a_published_schema() {
             "presence",
             "read",
             "resync",
+            "session_revoked",
             "space",
             "typing"
         ]

@@ -153,3 +153,55 @@ async fn group_members_added_at_creation_or_later_hear_at_once() {
     )
     .await;
 }
+
+/// Removal from a group stops its deliveries on the open socket at once: once a member
+/// who stayed has the next message, the removed member's socket (asked for a pong) has
+/// nothing of it.
+#[tokio::test]
+async fn removal_from_a_group_stops_its_deliveries_at_once() {
+    let server = TestServer::start().await;
+    let ada = server.user("ada").await;
+    let bob = server.user("bob").await;
+    let cy = server.user("cyd").await;
+    let group = ada
+        .client
+        .create_group(&GroupChatCreate {
+            name: "pals".into(),
+            members: Some(vec![bob.user.id, cy.user.id]),
+        })
+        .await
+        .unwrap();
+    let mut bob_ws = bob.client.connect_ws(None).await.unwrap();
+    let mut cy_ws = cy.client.connect_ws(None).await.unwrap();
+    ada.client
+        .remove_group_member(group.id, bob.user.id)
+        .await
+        .unwrap();
+    expect(
+        &mut bob_ws,
+        "the removal",
+        |f| matches!(f, ServerFrame::Membership(m) if m.change == MembershipChange::Removed),
+    )
+    .await;
+    ada.client
+        .send_message(&socmel_client::types::messages::SendMessage::text(
+            socmel_client::types::messages::Conversation::Group { group_id: group.id },
+            "after bob left",
+        ))
+        .await
+        .unwrap();
+    expect(&mut cy_ws, "the message", |f| {
+        matches!(f, ServerFrame::Group(_))
+    })
+    .await;
+    bob_ws.send(&ClientFrame::Ping(Ping {})).await.unwrap();
+    let next = expect(&mut bob_ws, "pong", |f| {
+        matches!(f, ServerFrame::Pong(_) | ServerFrame::Group(_))
+    })
+    .await;
+    assert!(
+        matches!(next.frame, ServerFrame::Pong(_)),
+        "a removed member still received {:?}",
+        next.frame
+    );
+}
