@@ -112,6 +112,9 @@ pub struct Timeline {
     pub scroll: usize,
     /// The message picked for reply, edit, delete or open.
     pub selected: Option<MessageId>,
+    /// How many were unread when the conversation was opened before its history came:
+    /// the first page places the "new messages" line from it.
+    pub unread_at_open: u32,
 }
 
 impl Timeline {

@@ -434,11 +434,10 @@ impl App {
         if !unknown.is_empty() {
             cmds.push(Cmd::LoadPeople(unknown));
         }
-        let unread = self.sidebar.get(&conversation).map_or(0, |e| e.unread);
         let timeline = self.timelines.entry(conversation).or_default();
-        let first_load = timeline.is_empty();
         timeline.add_history(messages.iter().map(ChatMessage::from_api).collect(), complete);
-        if before.is_none() && first_load && unread > 0 && timeline.new_marker.is_none() {
+        let unread = std::mem::take(&mut timeline.unread_at_open);
+        if before.is_none() && unread > 0 && timeline.new_marker.is_none() {
             timeline.new_marker = timeline.nth_newest(usize::try_from(unread).unwrap_or(0));
         }
         for client_id in timeline.reconcile_unconfirmed(me) {
@@ -556,6 +555,7 @@ impl App {
         timeline.scroll = 0;
         if timeline.backfill == crate::timeline::Backfill::NotLoaded {
             timeline.backfill = crate::timeline::Backfill::Loading;
+            timeline.unread_at_open = unread;
             cmds.push(Cmd::LoadHistory {
                 conversation,
                 before: None,

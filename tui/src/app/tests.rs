@@ -163,6 +163,13 @@ fn messages_elsewhere_count_as_unread_and_mentions_are_marked() {
     }));
     assert!(cmds.iter().any(|c| matches!(c, Cmd::Frame(ClientFrame::Read(r)) if r.message_id == MessageId(12))));
     assert_eq!(unread(&app, room()), 0);
+    // The first page puts the "new messages" line at the first of the two unread.
+    app.update(history(
+        room(),
+        vec![room_message(9, BOB, "old"), room_message(10, BOB, "hello all"), room_message(11, BOB, "@ada can you review?"), room_message(12, ME, "sure")],
+        true,
+    ));
+    assert_eq!(app.timelines[&room()].new_marker, Some(MessageId(11)));
 }
 
 #[test]

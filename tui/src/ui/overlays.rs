@@ -61,7 +61,7 @@ pub fn switcher(frame: &mut Frame, area: Rect, switcher: &Switcher, theme: Theme
 }
 
 pub fn help(frame: &mut Frame, area: Rect, keymap: &Keymap, theme: Theme) {
-    let box_area = centered(area, 76.min(area.width), area.height.saturating_sub(2).max(1));
+    let box_area = centered(area, 118.min(area.width), area.height.saturating_sub(2).max(1));
     frame.render_widget(Clear, box_area);
     let block = Block::default()
         .borders(Borders::ALL)
@@ -69,29 +69,53 @@ pub fn help(frame: &mut Frame, area: Rect, keymap: &Keymap, theme: Theme) {
         .title(Span::styled(" Help — any key closes ", theme.accent()));
     let inner = block.inner(box_area);
     frame.render_widget(block, box_area);
-    let width = usize::from(inner.width);
-    let mut lines = Vec::new();
-    for layer in Layer::ALL {
-        lines.push(Line::from(Span::styled(layer.title(), theme.heading())));
-        for (action, keys) in keymap.layer(layer) {
-            let keys: Vec<String> = keys.iter().map(ToString::to_string).collect();
-            let keys = fit(&keys.join(" "), 20);
-            let text = format!("  {keys:<20} {}", action.help());
-            lines.push(Line::from(fit(&text, width)));
-        }
-    }
-    lines.push(Line::from(Span::styled("In the composer", theme.heading())));
+    // Two columns when there is room, so everything fits on an ordinary screen.
+    let two = inner.width >= 100;
+    let column = if two { inner.width / 2 } else { inner.width };
+    let width = usize::from(column.saturating_sub(1));
+    let mut sections: Vec<Vec<Line>> = Layer::ALL
+        .iter()
+        .map(|layer| {
+            let mut lines = vec![Line::from(Span::styled(layer.title(), theme.heading()))];
+            for (action, keys) in keymap.layer(*layer) {
+                let keys: Vec<String> = keys.iter().map(ToString::to_string).collect();
+                let keys = fit(&keys.join(" "), 18);
+                lines.push(Line::from(fit(&format!("  {keys:<18} {}", action.help()), width)));
+            }
+            lines
+        })
+        .collect();
+    let mut commands = vec![Line::from(Span::styled("In the composer", theme.heading()))];
     for (command, what) in [
         ("/dm NAME", "open a DM with someone"),
         ("/group NAME @a @b", "start a group chat"),
         ("/leave", "leave the open group"),
         ("//text", "send a message that starts with /"),
     ] {
-        lines.push(Line::from(fit(&format!("  {command:<20} {what}"), width)));
+        commands.push(Line::from(fit(&format!("  {command:<18} {what}"), width)));
     }
-    lines.push(Line::from(Span::styled(
-        fit("Keys can be changed in keymap.toml in the config folder (see the README).", width),
+    commands.push(Line::from(Span::styled(
+        fit("Keys can be changed in keymap.toml (see the README).", width),
         theme.dim(),
     )));
-    frame.render_widget(Paragraph::new(lines), inner);
+    sections.push(commands);
+    let total: usize = sections.iter().map(Vec::len).sum();
+    let (mut left, mut right) = (Vec::new(), Vec::new());
+    for section in sections {
+        if two && left.len() >= total / 2 {
+            right.extend(section);
+        } else {
+            left.extend(section);
+        }
+    }
+    let left_area = Rect { width: column, ..inner };
+    frame.render_widget(Paragraph::new(left), left_area);
+    if two {
+        let right_area = Rect {
+            x: inner.x + column,
+            width: inner.width - column,
+            ..inner
+        };
+        frame.render_widget(Paragraph::new(right), right_area);
+    }
 }
