@@ -81,7 +81,12 @@ pub fn config_dir() -> Result<PathBuf, ProfilesError> {
 impl Credentials {
     /// Loads the file; a missing file is an empty set of profiles.
     pub fn load() -> Result<Self, ProfilesError> {
-        let path = config_dir()?.join(CREDENTIALS_FILE);
+        Self::load_in(&config_dir()?)
+    }
+
+    /// Loads `credentials.json` from `dir` (what `load` does for the config folder).
+    pub fn load_in(dir: &Path) -> Result<Self, ProfilesError> {
+        let path = dir.join(CREDENTIALS_FILE);
         let profiles = match fs::read_to_string(&path) {
             Ok(text) => serde_json::from_str(&text).map_err(|err| {
                 ProfilesError(format!("{} is not valid: {err}", path.display()))

@@ -32,9 +32,11 @@ pub fn setup(mouse: bool) -> io::Result<Term> {
             PushKeyboardEnhancementFlags(KeyboardEnhancementFlags::DISAMBIGUATE_ESCAPE_CODES)
         )?;
     }
+    // Cleared directly: `Terminal::clear` asks the terminal where its cursor is, and a
+    // terminal that does not answer would stop the app from starting.
+    execute!(out, terminal::Clear(terminal::ClearType::All))?;
     let mut term = Terminal::new(CrosstermBackend::new(out))?;
     term.hide_cursor()?;
-    term.clear()?;
     Ok(term)
 }
 
