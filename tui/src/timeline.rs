@@ -133,6 +133,18 @@ impl Timeline {
                 false
             }
             None => {
+                // The stored copy of a message still waiting for its ack (history or
+                // another connection can be quicker than the ack): the oldest echo with
+                // the same text stands for it, so it never shows twice. Sends are stored
+                // in the order they were written, so the oldest one is the right one.
+                if let Some(index) = self.pending.iter().position(|echo| {
+                    matches!(echo.delivery, Delivery::Sending | Delivery::Unconfirmed)
+                        && echo.sender == message.sender
+                        && echo.content == message.content
+                        && echo.parent == message.parent
+                }) {
+                    self.pending.remove(index);
+                }
                 self.confirmed.insert(id, message);
                 true
             }
@@ -363,9 +375,28 @@ mod tests {
         assert_eq!(timeline.get(MessageId(10)).unwrap().at, at);
         // The copy of c2 arrives (another connection's view) before c2's ack.
         timeline.upsert(message(11, 1, "again"));
-        assert!(timeline.ack("c2", MessageId(11), at));
+        assert!(!timeline.ack("c2", MessageId(11), at), "the copy already stood in");
         assert_eq!(ids(&timeline), [Some(10), Some(11)]);
         assert!(!timeline.ack("unknown", MessageId(12), at));
+    }
+
+    #[test]
+    fn a_stored_copy_before_the_ack_replaces_the_oldest_matching_echo() {
+        let mut timeline = Timeline::default();
+        timeline.push_pending(echo("c1", "ok", Delivery::Sending));
+        timeline.push_pending(echo("c2", "ok", Delivery::Sending));
+        timeline.push_pending(echo("c3", "other", Delivery::Queued));
+        // History shows the first "ok" stored before its ack came.
+        timeline.add_history(vec![message(7, 1, "ok")], true);
+        assert_eq!(ids(&timeline), [Some(7), None, None]);
+        let at = DateTime::from_timestamp(1_800_000_000, 0).unwrap();
+        assert!(!timeline.ack("c1", MessageId(7), at), "its echo is already gone");
+        assert!(timeline.ack("c2", MessageId(8), at));
+        assert_eq!(ids(&timeline), [Some(7), Some(8), None]);
+        // Someone else's identical text is not mistaken for an echo.
+        timeline.push_pending(echo("c4", "same", Delivery::Sending));
+        timeline.upsert(message(9, 2, "same"));
+        assert_eq!(timeline.pending().len(), 2);
     }
 
     #[test]

@@ -424,7 +424,14 @@ fn chat_live_in_a_terminal_and_nothing_lost_or_doubled_across_a_server_crash() {
     // Ctrl+C quits and gives the terminal back.
     tui.send(b"\x03");
     let mut tui = tui;
-    let status = tui.child.wait().expect("exit status");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let status = loop {
+        if let Some(status) = tui.child.try_wait().expect("exit status") {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "Ctrl+C did not quit:\n{}", tui.text());
+        std::thread::sleep(Duration::from_millis(20));
+    };
     assert!(status.success(), "{status:?}");
     assert!(!tui.alternate_screen(), "the alternate screen was left");
     drop(users);
