@@ -72,9 +72,7 @@ pub fn config_dir() -> Result<PathBuf, ProfilesError> {
     dirs::config_dir()
         .map(|dir| dir.join("socmel"))
         .ok_or_else(|| {
-            ProfilesError(
-                "no config folder for this user: set SOCMEL_CONFIG_DIR (or HOME)".into(),
-            )
+            ProfilesError("no config folder for this user: set SOCMEL_CONFIG_DIR (or HOME)".into())
         })
 }
 
@@ -88,15 +86,11 @@ impl Credentials {
     pub fn load_in(dir: &Path) -> Result<Self, ProfilesError> {
         let path = dir.join(CREDENTIALS_FILE);
         let profiles = match fs::read_to_string(&path) {
-            Ok(text) => serde_json::from_str(&text).map_err(|err| {
-                ProfilesError(format!("{} is not valid: {err}", path.display()))
-            })?,
+            Ok(text) => serde_json::from_str(&text)
+                .map_err(|err| ProfilesError(format!("{} is not valid: {err}", path.display())))?,
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => BTreeMap::new(),
             Err(err) => {
-                return Err(ProfilesError(format!(
-                    "reading {}: {err}",
-                    path.display()
-                )));
+                return Err(ProfilesError(format!("reading {}: {err}", path.display())));
             }
         };
         Ok(Self { path, profiles })

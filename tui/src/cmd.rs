@@ -1,11 +1,7 @@
 //! What `update` asks the outside world to do; `net` carries it out and answers with
 //! `NetEvent`s.
 
-use socmel_client::types::{
-    MessageId, UserId,
-    conversations::Conversation,
-    frames::ClientFrame,
-};
+use socmel_client::types::{MessageId, UserId, conversations::Conversation, frames::ClientFrame};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Cmd {

@@ -119,7 +119,11 @@ impl Key {
         let code = match event.code {
             KeyCode::Char(c) => {
                 modifiers.remove(KeyModifiers::SHIFT);
-                KeyCode::Char(if modifiers.is_empty() { c } else { c.to_ascii_lowercase() })
+                KeyCode::Char(if modifiers.is_empty() {
+                    c
+                } else {
+                    c.to_ascii_lowercase()
+                })
             }
             KeyCode::BackTab => {
                 modifiers.insert(KeyModifiers::SHIFT);
@@ -202,7 +206,9 @@ impl fmt::Display for Key {
         }
         match self.code {
             KeyCode::Char(' ') => f.write_str("Space"),
-            KeyCode::Char(c) if !self.modifiers.is_empty() => write!(f, "{}", c.to_ascii_uppercase()),
+            KeyCode::Char(c) if !self.modifiers.is_empty() => {
+                write!(f, "{}", c.to_ascii_uppercase())
+            }
             KeyCode::Char(c) => write!(f, "{c}"),
             KeyCode::F(n) => write!(f, "F{n}"),
             KeyCode::PageUp => f.write_str("PgUp"),
@@ -229,7 +235,11 @@ const DEFAULTS: &[(Layer, Action, &[&str])] = &[
     (Layer::Global, Action::ScrollUp, &["pageup"]),
     (Layer::Global, Action::ScrollDown, &["pagedown"]),
     (Layer::Composer, Action::Send, &["enter"]),
-    (Layer::Composer, Action::Newline, &["alt-enter", "shift-enter", "ctrl-j"]),
+    (
+        Layer::Composer,
+        Action::Newline,
+        &["alt-enter", "shift-enter", "ctrl-j"],
+    ),
     (Layer::Composer, Action::EditLast, &["up"]),
     (Layer::Composer, Action::Cancel, &["esc"]),
     (Layer::Messages, Action::SelectOlder, &["up", "k"]),
@@ -313,7 +323,9 @@ impl Keymap {
     /// Loads `path` when it exists; the defaults otherwise.
     pub fn load(path: &Path) -> Result<Self, String> {
         match std::fs::read_to_string(path) {
-            Ok(text) => Self::with_overrides(&text).map_err(|err| format!("{}: {err}", path.display())),
+            Ok(text) => {
+                Self::with_overrides(&text).map_err(|err| format!("{}: {err}", path.display()))
+            }
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(Self::default()),
             Err(err) => Err(format!("{}: {err}", path.display())),
         }
@@ -385,9 +397,15 @@ mod tests {
         let k = press(KeyCode::Char('k'), KeyModifiers::NONE);
         assert_eq!(keymap.action(&[Layer::Composer, Layer::Global], &k), None);
         let shift_question = press(KeyCode::Char('?'), KeyModifiers::SHIFT);
-        assert_eq!(keymap.action(&[Layer::Messages], &shift_question), Some(Action::Help));
+        assert_eq!(
+            keymap.action(&[Layer::Messages], &shift_question),
+            Some(Action::Help)
+        );
         let shift_enter = press(KeyCode::Enter, KeyModifiers::SHIFT);
-        assert_eq!(keymap.action(&[Layer::Composer], &shift_enter), Some(Action::Newline));
+        assert_eq!(
+            keymap.action(&[Layer::Composer], &shift_enter),
+            Some(Action::Newline)
+        );
     }
 
     #[test]
@@ -398,11 +416,20 @@ mod tests {
         .unwrap();
         let ctrl_p = press(KeyCode::Char('p'), KeyModifiers::CONTROL);
         let ctrl_k = press(KeyCode::Char('k'), KeyModifiers::CONTROL);
-        assert_eq!(keymap.action(&[Layer::Global], &ctrl_p), Some(Action::Switcher));
+        assert_eq!(
+            keymap.action(&[Layer::Global], &ctrl_p),
+            Some(Action::Switcher)
+        );
         assert_eq!(keymap.action(&[Layer::Global], &ctrl_k), None);
-        assert_eq!(keymap.hint(Layer::Composer, Action::Send).as_deref(), Some("Ctrl+S"));
+        assert_eq!(
+            keymap.hint(Layer::Composer, Action::Send).as_deref(),
+            Some("Ctrl+S")
+        );
         // Untouched actions keep their defaults.
-        assert_eq!(keymap.hint(Layer::Global, Action::NextUnread).as_deref(), Some("Alt+A"));
+        assert_eq!(
+            keymap.hint(Layer::Global, Action::NextUnread).as_deref(),
+            Some("Alt+A")
+        );
     }
 
     #[test]

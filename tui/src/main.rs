@@ -82,7 +82,15 @@ async fn run(args: Args) -> Result<(), String> {
     let mut net = net::Net::new(client, net::Session::new(&args.profile), tx);
     let mut term = terminal::setup(!args.no_mouse).map_err(|e| e.to_string())?;
     let events = crossterm::event::EventStream::new();
-    let result = runtime::run(&mut term, events, &mut app, &mut net, &mut rx, chrono::Utc::now).await;
+    let result = runtime::run(
+        &mut term,
+        events,
+        &mut app,
+        &mut net,
+        &mut rx,
+        chrono::Utc::now,
+    )
+    .await;
     terminal::restore();
     result.map_err(|e| e.to_string())
 }

@@ -8,12 +8,12 @@ use socmel_client::{
     Client, ClientError, HistoryPage, Method,
     profiles::{Credentials, Profile},
     types::{
+        auth::UserCreate,
         conversations::Conversation,
         frames::{ClientFrame, Ping},
         groups::GroupChatCreate,
         messages::Message,
         users::UserDisplay,
-        auth::UserCreate,
     },
 };
 use tokio::sync::{Mutex, mpsc};
@@ -84,7 +84,10 @@ impl Session {
         };
         match client.refresh(&refresh_token).await {
             Ok(tokens) => {
-                let entry = creds.profiles.entry(self.profile.clone()).or_insert(profile);
+                let entry = creds
+                    .profiles
+                    .entry(self.profile.clone())
+                    .or_insert(profile);
                 entry.set_tokens(&tokens);
                 creds.save().map_err(|e| Refresh::Unreachable(e.0))?;
                 client.set_token(Some(tokens.access_token));
@@ -153,7 +156,16 @@ impl Net {
                 self.session = Session::new(&profile);
                 self.socket = None;
                 tokio::spawn(async move {
-                    let event = match sign_in(&client, &profile, &server, &username, &password, register_email).await {
+                    let event = match sign_in(
+                        &client,
+                        &profile,
+                        &server,
+                        &username,
+                        &password,
+                        register_email,
+                    )
+                    .await
+                    {
                         Ok(me) => NetEvent::SignedIn { me, server },
                         Err(reason) => NetEvent::SignInFailed(reason),
                     };
@@ -166,17 +178,22 @@ impl Net {
                 }
                 let (out, out_rx) = mpsc::unbounded_channel();
                 self.socket = Some(out);
-                let (client, session, tx) = (self.client.clone(), self.session.clone(), self.tx.clone());
+                let (client, session, tx) =
+                    (self.client.clone(), self.session.clone(), self.tx.clone());
                 tokio::spawn(start(client, session, tx, out_rx));
             }
-            Cmd::LoadInbox => {
-                self.call(|c| async move { c.conversations().await.map(|p| NetEvent::Inbox(p.items)) })
-            }
-            Cmd::LoadHistory { conversation, before } => {
+            Cmd::LoadInbox => self
+                .call(|c| async move { c.conversations().await.map(|p| NetEvent::Inbox(p.items)) }),
+            Cmd::LoadHistory {
+                conversation,
+                before,
+            } => {
                 let tx = self.tx.clone();
                 let (client, session) = (self.client.clone(), self.session.clone());
                 tokio::spawn(async move {
-                    let result = with_refresh(&client, &session, &tx, |c| history(c, conversation, before)).await;
+                    let result =
+                        with_refresh(&client, &session, &tx, |c| history(c, conversation, before))
+                            .await;
                     let event = match result {
                         Ok(messages) => NetEvent::History {
                             complete: (messages.len() as i64) < HISTORY_PAGE,
@@ -184,7 +201,10 @@ impl Net {
                             before,
                             messages,
                         },
-                        Err(error) => NetEvent::HistoryFailed { conversation, error },
+                        Err(error) => NetEvent::HistoryFailed {
+                            conversation,
+                            error,
+                        },
                     };
                     send(&tx, event);
                 });
@@ -192,19 +212,27 @@ impl Net {
             Cmd::LoadMembers(conversation) => self.call(move |c| async move {
                 members(&c, conversation)
                     .await
-                    .map(|members| NetEvent::Members { conversation, members })
+                    .map(|members| NetEvent::Members {
+                        conversation,
+                        members,
+                    })
             }),
             Cmd::LoadPeople(ids) => {
                 for id in ids {
                     let tx = self.tx.clone();
                     let (client, session) = (self.client.clone(), self.session.clone());
                     tokio::spawn(async move {
-                        let found =
-                            with_refresh(&client, &session, &tx, |c| async move { c.view_user(id).await }).await;
-                        send(&tx, match found {
-                            Ok(user) => NetEvent::People(vec![Person::from(&user)]),
-                            Err(_) => NetEvent::PersonMissing(id),
-                        });
+                        let found = with_refresh(&client, &session, &tx, |c| async move {
+                            c.view_user(id).await
+                        })
+                        .await;
+                        send(
+                            &tx,
+                            match found {
+                                Ok(user) => NetEvent::People(vec![Person::from(&user)]),
+                                Err(_) => NetEvent::PersonMissing(id),
+                            },
+                        );
                     });
                 }
             }
@@ -213,20 +241,34 @@ impl Net {
                     let _ = socket.send(frame);
                 }
             }
-            Cmd::Edit { conversation, id, content } => self.call(move |c| {
+            Cmd::Edit {
+                conversation,
+                id,
+                content,
+            } => self.call(move |c| {
                 let content = content.clone();
                 async move {
-                c.edit_message(conversation.kind(), id, &content).await.map(|message| {
-                    NetEvent::Frame(Box::new(socmel_client::types::frames::ServerFrame::MessageEdited(
-                        socmel_client::types::frames::MessageEdited { conversation, message },
-                    )))
-                })
-            }}),
+                    c.edit_message(conversation.kind(), id, &content)
+                        .await
+                        .map(|message| {
+                            NetEvent::Frame(Box::new(
+                                socmel_client::types::frames::ServerFrame::MessageEdited(
+                                    socmel_client::types::frames::MessageEdited {
+                                        conversation,
+                                        message,
+                                    },
+                                ),
+                            ))
+                        })
+                }
+            }),
             Cmd::Delete { conversation, id } => self.call(move |c| async move {
                 c.delete_message(conversation.kind(), id).await.map(|_| {
-                    NetEvent::Frame(Box::new(socmel_client::types::frames::ServerFrame::MessageDeleted(
-                        socmel_client::types::frames::MessageDeleted { conversation, id },
-                    )))
+                    NetEvent::Frame(Box::new(
+                        socmel_client::types::frames::ServerFrame::MessageDeleted(
+                            socmel_client::types::frames::MessageDeleted { conversation, id },
+                        ),
+                    ))
                 })
             }),
             Cmd::FindPeople(query) => self.call(move |c| {
@@ -241,16 +283,25 @@ impl Net {
                 async move { c.create_group(&body).await.map(NetEvent::GroupCreated) }
             }),
             Cmd::LeaveGroup(group_id) => self.call(move |c| async move {
-                c.leave_group(group_id).await.map(|_| NetEvent::LeftGroup(group_id))
+                c.leave_group(group_id)
+                    .await
+                    .map(|_| NetEvent::LeftGroup(group_id))
             }),
             Cmd::OpenUrl(link) => {
                 let url = if link.starts_with("http://") || link.starts_with("https://") {
                     link
                 } else {
-                    format!("{}/{}", self.client.base_url(), link.trim_start_matches('/'))
+                    format!(
+                        "{}/{}",
+                        self.client.base_url(),
+                        link.trim_start_matches('/')
+                    )
                 };
                 if let Err(err) = open::that_detached(&url) {
-                    send(&self.tx, NetEvent::Failed(format!("could not open {url}: {err}")));
+                    send(
+                        &self.tx,
+                        NetEvent::Failed(format!("could not open {url}: {err}")),
+                    );
                 }
             }
             Cmd::Quit => {}
@@ -296,14 +347,16 @@ where
     let _ = session.fresh(client).await;
     let used = client.token();
     match call(client.clone()).await {
-        Err(err) if err.status() == Some(401) => match session.refresh(client, used.as_deref()).await {
-            Ok(()) => call(client.clone()).await.map_err(|e| describe(&e)),
-            Err(Refresh::Ended(reason)) => {
-                send(tx, NetEvent::Revoked(reason.clone()));
-                Err(reason)
+        Err(err) if err.status() == Some(401) => {
+            match session.refresh(client, used.as_deref()).await {
+                Ok(()) => call(client.clone()).await.map_err(|e| describe(&e)),
+                Err(Refresh::Ended(reason)) => {
+                    send(tx, NetEvent::Revoked(reason.clone()));
+                    Err(reason)
+                }
+                Err(Refresh::Unreachable(reason)) => Err(reason),
             }
-            Err(Refresh::Unreachable(reason)) => Err(reason),
-        },
+        }
         other => other.map_err(|e| describe(&e)),
     }
 }
@@ -416,7 +469,11 @@ async fn find_people(client: &Client, query: &str) -> Result<NetEvent, ClientErr
     let name = query.trim().trim_start_matches('@');
     let mut found = Vec::new();
     let exact = client
-        .raw(Method::GET, &format!("/users/by_username/{}/", encode(name)), None)
+        .raw(
+            Method::GET,
+            &format!("/users/by_username/{}/", encode(name)),
+            None,
+        )
         .await;
     if let Ok(answer) = exact
         && let Ok(user) = serde_json::from_slice::<UserDisplay>(&answer.body)
@@ -424,12 +481,20 @@ async fn find_people(client: &Client, query: &str) -> Result<NetEvent, ClientErr
         found.push(Person::from(&user));
     }
     let prefix = client
-        .raw(Method::GET, &format!("/users/?q={}&limit=10", encode(name)), None)
+        .raw(
+            Method::GET,
+            &format!("/users/?q={}&limit=10", encode(name)),
+            None,
+        )
         .await;
     if let Ok(answer) = prefix
         && let Ok(page) = serde_json::from_slice::<serde_json::Value>(&answer.body)
     {
-        let items = page.get("items").and_then(|i| i.as_array()).cloned().unwrap_or_default();
+        let items = page
+            .get("items")
+            .and_then(|i| i.as_array())
+            .cloned()
+            .unwrap_or_default();
         for item in items {
             if let Ok(person) = serde_json::from_value::<PersonWire>(item) {
                 found.push(Person {
@@ -455,7 +520,9 @@ struct PersonWire {
 fn encode(text: &str) -> String {
     text.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
             other => format!("%{other:02X}"),
         })
         .collect()
@@ -471,7 +538,14 @@ async fn start(
 ) {
     let mut attempt = 0;
     let me = loop {
-        match with_refresh(&client, &session, &tx, |c| async move { c.current_user().await }).await {
+        match with_refresh(
+            &client,
+            &session,
+            &tx,
+            |c| async move { c.current_user().await },
+        )
+        .await
+        {
             Ok(me) => break me,
             Err(reason) => {
                 if tx.is_closed() || session.ended() {
@@ -479,27 +553,39 @@ async fn start(
                 }
                 attempt += 1;
                 let retry_in = backoff(attempt);
-                send(&tx, NetEvent::Link(Link::Reconnecting { attempt, retry_in, reason }));
+                send(
+                    &tx,
+                    NetEvent::Link(Link::Reconnecting {
+                        attempt,
+                        retry_in,
+                        reason,
+                    }),
+                );
                 tokio::time::sleep(retry_in).await;
             }
         }
     };
     send(&tx, NetEvent::Me(me));
-    let loads = [
-        tokio::spawn({
-            let (client, session, tx) = (client.clone(), session.clone(), tx.clone());
-            async move {
-                let spaces = with_refresh(&client, &session, &tx, |c| async move { c.my_spaces(None, Some(100)).await }).await;
-                if let Ok(page) = spaces {
-                    send(&tx, NetEvent::Spaces(page.items));
-                }
+    let loads = [tokio::spawn({
+        let (client, session, tx) = (client.clone(), session.clone(), tx.clone());
+        async move {
+            let spaces = with_refresh(&client, &session, &tx, |c| async move {
+                c.my_spaces(None, Some(100)).await
+            })
+            .await;
+            if let Ok(page) = spaces {
+                send(&tx, NetEvent::Spaces(page.items));
             }
-        }),
-    ];
+        }
+    })];
     for load in loads {
         let _ = load.await;
     }
-    match with_refresh(&client, &session, &tx, |c| async move { c.conversations().await }).await {
+    match with_refresh(&client, &session, &tx, |c| async move {
+        c.conversations().await
+    })
+    .await
+    {
         Ok(page) => send(&tx, NetEvent::Inbox(page.items)),
         Err(reason) => send(&tx, NetEvent::Failed(reason)),
     }
@@ -562,11 +648,14 @@ async fn socket_loop(
         }
         attempt = attempt.saturating_add(1);
         let retry_in = backoff(attempt);
-        send(&tx, NetEvent::Link(Link::Reconnecting {
-            attempt,
-            retry_in,
-            reason,
-        }));
+        send(
+            &tx,
+            NetEvent::Link(Link::Reconnecting {
+                attempt,
+                retry_in,
+                reason,
+            }),
+        );
         tokio::time::sleep(retry_in).await;
     }
 }

@@ -65,7 +65,11 @@ impl Sidebar {
     }
 
     /// The entry for `conversation`, made with `name` when it is new (a DM's first message).
-    pub fn ensure(&mut self, conversation: Conversation, name: impl FnOnce() -> String) -> &mut Entry {
+    pub fn ensure(
+        &mut self,
+        conversation: Conversation,
+        name: impl FnOnce() -> String,
+    ) -> &mut Entry {
         self.entries
             .entry(conversation)
             .or_insert_with(|| Entry::new(conversation, name()))
@@ -124,7 +128,9 @@ impl Sidebar {
             match entry.conversation {
                 Conversation::Dm { .. } => dms.push(entry),
                 Conversation::Group { .. } => groups.push(entry),
-                Conversation::Room { space_id, .. } => rooms.entry(space_id).or_default().push(entry),
+                Conversation::Room { space_id, .. } => {
+                    rooms.entry(space_id).or_default().push(entry)
+                }
             }
         }
         let mut rows = Vec::new();
@@ -231,7 +237,9 @@ mod tests {
     }
 
     fn dm(id: i64) -> Conversation {
-        Conversation::Dm { user_id: UserId(id) }
+        Conversation::Dm {
+            user_id: UserId(id),
+        }
     }
 
     fn room(space: i64, room: i64) -> Conversation {
@@ -250,7 +258,14 @@ mod tests {
             entry(dm(1), "bob", 0, 50),
             entry(dm(2), "cleo", 2, 10),
             entry(dm(3), "dan", 0, 90),
-            entry(Conversation::Group { group_id: GroupId(1) }, "weekend", 0, 5),
+            entry(
+                Conversation::Group {
+                    group_id: GroupId(1),
+                },
+                "weekend",
+                0,
+                5,
+            ),
             entry(room(1, 1), "general", 0, 1),
             entry(room(1, 2), "random", 0, 3),
             entry(room(2, 3), "help", 4, 0),
@@ -264,7 +279,9 @@ mod tests {
                 Row::Conversation(dm(3)),
                 Row::Conversation(dm(1)),
                 Row::Heading("GROUPS"),
-                Row::Conversation(Conversation::Group { group_id: GroupId(1) }),
+                Row::Conversation(Conversation::Group {
+                    group_id: GroupId(1)
+                }),
                 Row::Heading("SPACES"),
                 Row::Space {
                     id: SpaceId(2),
@@ -312,9 +329,15 @@ mod tests {
     #[test]
     fn replacing_keeps_local_read_marks_and_removing_a_space_drops_its_rooms() {
         let mut sidebar = Sidebar::default();
-        sidebar.replace(vec![entry(room(1, 1), "general", 0, 1), entry(dm(2), "bob", 0, 1)]);
+        sidebar.replace(vec![
+            entry(room(1, 1), "general", 0, 1),
+            entry(dm(2), "bob", 0, 1),
+        ]);
         sidebar.get_mut(&dm(2)).unwrap().read_up_to = Some(MessageId(4));
-        sidebar.replace(vec![entry(room(1, 1), "general", 0, 1), entry(dm(2), "bob", 1, 1)]);
+        sidebar.replace(vec![
+            entry(room(1, 1), "general", 0, 1),
+            entry(dm(2), "bob", 1, 1),
+        ]);
         assert_eq!(sidebar.get(&dm(2)).unwrap().read_up_to, Some(MessageId(4)));
         sidebar.remove_space(SpaceId(1));
         assert!(sidebar.get(&room(1, 1)).is_none());

@@ -153,7 +153,9 @@ mod tests {
             item("# lounge / random", room(2), 3),
             item(
                 "weekend plans",
-                Target::Conversation(Conversation::Group { group_id: GroupId(1) }),
+                Target::Conversation(Conversation::Group {
+                    group_id: GroupId(1),
+                }),
                 0,
             ),
             item("@ genevieve", Target::Person(UserId(9)), 0),

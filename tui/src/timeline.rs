@@ -350,7 +350,11 @@ mod tests {
         assert!(timeline.upsert(message(5, 2, "live")));
         assert!(!timeline.upsert(message(5, 2, "live")));
         let added = timeline.add_history(
-            vec![message(3, 2, "a"), message(4, 1, "b"), message(5, 2, "live")],
+            vec![
+                message(3, 2, "a"),
+                message(4, 1, "b"),
+                message(5, 2, "live"),
+            ],
             false,
         );
         assert_eq!(added, 2);
@@ -375,7 +379,10 @@ mod tests {
         assert_eq!(timeline.get(MessageId(10)).unwrap().at, at);
         // The copy of c2 arrives (another connection's view) before c2's ack.
         timeline.upsert(message(11, 1, "again"));
-        assert!(!timeline.ack("c2", MessageId(11), at), "the copy already stood in");
+        assert!(
+            !timeline.ack("c2", MessageId(11), at),
+            "the copy already stood in"
+        );
         assert_eq!(ids(&timeline), [Some(10), Some(11)]);
         assert!(!timeline.ack("unknown", MessageId(12), at));
     }
@@ -390,7 +397,10 @@ mod tests {
         timeline.add_history(vec![message(7, 1, "ok")], true);
         assert_eq!(ids(&timeline), [Some(7), None, None]);
         let at = DateTime::from_timestamp(1_800_000_000, 0).unwrap();
-        assert!(!timeline.ack("c1", MessageId(7), at), "its echo is already gone");
+        assert!(
+            !timeline.ack("c1", MessageId(7), at),
+            "its echo is already gone"
+        );
         assert!(timeline.ack("c2", MessageId(8), at));
         assert_eq!(ids(&timeline), [Some(7), Some(8), None]);
         // Someone else's identical text is not mistaken for an echo.

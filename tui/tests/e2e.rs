@@ -20,9 +20,9 @@ use socmel_client::{
     Client,
     profiles::{Credentials, Profile},
     types::{
+        Timestamp,
         auth::UserCreate,
         conversations::Conversation,
-        Timestamp,
         frames::{ClientFrame, StartTyping},
         invitations::InvitationCreate,
         messages::SendMessage,
@@ -159,7 +159,11 @@ impl Tui {
         drop(pty.slave);
         let mut reader = pty.master.try_clone_reader().expect("reader");
         let writer = Arc::new(Mutex::new(pty.master.take_writer().expect("writer")));
-        let screen = Arc::new(Mutex::new(vt100::Parser::new(ROWS.try_into().expect("rows"), COLS.try_into().expect("cols"), 0)));
+        let screen = Arc::new(Mutex::new(vt100::Parser::new(
+            ROWS.try_into().expect("rows"),
+            COLS.try_into().expect("cols"),
+            0,
+        )));
         let (screen_in, answer) = (screen.clone(), writer.clone());
         std::thread::spawn(move || {
             // Keep the master open while the child runs.
@@ -353,11 +357,18 @@ fn chat_live_in_a_terminal_and_nothing_lost_or_doubled_across_a_server_crash() {
     tui.wait_for("bob is typing…");
 
     // A DM elsewhere shows as unread in the sidebar.
-    let ada_id = users.runtime.block_on(users.ada.current_user()).expect("me").id;
+    let ada_id = users
+        .runtime
+        .block_on(users.ada.current_user())
+        .expect("me")
+        .id;
     users.runtime.block_on(async {
         users
             .bob
-            .send_message(&SendMessage::text(Conversation::Dm { user_id: ada_id }, "psst"))
+            .send_message(&SendMessage::text(
+                Conversation::Dm { user_id: ada_id },
+                "psst",
+            ))
             .await
             .expect("dm");
     });
@@ -398,8 +409,17 @@ fn chat_live_in_a_terminal_and_nothing_lost_or_doubled_across_a_server_crash() {
         text.contains("sent while offline") && !text.contains("waiting for the connection")
     });
     let screen = tui.text();
-    for line in ["said while you were away", "hello ada, are you there?", "hi bob!", "sent while offline"] {
-        assert_eq!(screen.matches(line).count(), 1, "{line:?} once on screen:\n{screen}");
+    for line in [
+        "said while you were away",
+        "hello ada, are you there?",
+        "hi bob!",
+        "sent while offline",
+    ] {
+        assert_eq!(
+            screen.matches(line).count(),
+            1,
+            "{line:?} once on screen:\n{screen}"
+        );
     }
     let history = users
         .runtime
@@ -418,7 +438,12 @@ fn chat_live_in_a_terminal_and_nothing_lost_or_doubled_across_a_server_crash() {
     let texts: Vec<&str> = history.iter().map(|m| m.content.as_str()).collect();
     assert_eq!(
         texts,
-        ["hello ada, are you there?", "hi bob!", "said while you were away", "sent while offline"]
+        [
+            "hello ada, are you there?",
+            "hi bob!",
+            "said while you were away",
+            "sent while offline"
+        ]
     );
 
     // Ctrl+C quits and gives the terminal back.
@@ -429,7 +454,11 @@ fn chat_live_in_a_terminal_and_nothing_lost_or_doubled_across_a_server_crash() {
         if let Some(status) = tui.child.try_wait().expect("exit status") {
             break status;
         }
-        assert!(Instant::now() < deadline, "Ctrl+C did not quit:\n{}", tui.text());
+        assert!(
+            Instant::now() < deadline,
+            "Ctrl+C did not quit:\n{}",
+            tui.text()
+        );
         std::thread::sleep(Duration::from_millis(20));
     };
     assert!(status.success(), "{status:?}");
@@ -458,4 +487,3 @@ fn a_server_that_is_down_at_start_and_a_revoked_session() {
     tui.wait_for("Sign in to SocMel");
     tui.wait_for("Your session ended");
 }
-

@@ -48,7 +48,11 @@ fn general() -> Conversation {
 }
 
 fn signed_in() -> App {
-    let mut app = App::new(Keymap::default(), "http://127.0.0.1:8000", Some(person(ADA, "ada")));
+    let mut app = App::new(
+        Keymap::default(),
+        "http://127.0.0.1:8000",
+        Some(person(ADA, "ada")),
+    );
     app.color = false;
     app.tz = FixedOffset::east_opt(0).unwrap();
     app.now = at(9, 45, 6);
@@ -59,7 +63,11 @@ fn signed_in() -> App {
     net(&mut app, NetEvent::Link(Link::Connected));
     net(
         &mut app,
-        NetEvent::People(vec![person(ADA, "ada"), person(BOB, "bob"), person(CLEO, "cleo")]),
+        NetEvent::People(vec![
+            person(ADA, "ada"),
+            person(BOB, "bob"),
+            person(CLEO, "cleo"),
+        ]),
     );
     app
 }
@@ -99,7 +107,10 @@ fn busy() -> App {
         founded_on: Timestamp(at(8, 0, 1)),
         my_role: None,
     };
-    app.update(Msg::Net(NetEvent::Spaces(vec![space(1, "lounge"), space(2, "rust-fr")])));
+    app.update(Msg::Net(NetEvent::Spaces(vec![
+        space(1, "lounge"),
+        space(2, "rust-fr"),
+    ])));
     let random = Conversation::Room {
         space_id: SpaceId(1),
         room_id: RoomId(2),
@@ -108,7 +119,14 @@ fn busy() -> App {
         space_id: SpaceId(2),
         room_id: RoomId(3),
     };
-    let mut weekend = inbox(Conversation::Group { group_id: GroupId(1) }, "weekend plans", 1, at(9, 30, 6));
+    let mut weekend = inbox(
+        Conversation::Group {
+            group_id: GroupId(1),
+        },
+        "weekend plans",
+        1,
+        at(9, 30, 6),
+    );
     weekend.last_message = Some(room_message(90, BOB, "@ada are you in?", at(9, 30, 6)));
     app.update(Msg::Net(NetEvent::Inbox(vec![
         inbox(Conversation::Dm { user_id: BOB }, "bob", 2, at(9, 40, 6)),
@@ -118,9 +136,15 @@ fn busy() -> App {
         inbox(random, "lounge / random", 0, at(7, 0, 4)),
         inbox(rust_general, "rust-fr / general", 140, at(9, 0, 6)),
     ])));
-    for (user, status) in [(BOB, PresenceStatus::Online), (CLEO, PresenceStatus::Online)] {
+    for (user, status) in [
+        (BOB, PresenceStatus::Online),
+        (CLEO, PresenceStatus::Online),
+    ] {
         app.update(Msg::Net(NetEvent::Frame(Box::new(ServerFrame::Presence(
-            socmel_client::types::frames::Presence { user_id: user, status },
+            socmel_client::types::frames::Presence {
+                user_id: user,
+                status,
+            },
         )))));
     }
     let mut cmds = Vec::new();
@@ -157,20 +181,23 @@ fn busy() -> App {
         conversation: general(),
         members: vec![person(ADA, "ada"), person(BOB, "bob"), person(CLEO, "cleo")],
     }));
-    app.update(Msg::Net(NetEvent::Frame(Box::new(ServerFrame::Typing(Typing {
-        conversation: general(),
-        typer_id: BOB,
-    })))));
+    app.update(Msg::Net(NetEvent::Frame(Box::new(ServerFrame::Typing(
+        Typing {
+            conversation: general(),
+            typer_id: BOB,
+        },
+    )))));
     app.composer.paste("sure, looking now");
     app
 }
 
 fn render(app: &mut App, width: u16, height: u16) -> String {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal.draw(|frame| {
-        ui::draw(frame, app);
-    })
-    .unwrap();
+    terminal
+        .draw(|frame| {
+            ui::draw(frame, app);
+        })
+        .unwrap();
     let buffer = terminal.backend().buffer().clone();
     let mut out = String::new();
     for y in 0..buffer.area.height {
@@ -265,7 +292,15 @@ fn reconnecting_and_a_selected_message() {
 
 #[test]
 fn any_size_draws_without_panicking() {
-    for (width, height) in [(1, 1), (1, 40), (200, 1), (2, 2), (10, 3), (79, 24), (300, 100)] {
+    for (width, height) in [
+        (1, 1),
+        (1, 40),
+        (200, 1),
+        (2, 2),
+        (10, 3),
+        (79, 24),
+        (300, 100),
+    ] {
         let mut app = busy();
         render(&mut app, width, height);
         key(&mut app, KeyCode::Char('k'), KeyModifiers::CONTROL);
@@ -282,7 +317,14 @@ fn any_size_draws_without_panicking() {
 fn ten_thousand_messages_render_only_what_shows() {
     let mut app = busy();
     let messages: Vec<Message> = (100..10_100)
-        .map(|i| room_message(i, if i % 3 == 0 { BOB } else { CLEO }, &format!("message number {i}"), at(9, 0, 6)))
+        .map(|i| {
+            room_message(
+                i,
+                if i % 3 == 0 { BOB } else { CLEO },
+                &format!("message number {i}"),
+                at(9, 0, 6),
+            )
+        })
         .collect();
     app.update(Msg::Net(NetEvent::History {
         conversation: general(),

@@ -4,13 +4,13 @@ use socmel_client::types::{
     MessageId, UserId,
     conversations::Conversation,
     events::{MembershipChange, MembershipScope},
-    frames::ServerFrame,
     frames::PresenceStatus,
+    frames::ServerFrame,
     messages::Message,
 };
 
 use super::App;
-use crate::{cmd::Cmd, people::Person, timeline::ChatMessage};
+use crate::{cmd::Cmd, timeline::ChatMessage};
 
 impl App {
     pub(super) fn on_frame(&mut self, frame: ServerFrame, cmds: &mut Vec<Cmd>) {
@@ -19,7 +19,9 @@ impl App {
             ServerFrame::Group(m) => self.on_message(Message::Group(m), cmds),
             ServerFrame::Space(m) => self.on_message(Message::Room(m), cmds),
             ServerFrame::Ack(ack) => {
-                let Some(client_id) = ack.client_id else { return };
+                let Some(client_id) = ack.client_id else {
+                    return;
+                };
                 let Some(conversation) = self.in_flight.remove(&client_id) else {
                     return;
                 };
@@ -88,11 +90,16 @@ impl App {
             ServerFrame::MessageEdited(edited) => {
                 let message = ChatMessage::from_api(&edited.message);
                 let conversation = crate::timeline::conversation_of(&edited.message, self.me_id());
-                if let (Some(id), Some(timeline)) = (message.id, self.timelines.get_mut(&conversation)) {
-                    self.dirty |= timeline.edit(id, message.content) && Some(conversation) == self.current;
+                if let (Some(id), Some(timeline)) =
+                    (message.id, self.timelines.get_mut(&conversation))
+                {
+                    self.dirty |=
+                        timeline.edit(id, message.content) && Some(conversation) == self.current;
                 }
             }
-            ServerFrame::MessageDeleted(deleted) => self.on_deleted(deleted.conversation, deleted.id),
+            ServerFrame::MessageDeleted(deleted) => {
+                self.on_deleted(deleted.conversation, deleted.id)
+            }
             ServerFrame::Membership(update) => self.on_membership(update, cmds),
             ServerFrame::Resync(_) => self.resync(cmds),
             ServerFrame::Notification(_) | ServerFrame::PostCreated(_) | ServerFrame::Pong(_) => {}
@@ -187,11 +194,16 @@ impl App {
         match (update.scope, mine, gone) {
             (MembershipScope::Space, true, true) => {
                 let space = socmel_client::types::SpaceId(update.id);
-                let name = self.sidebar.space_name(space).unwrap_or_default().to_owned();
+                let name = self
+                    .sidebar
+                    .space_name(space)
+                    .unwrap_or_default()
+                    .to_owned();
                 let current_gone = matches!(self.current, Some(Conversation::Room { space_id, .. }) if space_id == space);
                 self.sidebar.remove_space(space);
-                self.timelines
-                    .retain(|c, _| !matches!(c, Conversation::Room { space_id, .. } if *space_id == space));
+                self.timelines.retain(
+                    |c, _| !matches!(c, Conversation::Room { space_id, .. } if *space_id == space),
+                );
                 if current_gone {
                     self.current = None;
                     self.composer.reset();
@@ -202,7 +214,11 @@ impl App {
                 let conversation = Conversation::Group {
                     group_id: socmel_client::types::GroupId(update.id),
                 };
-                let name = self.sidebar.get(&conversation).map(|e| e.name.clone()).unwrap_or_default();
+                let name = self
+                    .sidebar
+                    .get(&conversation)
+                    .map(|e| e.name.clone())
+                    .unwrap_or_default();
                 self.forget(conversation);
                 self.tell(format!("you are no longer in the group {name}"), false);
             }
@@ -245,11 +261,6 @@ impl App {
             }
             other => other,
         }
-    }
-
-    /// Someone met through a member list or a message.
-    pub fn meet(&mut self, person: Person) {
-        self.people.learn(person);
     }
 }
 

@@ -27,7 +27,9 @@ impl App {
             Event::Paste(text) => match (&self.screen, &mut self.overlay) {
                 (Screen::SignIn(_), _) => self.on_signin_paste(&text),
                 (_, Some(Overlay::Switcher(switcher))) => {
-                    text.chars().filter(|c| !c.is_control()).for_each(|c| switcher.push(c));
+                    text.chars()
+                        .filter(|c| !c.is_control())
+                        .for_each(|c| switcher.push(c));
                 }
                 _ => {
                     self.overlay = None;
@@ -81,7 +83,9 @@ impl App {
             None => {
                 // Typing a character anywhere goes to the composer.
                 if let crossterm::event::KeyCode::Char(_) = key.code
-                    && !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+                    && !key
+                        .modifiers
+                        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
                     && self.current.is_some()
                 {
                     self.focus = Focus::Composer;
@@ -127,7 +131,9 @@ impl App {
                         switcher.clear()
                     }
                     crossterm::event::KeyCode::Char(c)
-                        if !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
+                        if !key
+                            .modifiers
+                            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
                     {
                         switcher.push(c)
                     }
@@ -176,7 +182,9 @@ impl App {
                     }
                     Focus::Composer | Focus::Messages if self.show_sidebar => {
                         self.leave_selection();
-                        self.sidebar_cursor = self.current.or_else(|| self.sidebar.ordered().first().copied());
+                        self.sidebar_cursor = self
+                            .current
+                            .or_else(|| self.sidebar.ordered().first().copied());
                         Focus::Sidebar
                     }
                     _ => {
@@ -187,7 +195,9 @@ impl App {
             }
             Action::PrevConversation | Action::NextConversation => {
                 let ordered = self.sidebar.ordered();
-                let here = self.current.and_then(|c| ordered.iter().position(|o| *o == c));
+                let here = self
+                    .current
+                    .and_then(|c| ordered.iter().position(|o| *o == c));
                 let next = match (here, action == Action::NextConversation) {
                     (None, _) => ordered.first(),
                     (Some(i), true) => ordered.get(i + 1),

@@ -80,7 +80,10 @@ pub struct Hits {
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Waiting {
     Dm(String),
-    Group { name: String, usernames: Vec<String> },
+    Group {
+        name: String,
+        usernames: Vec<String>,
+    },
 }
 
 #[derive(Debug)]
@@ -382,12 +385,16 @@ impl App {
                     self.people.learn(Person {
                         id: user_id,
                         username: entry.name.clone(),
-                        display_name: self.people.get(user_id).and_then(|p| p.display_name.clone()),
+                        display_name: self
+                            .people
+                            .get(user_id)
+                            .and_then(|p| p.display_name.clone()),
                     });
                     self.people.name(user_id).to_owned()
                 }
                 Conversation::Room { space_id, .. } => {
-                    let (space, room) = split_room_name(&entry.name, self.sidebar.space_name(space_id));
+                    let (space, room) =
+                        split_room_name(&entry.name, self.sidebar.space_name(space_id));
                     if self.sidebar.space_name(space_id).is_none() {
                         self.sidebar.set_space(space_id, space);
                     }
@@ -435,7 +442,10 @@ impl App {
             cmds.push(Cmd::LoadPeople(unknown));
         }
         let timeline = self.timelines.entry(conversation).or_default();
-        timeline.add_history(messages.iter().map(ChatMessage::from_api).collect(), complete);
+        timeline.add_history(
+            messages.iter().map(ChatMessage::from_api).collect(),
+            complete,
+        );
         let unread = std::mem::take(&mut timeline.unread_at_open);
         if before.is_none() && unread > 0 && timeline.new_marker.is_none() {
             timeline.new_marker = timeline.nth_newest(usize::try_from(unread).unwrap_or(0));
@@ -471,7 +481,11 @@ impl App {
             let items = found
                 .iter()
                 .filter(|p| Some(p.id) != me)
-                .filter(|p| self.sidebar.get(&Conversation::Dm { user_id: p.id }).is_none())
+                .filter(|p| {
+                    self.sidebar
+                        .get(&Conversation::Dm { user_id: p.id })
+                        .is_none()
+                })
                 .map(person_item)
                 .collect();
             switcher.add(items);
@@ -518,7 +532,10 @@ impl App {
 
     /// A DM's sidebar name follows the person's display name.
     fn refresh_dm_name(&mut self, person: &Person) {
-        if let Some(entry) = self.sidebar.get_mut(&Conversation::Dm { user_id: person.id }) {
+        if let Some(entry) = self
+            .sidebar
+            .get_mut(&Conversation::Dm { user_id: person.id })
+        {
             entry.name = person.name().to_owned();
         }
     }
@@ -580,14 +597,18 @@ impl App {
     /// Marks the open conversation read up to its newest message, if someone can see it
     /// (terminal focused, scrolled to the bottom) and the mark is news.
     fn mark_read(&mut self, cmds: &mut Vec<Cmd>) {
-        let Some(conversation) = self.current else { return };
+        let Some(conversation) = self.current else {
+            return;
+        };
         let Some(timeline) = self.timelines.get(&conversation) else {
             return;
         };
         if !self.focused || timeline.scroll > 0 {
             return;
         }
-        let Some(newest) = timeline.newest_id() else { return };
+        let Some(newest) = timeline.newest_id() else {
+            return;
+        };
         let Some(entry) = self.sidebar.get_mut(&conversation) else {
             return;
         };
@@ -628,7 +649,11 @@ impl App {
             return;
         }
         let text = text.strip_prefix('/').map_or(text.clone(), |rest| {
-            if rest.starts_with('/') { rest.to_owned() } else { text.clone() }
+            if rest.starts_with('/') {
+                rest.to_owned()
+            } else {
+                text.clone()
+            }
         });
         let Some(conversation) = self.current else {
             self.tell("open a conversation first (Ctrl+K)".into(), true);
@@ -751,7 +776,9 @@ impl App {
                 cmds.push(Cmd::Quit);
             }
             other => self.tell(
-                format!("unknown command /{other} (start with // to send a message beginning with /)"),
+                format!(
+                    "unknown command /{other} (start with // to send a message beginning with /)"
+                ),
                 true,
             ),
         }
@@ -792,7 +819,11 @@ impl App {
             .people
             .all()
             .filter(|p| p.id != me)
-            .filter(|p| self.sidebar.get(&Conversation::Dm { user_id: p.id }).is_none())
+            .filter(|p| {
+                self.sidebar
+                    .get(&Conversation::Dm { user_id: p.id })
+                    .is_none()
+            })
             .collect();
         people.sort_by(|a, b| a.username.cmp(&b.username));
         items.extend(people.into_iter().map(person_item));
@@ -862,8 +893,13 @@ impl App {
 
     /// The composer's text changed: tell the others, at most every few seconds.
     fn typed(&mut self, cmds: &mut Vec<Cmd>) {
-        let Some(conversation) = self.current else { return };
-        if self.composer.is_empty() || self.link != Link::Connected || self.composer.editing.is_some() {
+        let Some(conversation) = self.current else {
+            return;
+        };
+        if self.composer.is_empty()
+            || self.link != Link::Connected
+            || self.composer.editing.is_some()
+        {
             return;
         }
         if self
@@ -874,7 +910,9 @@ impl App {
             return;
         }
         self.typing_sent.insert(conversation, self.now);
-        cmds.push(Cmd::Frame(ClientFrame::Typing(StartTyping { conversation })));
+        cmds.push(Cmd::Frame(ClientFrame::Typing(StartTyping {
+            conversation,
+        })));
     }
 }
 

@@ -47,7 +47,12 @@ impl SignIn {
     /// The fields shown, in order.
     pub fn fields(&self) -> Vec<Field> {
         if self.register {
-            vec![Field::Server, Field::Username, Field::Email, Field::Password]
+            vec![
+                Field::Server,
+                Field::Username,
+                Field::Email,
+                Field::Password,
+            ]
         } else {
             vec![Field::Server, Field::Username, Field::Password]
         }
@@ -118,7 +123,9 @@ impl App {
             }
             KeyCode::Enter => match form.missing() {
                 Some(what) => form.error = Some(format!("Enter {what}.")),
-                None if form.field != Field::Password && form.password.is_empty() => form.step(true),
+                None if form.field != Field::Password && form.password.is_empty() => {
+                    form.step(true)
+                }
                 None => {
                     form.busy = true;
                     form.error = None;

@@ -3,11 +3,13 @@
 use chrono::{DateTime, Utc};
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use socmel_client::types::{
-    GroupId, MessageId, RoomId, SpaceId, Timestamp, UserId,
+    ErrorCode, GroupId, MessageId, RoomId, SpaceId, Timestamp, UserId,
     conversations::Conversation,
-    frames::{Ack, ClientFrame, ErrorFrame, MessageDeleted, MessageEdited, ReadReceipt, Resync, ServerFrame, Typing},
+    frames::{
+        Ack, ClientFrame, ErrorFrame, MessageDeleted, MessageEdited, ReadReceipt, Resync,
+        ServerFrame, Typing,
+    },
     messages::{DmMessage, InboxEntry, Message, RoomMessage},
-    ErrorCode,
 };
 
 use super::*;
@@ -131,7 +133,10 @@ fn unread(app: &App, conversation: Conversation) -> u32 {
 }
 
 fn contents(app: &App, conversation: Conversation) -> Vec<String> {
-    app.timelines[&conversation].iter().map(|m| m.content.clone()).collect()
+    app.timelines[&conversation]
+        .iter()
+        .map(|m| m.content.clone())
+        .collect()
 }
 
 fn history(conversation: Conversation, messages: Vec<Message>, complete: bool) -> Msg {
@@ -155,18 +160,30 @@ fn messages_elsewhere_count_as_unread_and_mentions_are_marked() {
     assert!(app.sidebar.get(&room()).unwrap().mention);
     assert_eq!(app.sidebar.next_unread(None), Some(room()));
     // Opening it loads history, marks it read and places the "new messages" line.
-    let cmds = app.update(Msg::Term(Event::Key(KeyEvent::new(KeyCode::Char('a'), KeyModifiers::ALT))));
+    let cmds = app.update(Msg::Term(Event::Key(KeyEvent::new(
+        KeyCode::Char('a'),
+        KeyModifiers::ALT,
+    ))));
     assert_eq!(app.current, Some(room()));
     assert!(cmds.contains(&Cmd::LoadHistory {
         conversation: room(),
         before: None
     }));
-    assert!(cmds.iter().any(|c| matches!(c, Cmd::Frame(ClientFrame::Read(r)) if r.message_id == MessageId(12))));
+    assert!(
+        cmds.iter().any(
+            |c| matches!(c, Cmd::Frame(ClientFrame::Read(r)) if r.message_id == MessageId(12))
+        )
+    );
     assert_eq!(unread(&app, room()), 0);
     // The first page puts the "new messages" line at the first of the two unread.
     app.update(history(
         room(),
-        vec![room_message(9, BOB, "old"), room_message(10, BOB, "hello all"), room_message(11, BOB, "@ada can you review?"), room_message(12, ME, "sure")],
+        vec![
+            room_message(9, BOB, "old"),
+            room_message(10, BOB, "hello all"),
+            room_message(11, BOB, "@ada can you review?"),
+            room_message(12, ME, "sure"),
+        ],
         true,
     ));
     assert_eq!(app.timelines[&room()].new_marker, Some(MessageId(11)));
@@ -176,7 +193,12 @@ fn messages_elsewhere_count_as_unread_and_mentions_are_marked() {
 fn inbox_counts_are_not_doubled_by_live_copies_of_counted_messages() {
     let mut app = app();
     let last = room_message(20, BOB, "counted");
-    app.update(Msg::Net(NetEvent::Inbox(vec![inbox(room(), "lounge / general", 3, Some(last))])));
+    app.update(Msg::Net(NetEvent::Inbox(vec![inbox(
+        room(),
+        "lounge / general",
+        3,
+        Some(last),
+    )])));
     assert_eq!(unread(&app, room()), 3);
     frame(&mut app, room_frame(20, BOB, "counted"));
     frame(&mut app, room_frame(19, BOB, "older, counted"));
@@ -223,7 +245,9 @@ fn sending_shows_an_echo_until_the_ack_and_a_refusal_keeps_the_draft() {
 
     type_text(&mut app, "too fast");
     let cmds = key(&mut app, KeyCode::Enter, KeyModifiers::NONE);
-    let Some(Cmd::Frame(ClientFrame::Space(send))) = cmds.first() else { panic!() };
+    let Some(Cmd::Frame(ClientFrame::Space(send))) = cmds.first() else {
+        panic!()
+    };
     frame(
         &mut app,
         ServerFrame::Error(ErrorFrame {
@@ -265,18 +289,34 @@ fn offline_sends_wait_and_unconfirmed_ones_are_checked_against_history() {
     type_text(&mut app, "queued");
     let cmds = key(&mut app, KeyCode::Enter, KeyModifiers::NONE);
     assert!(cmds.is_empty(), "nothing is sent while offline: {cmds:?}");
-    let states: Vec<Delivery> = app.timelines[&room()].pending().iter().map(|m| m.delivery.clone()).collect();
+    let states: Vec<Delivery> = app.timelines[&room()]
+        .pending()
+        .iter()
+        .map(|m| m.delivery.clone())
+        .collect();
     assert_eq!(states, [Delivery::Unconfirmed, Delivery::Queued]);
     // Back: the queued one goes now, the unconfirmed one waits for history.
     let cmds = app.update(Msg::Net(NetEvent::Link(Link::Connected)));
-    assert!(cmds.iter().any(|c| matches!(c, Cmd::Frame(ClientFrame::Space(s)) if s.draft.message == "queued")));
+    assert!(
+        cmds.iter()
+            .any(|c| matches!(c, Cmd::Frame(ClientFrame::Space(s)) if s.draft.message == "queued"))
+    );
     assert!(cmds.contains(&Cmd::LoadHistory {
         conversation: room(),
         before: None
     }));
     // History shows it was stored: no second copy is sent.
-    let cmds = app.update(history(room(), vec![room_message(5, ME, "in flight")], true));
-    assert!(!cmds.iter().any(|c| matches!(c, Cmd::Frame(ClientFrame::Space(_)))), "{cmds:?}");
+    let cmds = app.update(history(
+        room(),
+        vec![room_message(5, ME, "in flight")],
+        true,
+    ));
+    assert!(
+        !cmds
+            .iter()
+            .any(|c| matches!(c, Cmd::Frame(ClientFrame::Space(_)))),
+        "{cmds:?}"
+    );
     assert_eq!(contents(&app, room()), ["in flight", "queued"]);
 }
 
@@ -286,14 +326,18 @@ fn resume_and_history_pages_never_duplicate() {
     let mut cmds = Vec::new();
     app.open(room(), &mut cmds);
     frame(&mut app, room_frame(48, BOB, "live before history"));
-    let page: Vec<Message> = (31..=50).map(|i| room_message(i, BOB, &format!("m{i}"))).collect();
+    let page: Vec<Message> = (31..=50)
+        .map(|i| room_message(i, BOB, &format!("m{i}")))
+        .collect();
     app.update(history(room(), page, false));
     assert_eq!(app.timelines[&room()].len(), 20);
     // An older page overlapping the loaded one.
     app.update(Msg::Net(NetEvent::History {
         conversation: room(),
         before: Some(MessageId(31)),
-        messages: (21..=32).map(|i| room_message(i, BOB, &format!("m{i}"))).collect(),
+        messages: (21..=32)
+            .map(|i| room_message(i, BOB, &format!("m{i}")))
+            .collect(),
         complete: true,
     }));
     assert_eq!(app.timelines[&room()].len(), 30);
@@ -301,8 +345,17 @@ fn resume_and_history_pages_never_duplicate() {
     // A resync reloads; the replayed page changes nothing.
     let cmds = frame(&mut app, ServerFrame::Resync(Resync {}));
     assert!(cmds.contains(&Cmd::LoadInbox));
-    app.update(history(room(), (31..=50).map(|i| room_message(i, BOB, &format!("m{i}"))).collect(), false));
-    let ids: Vec<i64> = app.timelines[&room()].iter().map(|m| m.id.unwrap().0).collect();
+    app.update(history(
+        room(),
+        (31..=50)
+            .map(|i| room_message(i, BOB, &format!("m{i}")))
+            .collect(),
+        false,
+    ));
+    let ids: Vec<i64> = app.timelines[&room()]
+        .iter()
+        .map(|m| m.id.unwrap().0)
+        .collect();
     assert_eq!(ids, (21..=50).collect::<Vec<_>>());
 }
 
@@ -342,7 +395,11 @@ fn up_on_an_empty_composer_edits_the_last_message_and_enter_saves_it() {
     let mut app = app();
     let mut cmds = Vec::new();
     app.open(room(), &mut cmds);
-    app.update(history(room(), vec![room_message(1, ME, "helo"), room_message(2, BOB, "?")], true));
+    app.update(history(
+        room(),
+        vec![room_message(1, ME, "helo"), room_message(2, BOB, "?")],
+        true,
+    ));
     key(&mut app, KeyCode::Up, KeyModifiers::NONE);
     assert_eq!(app.composer.text(), "helo");
     assert_eq!(app.composer.editing, Some(MessageId(1)));
@@ -364,21 +421,36 @@ fn reply_and_delete_act_on_the_selected_message() {
     let mut app = app();
     let mut cmds = Vec::new();
     app.open(room(), &mut cmds);
-    app.update(history(room(), vec![room_message(1, BOB, "question"), room_message(2, ME, "oops")], true));
+    app.update(history(
+        room(),
+        vec![
+            room_message(1, BOB, "question"),
+            room_message(2, ME, "oops"),
+        ],
+        true,
+    ));
     key(&mut app, KeyCode::Tab, KeyModifiers::NONE);
     assert_eq!(app.focus, Focus::Messages);
     assert_eq!(app.timelines[&room()].selected, Some(MessageId(2)));
     // Delete asks for a second press.
     assert!(key(&mut app, KeyCode::Char('d'), KeyModifiers::NONE).is_empty());
     let cmds = key(&mut app, KeyCode::Char('d'), KeyModifiers::NONE);
-    assert_eq!(cmds, [Cmd::Delete { conversation: room(), id: MessageId(2) }]);
+    assert_eq!(
+        cmds,
+        [Cmd::Delete {
+            conversation: room(),
+            id: MessageId(2)
+        }]
+    );
     key(&mut app, KeyCode::Up, KeyModifiers::NONE);
     key(&mut app, KeyCode::Char('r'), KeyModifiers::NONE);
     assert_eq!(app.focus, Focus::Composer);
     assert_eq!(app.composer.reply_to, Some(MessageId(1)));
     type_text(&mut app, "answer");
     let cmds = key(&mut app, KeyCode::Enter, KeyModifiers::NONE);
-    assert!(matches!(&cmds[..], [Cmd::Frame(ClientFrame::Space(s))] if s.draft.parent_id == Some(MessageId(1))));
+    assert!(
+        matches!(&cmds[..], [Cmd::Frame(ClientFrame::Space(s))] if s.draft.parent_id == Some(MessageId(1)))
+    );
 }
 
 #[test]
@@ -387,12 +459,27 @@ fn typing_is_sent_throttled_and_shown_until_it_expires() {
     let mut cmds = Vec::new();
     app.open(room(), &mut cmds);
     let sent = type_text(&mut app, "abc");
-    assert_eq!(sent.iter().filter(|c| matches!(c, Cmd::Frame(ClientFrame::Typing(_)))).count(), 1);
+    assert_eq!(
+        sent.iter()
+            .filter(|c| matches!(c, Cmd::Frame(ClientFrame::Typing(_))))
+            .count(),
+        1
+    );
     app.now = at(4);
     let sent = type_text(&mut app, "d");
     assert_eq!(sent.len(), 1);
-    frame(&mut app, ServerFrame::Typing(Typing { conversation: room(), typer_id: BOB }));
-    app.update(Msg::Net(NetEvent::People(vec![Person { id: BOB, username: "bob".into(), display_name: None }])));
+    frame(
+        &mut app,
+        ServerFrame::Typing(Typing {
+            conversation: room(),
+            typer_id: BOB,
+        }),
+    );
+    app.update(Msg::Net(NetEvent::People(vec![Person {
+        id: BOB,
+        username: "bob".into(),
+        display_name: None,
+    }])));
     assert_eq!(app.typing_line().as_deref(), Some("bob is typing…"));
     assert!(app.next_deadline().is_some());
     app.now = at(30);
@@ -403,7 +490,11 @@ fn typing_is_sent_throttled_and_shown_until_it_expires() {
 #[test]
 fn switcher_opens_conversations_and_starts_dms_with_people() {
     let mut app = app();
-    app.update(Msg::Net(NetEvent::People(vec![Person { id: UserId(9), username: "genevieve".into(), display_name: None }])));
+    app.update(Msg::Net(NetEvent::People(vec![Person {
+        id: UserId(9),
+        username: "genevieve".into(),
+        display_name: None,
+    }])));
     key(&mut app, KeyCode::Char('k'), KeyModifiers::CONTROL);
     type_text(&mut app, "genev");
     let cmds = key(&mut app, KeyCode::Enter, KeyModifiers::NONE);
@@ -413,7 +504,13 @@ fn switcher_opens_conversations_and_starts_dms_with_people() {
         conversation: Conversation::Dm { user_id: UserId(9) },
         before: None
     }));
-    assert_eq!(app.sidebar.get(&Conversation::Dm { user_id: UserId(9) }).unwrap().name, "genevieve");
+    assert_eq!(
+        app.sidebar
+            .get(&Conversation::Dm { user_id: UserId(9) })
+            .unwrap()
+            .name,
+        "genevieve"
+    );
 }
 
 #[test]
@@ -421,7 +518,9 @@ fn removal_from_a_space_or_group_drops_it_from_the_sidebar() {
     use socmel_client::types::events::{MembershipChange, MembershipScope};
     use socmel_client::types::frames::MembershipUpdate;
     let mut app = app();
-    let group = Conversation::Group { group_id: GroupId(3) };
+    let group = Conversation::Group {
+        group_id: GroupId(3),
+    };
     app.update(Msg::Net(NetEvent::Inbox(vec![
         inbox(room(), "lounge / general", 0, None),
         inbox(group, "weekend", 0, None),
@@ -458,7 +557,12 @@ fn a_revoked_session_returns_to_sign_in_saying_why() {
     match &app.screen {
         Screen::SignIn(form) => {
             assert_eq!(form.username, "ada");
-            assert!(form.error.as_ref().unwrap().contains("signed out or expired"));
+            assert!(
+                form.error
+                    .as_ref()
+                    .unwrap()
+                    .contains("signed out or expired")
+            );
         }
         Screen::Chat => panic!("still in the chat"),
     }
@@ -476,8 +580,16 @@ fn slash_commands() {
     let cmds = key(&mut app, KeyCode::Enter, KeyModifiers::NONE);
     assert_eq!(cmds, [Cmd::FindPeople("zed".into())]);
     app.update(Msg::Net(NetEvent::Found(vec![])));
-    assert!(app.notice.as_ref().unwrap().text.contains("no user named zed"));
+    assert!(
+        app.notice
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("no user named zed")
+    );
     type_text(&mut app, "//not a command");
     let cmds = key(&mut app, KeyCode::Enter, KeyModifiers::NONE);
-    assert!(matches!(&cmds[..], [Cmd::Frame(ClientFrame::Dm(d))] if d.draft.message == "/not a command"));
+    assert!(
+        matches!(&cmds[..], [Cmd::Frame(ClientFrame::Dm(d))] if d.draft.message == "/not a command")
+    );
 }

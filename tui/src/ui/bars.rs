@@ -17,14 +17,19 @@ use crate::{
 
 pub fn title(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     let link = link_label(&app.link, theme);
-    let link_width = u16::try_from(link.width()).unwrap_or(u16::MAX).min(area.width);
+    let link_width = u16::try_from(link.width())
+        .unwrap_or(u16::MAX)
+        .min(area.width);
     let [left, right] =
         Layout::horizontal([Constraint::Min(0), Constraint::Length(link_width)]).areas(area);
-    let who = app
-        .me
-        .as_ref()
-        .map_or_else(|| app.server.clone(), |me| format!("{}@{}", me.username, app.server));
-    let mut spans = vec![Span::styled(" SocMel ", theme.accent()), Span::styled(who, theme.dim())];
+    let who = app.me.as_ref().map_or_else(
+        || app.server.clone(),
+        |me| format!("{}@{}", me.username, app.server),
+    );
+    let mut spans = vec![
+        Span::styled(" SocMel ", theme.accent()),
+        Span::styled(who, theme.dim()),
+    ];
     if let Some(current) = app.current {
         spans.push(Span::styled(" │ ", theme.dim()));
         spans.push(Span::styled(app.title_of(current), theme.unread()));
@@ -37,7 +42,10 @@ pub fn title(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     }
     let text: String = spans.iter().map(|s| s.content.as_ref()).collect();
     let line = if text.chars().count() > usize::from(left.width) {
-        Line::from(Span::styled(fit(&text, usize::from(left.width)), theme.base()))
+        Line::from(Span::styled(
+            fit(&text, usize::from(left.width)),
+            theme.base(),
+        ))
     } else {
         Line::from(spans)
     };
@@ -71,24 +79,43 @@ pub fn status(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     if unread > 0 {
         totals = format!("{unread} unread");
         if mentions > 0 {
-            totals.push_str(&format!(" · {mentions} mention{}", if mentions == 1 { "" } else { "s" }));
+            totals.push_str(&format!(
+                " · {mentions} mention{}",
+                if mentions == 1 { "" } else { "s" }
+            ));
         }
         totals.push(' ');
     }
-    let totals_width = u16::try_from(totals.chars().count()).unwrap_or(0).min(area.width / 2);
+    let totals_width = u16::try_from(totals.chars().count())
+        .unwrap_or(0)
+        .min(area.width / 2);
     let [left, right] =
         Layout::horizontal([Constraint::Min(0), Constraint::Length(totals_width)]).areas(area);
     let width = usize::from(left.width);
     let line = if let Some(notice) = &app.notice {
-        let style = if notice.error { theme.error() } else { theme.accent() };
-        Line::from(Span::styled(fit(&format!(" {}", notice.text), width), style))
+        let style = if notice.error {
+            theme.error()
+        } else {
+            theme.accent()
+        };
+        Line::from(Span::styled(
+            fit(&format!(" {}", notice.text), width),
+            style,
+        ))
     } else if let Some(typing) = app.typing_line() {
-        Line::from(Span::styled(fit(&format!(" {typing}"), width), theme.accent()))
+        Line::from(Span::styled(
+            fit(&format!(" {typing}"), width),
+            theme.accent(),
+        ))
     } else {
         Line::from(Span::styled(fit(&hints(app), width), theme.dim()))
     };
     frame.render_widget(Paragraph::new(line), left);
-    let style = if mentions > 0 { theme.mention() } else { theme.unread() };
+    let style = if mentions > 0 {
+        theme.mention()
+    } else {
+        theme.unread()
+    };
     frame.render_widget(Paragraph::new(Span::styled(totals, style)), right);
 }
 
@@ -120,7 +147,9 @@ fn hints(app: &App) -> String {
     let parts: Vec<String> = wanted
         .iter()
         .filter_map(|(layer, action, label)| {
-            app.keymap.hint(*layer, *action).map(|key| format!("{key} {label}"))
+            app.keymap
+                .hint(*layer, *action)
+                .map(|key| format!("{key} {label}"))
         })
         .collect();
     format!(" {}", parts.join("  "))

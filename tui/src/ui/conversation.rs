@@ -34,7 +34,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, theme: Theme) -> Drawn
         + 1;
     let [messages, composer] = Layout::vertical([
         Constraint::Min(0),
-        Constraint::Length(if app.current.is_some() { composer_height } else { 0 }),
+        Constraint::Length(if app.current.is_some() {
+            composer_height
+        } else {
+            0
+        }),
     ])
     .areas(area);
     app.hits.messages = messages;
@@ -55,8 +59,14 @@ fn empty_state(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
         Line::default(),
         Line::from(Span::styled(format!("Welcome, {name}."), theme.accent())),
         Line::default(),
-        Line::from(format!("{}  jump to a room, group, DM or person", key(Action::Switcher))),
-        Line::from(format!("{}  next unread conversation", key(Action::NextUnread))),
+        Line::from(format!(
+            "{}  jump to a room, group, DM or person",
+            key(Action::Switcher)
+        )),
+        Line::from(format!(
+            "{}  next unread conversation",
+            key(Action::NextUnread)
+        )),
         Line::from(format!("{}  all keys", key(Action::Help))),
         Line::default(),
         Line::from(Span::styled("/dm NAME starts a conversation.", theme.dim())),
@@ -145,7 +155,11 @@ impl View<'_> {
     /// The lines of the newest messages, enough to fill `scroll + height` (and to reach
     /// the selected message); the selected message's line range; whether the oldest
     /// loaded message was reached.
-    fn build(&self, timeline: &Timeline, height: usize) -> (Vec<Line<'static>>, Option<(usize, usize)>, bool) {
+    fn build(
+        &self,
+        timeline: &Timeline,
+        height: usize,
+    ) -> (Vec<Line<'static>>, Option<(usize, usize)>, bool) {
         let wanted = timeline.scroll + height;
         let mut blocks: Vec<Vec<Line<'static>>> = Vec::new();
         let mut count = 0;
@@ -188,7 +202,10 @@ impl View<'_> {
             Backfill::NotLoaded | Backfill::Loading => "Loading messages…",
             Backfill::More => "Scroll up for older messages.",
         };
-        vec![Line::from(Span::styled(fit(text, self.width), self.theme.dim()))]
+        vec![Line::from(Span::styled(
+            fit(text, self.width),
+            self.theme.dim(),
+        ))]
     }
 
     fn local(&self, at: DateTime<Utc>) -> DateTime<FixedOffset> {
@@ -227,7 +244,8 @@ impl View<'_> {
         let theme = self.theme;
         let people = &self.app.people;
         let mut lines = Vec::new();
-        let new_day = older.is_none_or(|o| self.local(o.at).date_naive() != self.local(message.at).date_naive());
+        let new_day = older
+            .is_none_or(|o| self.local(o.at).date_naive() != self.local(message.at).date_naive());
         if new_day {
             lines.push(self.rule(&self.day_label(message.at), theme.dim()));
         }
@@ -240,14 +258,26 @@ impl View<'_> {
         let name_width = (self.width / 5).clamp(6, 14);
         let prefix = name_width + 1 + 5 + 2;
         let compact = self.width < prefix + 16;
-        let text_width = if compact { self.width.max(1) } else { self.width - prefix };
-        let indent = if compact { String::new() } else { " ".repeat(prefix) };
+        let text_width = if compact {
+            self.width.max(1)
+        } else {
+            self.width - prefix
+        };
+        let indent = if compact {
+            String::new()
+        } else {
+            " ".repeat(prefix)
+        };
         let time = self.local(message.at).format("%H:%M").to_string();
         let name = people.name(message.sender).to_owned();
 
         if let Some(parent) = message.parent {
             let quoted = match timeline.get(parent) {
-                Some(p) => format!("↳ {}: {}", people.name(p.sender), p.content.replace('\n', " ")),
+                Some(p) => format!(
+                    "↳ {}: {}",
+                    people.name(p.sender),
+                    p.content.replace('\n', " ")
+                ),
                 None => "↳ a message not loaded".into(),
             };
             lines.push(Line::from(vec![
@@ -261,7 +291,11 @@ impl View<'_> {
                 body.push(String::new());
                 continue;
             }
-            body.extend(textwrap::wrap(paragraph, text_width).into_iter().map(|l| l.into_owned()));
+            body.extend(
+                textwrap::wrap(paragraph, text_width)
+                    .into_iter()
+                    .map(|l| l.into_owned()),
+            );
         }
         let mut suffix: Vec<Span<'static>> = Vec::new();
         if message.edited {
@@ -269,14 +303,19 @@ impl View<'_> {
         }
         match &message.delivery {
             Delivery::Sending => suffix.push(Span::styled(" sending…", theme.dim())),
-            Delivery::Queued => suffix.push(Span::styled(" waiting for the connection…", theme.warn())),
+            Delivery::Queued => {
+                suffix.push(Span::styled(" waiting for the connection…", theme.warn()))
+            }
             Delivery::Unconfirmed => suffix.push(Span::styled(" checking…", theme.warn())),
             Delivery::Sent | Delivery::Failed(_) => {}
         }
         let header = !continues;
         if compact && header {
             lines.push(Line::from(vec![
-                Span::styled(fit(&name, self.width.saturating_sub(6)), theme.name(message.sender)),
+                Span::styled(
+                    fit(&name, self.width.saturating_sub(6)),
+                    theme.name(message.sender),
+                ),
                 Span::styled(format!(" {time}"), theme.dim()),
             ]));
         }
@@ -285,7 +324,11 @@ impl View<'_> {
             let mut spans = Vec::new();
             if !compact {
                 if index == 0 {
-                    let shown = if header { fit(&name, name_width) } else { String::new() };
+                    let shown = if header {
+                        fit(&name, name_width)
+                    } else {
+                        String::new()
+                    };
                     let pad = name_width.saturating_sub(shown.width());
                     spans.push(Span::styled(shown, theme.name(message.sender)));
                     spans.push(Span::raw(" ".repeat(pad + 1)));
@@ -295,7 +338,14 @@ impl View<'_> {
                 }
             }
             let mentions = self.app.mentions_me(&text) && message.sender != self.app.me_id();
-            spans.push(Span::styled(text, if mentions { theme.mention() } else { theme.base() }));
+            spans.push(Span::styled(
+                text,
+                if mentions {
+                    theme.mention()
+                } else {
+                    theme.base()
+                },
+            ));
             if index + 1 == count {
                 spans.extend(suffix.clone());
             }
@@ -310,13 +360,22 @@ impl View<'_> {
             let file = link.rsplit('/').next().unwrap_or(link);
             lines.push(Line::from(vec![
                 Span::raw(indent.clone()),
-                Span::styled(fit(&format!("[attachment] {file}  ({open_key} opens)"), text_width), theme.accent()),
+                Span::styled(
+                    fit(
+                        &format!("[attachment] {file}  ({open_key} opens)"),
+                        text_width,
+                    ),
+                    theme.accent(),
+                ),
             ]));
         }
         if let Delivery::Failed(reason) = &message.delivery {
             lines.push(Line::from(vec![
                 Span::raw(indent.clone()),
-                Span::styled(fit(&format!("✕ not sent: {reason}"), text_width), theme.error()),
+                Span::styled(
+                    fit(&format!("✕ not sent: {reason}"), text_width),
+                    theme.error(),
+                ),
             ]));
         }
         if message.id.is_some() && message.id == timeline.selected {
@@ -348,10 +407,16 @@ fn draw_composer(frame: &mut Frame, area: Rect, app: &mut App, theme: Theme) {
     }
     let count = app.composer.text().chars().count();
     if count > crate::composer::MAX_CHARS {
-        title = format!(" {count}/{} characters: too long ", crate::composer::MAX_CHARS);
+        title = format!(
+            " {count}/{} characters: too long ",
+            crate::composer::MAX_CHARS
+        );
         title_style = theme.error();
     }
-    let placeholder = app.current.map(|c| format!("Message {}", app.title_of(c))).unwrap_or_default();
+    let placeholder = app
+        .current
+        .map(|c| format!("Message {}", app.title_of(c)))
+        .unwrap_or_default();
     app.composer.set_placeholder(&placeholder);
     let textarea = app.composer.area_mut();
     let block = Block::default()
@@ -359,7 +424,11 @@ fn draw_composer(frame: &mut Frame, area: Rect, app: &mut App, theme: Theme) {
         .border_style(theme.border(focused))
         .title(Span::styled(title, title_style));
     textarea.set_block(block);
-    textarea.set_cursor_style(if focused { theme.selected() } else { Style::default() });
+    textarea.set_cursor_style(if focused {
+        theme.selected()
+    } else {
+        Style::default()
+    });
     textarea.set_placeholder_style(theme.dim());
     frame.render_widget(app.composer.widget(), area);
 }

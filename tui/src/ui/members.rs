@@ -19,13 +19,22 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     let block = Block::default()
         .borders(Borders::LEFT)
         .border_style(theme.dim())
-        .title(Span::styled(format!(" Members {} ", members.len()), theme.heading()));
+        .title(Span::styled(
+            format!(" Members {} ", members.len()),
+            theme.heading(),
+        ));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let width = usize::from(inner.width);
     let mut sorted: Vec<_> = members
         .iter()
-        .map(|id| (!app.online.contains(id) && *id != app.me_id(), app.people.name(*id).to_lowercase(), *id))
+        .map(|id| {
+            (
+                !app.online.contains(id) && *id != app.me_id(),
+                app.people.name(*id).to_lowercase(),
+                *id,
+            )
+        })
         .collect();
     sorted.sort();
     let lines: Vec<Line> = sorted
@@ -38,7 +47,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
             };
             Line::from(vec![
                 Span::styled(format!(" {dot} "), style),
-                Span::styled(fit(app.people.name(id), width.saturating_sub(3)), theme.name(id)),
+                Span::styled(
+                    fit(app.people.name(id), width.saturating_sub(3)),
+                    theme.name(id),
+                ),
             ])
         })
         .collect();

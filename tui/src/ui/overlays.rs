@@ -18,7 +18,11 @@ use crate::{
 
 pub fn switcher(frame: &mut Frame, area: Rect, switcher: &Switcher, theme: Theme) {
     let height = u16::try_from(SHOWN).unwrap_or(12) + 4;
-    let box_area = centered(area, 64.min(area.width.saturating_sub(2)).max(area.width.min(20)), height);
+    let box_area = centered(
+        area,
+        64.min(area.width.saturating_sub(2)).max(area.width.min(20)),
+        height,
+    );
     frame.render_widget(Clear, box_area);
     let block = Block::default()
         .borders(Borders::ALL)
@@ -45,13 +49,28 @@ pub fn switcher(frame: &mut Frame, area: Rect, switcher: &Switcher, theme: Theme
         } else {
             ""
         };
-        let right = if badge.is_empty() { hint.to_owned() } else { badge };
+        let right = if badge.is_empty() {
+            hint.to_owned()
+        } else {
+            badge
+        };
         let label = fit(&item.label, width.saturating_sub(right.width() + 3));
         let pad = width.saturating_sub(label.width() + right.width() + 2);
-        let style = if index == switcher.cursor { theme.selected() } else { theme.base() };
+        let style = if index == switcher.cursor {
+            theme.selected()
+        } else {
+            theme.base()
+        };
         lines.push(Line::from(vec![
             Span::styled(format!(" {label}{}", " ".repeat(pad)), style),
-            Span::styled(format!("{right} "), if item.mention { theme.mention() } else { theme.dim() }),
+            Span::styled(
+                format!("{right} "),
+                if item.mention {
+                    theme.mention()
+                } else {
+                    theme.dim()
+                },
+            ),
         ]));
     }
     if !any {
@@ -61,7 +80,11 @@ pub fn switcher(frame: &mut Frame, area: Rect, switcher: &Switcher, theme: Theme
 }
 
 pub fn help(frame: &mut Frame, area: Rect, keymap: &Keymap, theme: Theme) {
-    let box_area = centered(area, 118.min(area.width), area.height.saturating_sub(2).max(1));
+    let box_area = centered(
+        area,
+        118.min(area.width),
+        area.height.saturating_sub(2).max(1),
+    );
     frame.render_widget(Clear, box_area);
     let block = Block::default()
         .borders(Borders::ALL)
@@ -80,7 +103,10 @@ pub fn help(frame: &mut Frame, area: Rect, keymap: &Keymap, theme: Theme) {
             for (action, keys) in keymap.layer(*layer) {
                 let keys: Vec<String> = keys.iter().map(ToString::to_string).collect();
                 let keys = fit(&keys.join(" "), 18);
-                lines.push(Line::from(fit(&format!("  {keys:<18} {}", action.help()), width)));
+                lines.push(Line::from(fit(
+                    &format!("  {keys:<18} {}", action.help()),
+                    width,
+                )));
             }
             lines
         })
@@ -95,7 +121,10 @@ pub fn help(frame: &mut Frame, area: Rect, keymap: &Keymap, theme: Theme) {
         commands.push(Line::from(fit(&format!("  {command:<18} {what}"), width)));
     }
     commands.push(Line::from(Span::styled(
-        fit("Keys can be changed in keymap.toml (see the README).", width),
+        fit(
+            "Keys can be changed in keymap.toml (see the README).",
+            width,
+        ),
         theme.dim(),
     )));
     sections.push(commands);
@@ -108,7 +137,10 @@ pub fn help(frame: &mut Frame, area: Rect, keymap: &Keymap, theme: Theme) {
             left.extend(section);
         }
     }
-    let left_area = Rect { width: column, ..inner };
+    let left_area = Rect {
+        width: column,
+        ..inner
+    };
     frame.render_widget(Paragraph::new(left), left_area);
     if two {
         let right_area = Rect {

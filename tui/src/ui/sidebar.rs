@@ -25,7 +25,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, theme: Theme) {
     let rows = app.sidebar.rows();
     let focused = app.focus == Focus::Sidebar;
     // Keep the cursor's (or the open conversation's) row on screen.
-    let wanted = if focused { app.sidebar_cursor } else { app.current };
+    let wanted = if focused {
+        app.sidebar_cursor
+    } else {
+        app.current
+    };
     let wanted_row = wanted.and_then(|c| rows.iter().position(|r| *r == Row::Conversation(c)));
     let height = usize::from(inner.height);
     let skip = match wanted_row {
@@ -34,8 +38,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, theme: Theme) {
     };
     let mut lines = Vec::new();
     if rows.is_empty() {
-        lines.push(Line::from(Span::styled(" No conversations yet.", theme.dim())));
-        lines.push(Line::from(Span::styled(" /dm NAME starts one.", theme.dim())));
+        lines.push(Line::from(Span::styled(
+            " No conversations yet.",
+            theme.dim(),
+        )));
+        lines.push(Line::from(Span::styled(
+            " /dm NAME starts one.",
+            theme.dim(),
+        )));
     }
     for (index, row) in rows.iter().enumerate().skip(skip).take(height) {
         let screen_row = inner.y + u16::try_from(index - skip).unwrap_or(0);
@@ -47,7 +57,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App, theme: Theme) {
                 mention,
                 ..
             } => {
-                let style = if *unread > 0 { theme.unread() } else { theme.base() };
+                let style = if *unread > 0 {
+                    theme.unread()
+                } else {
+                    theme.base()
+                };
                 let mark = badge(*unread, *mention);
                 line_with_badge(&format!(" ▾ {name}"), style, &mark, width, theme, *mention)
             }
@@ -72,13 +86,21 @@ fn conversation_line(
     };
     let label = match conversation {
         Conversation::Dm { user_id } => {
-            let dot = if app.online.contains(&user_id) { "●" } else { " " };
+            let dot = if app.online.contains(&user_id) {
+                "●"
+            } else {
+                " "
+            };
             format!(" {dot} {}", app.people.name(user_id))
         }
         Conversation::Group { .. } => format!("   & {}", entry.name),
         Conversation::Room { .. } => format!("     # {}", entry.name),
     };
-    let mut style = if entry.unread > 0 { theme.unread() } else { theme.base() };
+    let mut style = if entry.unread > 0 {
+        theme.unread()
+    } else {
+        theme.base()
+    };
     if app.current == Some(conversation) {
         style = style.patch(theme.current());
     }
@@ -109,7 +131,11 @@ fn line_with_badge(
     let badge_width = badge.width();
     let label = fit(label, width.saturating_sub(badge_width + 1));
     let pad = width.saturating_sub(label.width() + badge_width);
-    let badge_style = if mention { theme.mention() } else { theme.unread() };
+    let badge_style = if mention {
+        theme.mention()
+    } else {
+        theme.unread()
+    };
     Line::from(vec![
         Span::styled(label, style),
         Span::styled(" ".repeat(pad), style),

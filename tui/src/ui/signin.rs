@@ -33,7 +33,10 @@ pub fn draw(frame: &mut Frame, area: Rect, form: &SignIn, theme: Theme) {
         let shown = fit(&value, width.saturating_sub(14));
         let cursor = if active { "▏" } else { "" };
         lines.push(Line::from(vec![
-            Span::styled(format!(" {label:<10} "), if active { theme.accent() } else { theme.dim() }),
+            Span::styled(
+                format!(" {label:<10} "),
+                if active { theme.accent() } else { theme.dim() },
+            ),
             Span::styled(shown, if active { theme.unread() } else { theme.base() }),
             Span::styled(cursor, theme.accent()),
         ]));
