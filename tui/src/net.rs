@@ -621,7 +621,7 @@ async fn socket_loop(
                     }
                     let reason = serve(&mut socket, &tx, &mut out, &mut since).await;
                     match reason {
-                        None => return, // the app quit
+                        None => return, // the app quit, or the session was revoked
                         Some(reason) => reason,
                     }
                 }
@@ -660,7 +660,8 @@ async fn socket_loop(
     }
 }
 
-/// Reads and writes one connection until it ends; `None` when the app has quit.
+/// Reads and writes one connection until it ends; `None` when the app has quit or the
+/// session was revoked (the app was told).
 async fn serve(
     socket: &mut socmel_client::Session,
     tx: &mpsc::UnboundedSender<Msg>,
@@ -689,6 +690,12 @@ async fn serve(
                 }
                 // A frame this version does not know: skip it.
                 Ok(Some(Err(ClientError::Json(_)))) => {}
+                // The server ended the session (logged out elsewhere, password or email
+                // changed): nothing to reconnect to.
+                Ok(Some(Err(ClientError::SessionRevoked))) => {
+                    send(tx, NetEvent::Revoked("session revoked".into()));
+                    return None;
+                }
                 Ok(Some(Err(err))) => return Some(describe(&err)),
             },
             _ = ping.tick() => {

@@ -102,6 +102,8 @@ impl App {
             }
             ServerFrame::Membership(update) => self.on_membership(update, cmds),
             ServerFrame::Resync(_) => self.resync(cmds),
+            // The close that follows it ends the session (`net` reports it as revoked).
+            ServerFrame::SessionRevoked(_) => {}
             ServerFrame::Notification(_) | ServerFrame::PostCreated(_) | ServerFrame::Pong(_) => {}
         }
     }
