@@ -1,8 +1,9 @@
 //! What the published OpenAPI document needs beyond poem-openapi's rendering so that
 //! client generators (openapi-python-client, openapi-typescript) and schema validators
 //! take it whole. Each step is a rule over the whole document, not a patch of one
-//! operation, so new operations get it for free; `tests` walks the result and fails on
-//! anything a generator would drop or a validator would refuse.
+//! operation, so new operations get it for free; `server/tests/openapi.rs` walks the
+//! result and fails on anything a generator would drop or a validator would refuse
+//! (a new parameter name without a doc comment, a request body without an example).
 //!
 //! - A property typed by an enum or another object is rendered by poem-openapi as
 //!   `allOf: [{$ref}, {description}]` when it has a doc comment; generators refuse an
@@ -27,7 +28,7 @@ const CHARSET_JSON: &str = "application/json; charset=utf-8";
 const JSON: &str = "application/json";
 
 /// The default `--bind` address, as the URL clients start from.
-pub const DEFAULT_SERVER_URL: &str = "http://127.0.0.1:8000";
+const DEFAULT_SERVER_URL: &str = "http://127.0.0.1:8000";
 
 /// Applies every rule of this module to a document poem-openapi rendered.
 pub fn for_generators(spec: &mut Value) {
@@ -98,13 +99,14 @@ fn tidy_schema(schema: &mut Value) {
             }
         }
     }
-    for key in ["properties", "additionalProperties", "items"] {
-        match object.get_mut(key) {
-            Some(Value::Object(inner)) if key == "properties" => {
-                inner.values_mut().for_each(tidy_schema);
-            }
-            Some(inner) => tidy_schema(inner),
-            None => {}
+    // The schemas inside: each property's, an array's items, a map's values, and the
+    // parts of a union.
+    if let Some(Value::Object(properties)) = object.get_mut("properties") {
+        properties.values_mut().for_each(tidy_schema);
+    }
+    for key in ["additionalProperties", "items"] {
+        if let Some(inner) = object.get_mut(key) {
+            tidy_schema(inner);
         }
     }
     for key in ["allOf", "oneOf", "anyOf"] {
@@ -224,13 +226,13 @@ fn tidy_parameter(path: &str, parameter: &mut Value) {
 /// What the document says about a parameter that its handler does not: a description
 /// for names whose meaning is the same everywhere, and the bounds the service checks.
 #[derive(Debug, Default, PartialEq)]
-pub struct ParameterRule {
-    pub description: Option<&'static str>,
-    pub minimum: Option<i64>,
-    pub maximum: Option<i64>,
+struct ParameterRule {
+    description: Option<&'static str>,
+    minimum: Option<i64>,
+    maximum: Option<i64>,
 }
 
-pub fn parameter_rule(path: &str, name: &str) -> ParameterRule {
+fn parameter_rule(path: &str, name: &str) -> ParameterRule {
     let history = path.starts_with("/messages/history/");
     match name {
         "limit" if history => ParameterRule {
