@@ -143,7 +143,10 @@ pub struct InboxEntry {
     pub name: String,
     pub last_message: Option<Message>,
     pub unread_count: i64,
-    pub last_activity: Option<Timestamp>,
+    /// When the last message was sent; for a conversation without messages yet, when
+    /// the caller joined it (a group, or a room: the later of joining its space and
+    /// the room's creation). The inbox is sorted by it, newest first.
+    pub last_activity: Timestamp,
 }
 
 /// `POST /messages/send/`: the REST twin of the socket's `dm`/`group`/`space` frames.

@@ -43,15 +43,28 @@ pub struct ChangeEmail {
     pub key: String,
 }
 
-/// `POST /security/change_password/` and `POST /security/reset_password/`.
+/// `POST /security/change_password/`: the signed-in owner, with the old password and a
+/// `CHANGE_PASSWORD` code.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
 pub struct ChangePassword {
+    /// The account's email; the code was sent there.
     pub email: String,
-    /// Required to change the password; ignored by a reset.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
-    pub old_password: Option<String>,
+    /// The current password.
+    pub old_password: String,
+    pub new_password: String,
+    pub new_password_confirm: String,
+    /// The code.
+    pub key: String,
+}
+
+/// `POST /security/reset_password/`: whoever holds a `RESET_PASSWORD` code. The same
+/// keys as a change less `old_password` (which is ignored when sent).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct ResetPassword {
+    /// The account's email; the code was sent there.
+    pub email: String,
     pub new_password: String,
     pub new_password_confirm: String,
     /// The code.
@@ -83,7 +96,13 @@ mod tests {
         });
         assert_roundtrip(&ChangePassword {
             email: "a@b.co".into(),
-            old_password: None,
+            old_password: "o".into(),
+            new_password: "n".into(),
+            new_password_confirm: "n".into(),
+            key: "K".into(),
+        });
+        assert_roundtrip(&ResetPassword {
+            email: "a@b.co".into(),
             new_password: "n".into(),
             new_password_confirm: "n".into(),
             key: "K".into(),

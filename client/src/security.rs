@@ -3,7 +3,7 @@
 use reqwest::Method;
 use socmel_api_types::{
     Detail,
-    security::{ChangeEmail, ChangePassword, CodeRequest},
+    security::{ChangeEmail, ChangePassword, CodeRequest, ResetPassword},
 };
 
 use crate::{Client, ClientResult};
@@ -37,7 +37,7 @@ impl Client {
     }
 
     /// `POST /security/reset_password/`
-    pub async fn reset_password(&self, body: &ChangePassword) -> ClientResult<Detail> {
+    pub async fn reset_password(&self, body: &ResetPassword) -> ClientResult<Detail> {
         self.send(
             self.request(Method::POST, "/security/reset_password/")
                 .json(body),

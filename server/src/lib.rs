@@ -18,7 +18,8 @@ use std::{future::Future, path::Path};
 
 use anyhow::Context;
 use poem::{
-    Server,
+    EndpointExt, Server,
+    endpoint::BoxEndpoint,
     listener::{Acceptor, TcpAcceptor},
 };
 
@@ -74,12 +75,24 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
+    serve_with(config, listener, shutdown, |app| app).await
+}
+
+/// [`serve`], with the whole HTTP application passed through `wrap` first: the
+/// integration tests wrap it in a check of every answer against the published
+/// document.
+pub async fn serve_with(
+    config: Config,
+    listener: tokio::net::TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+    wrap: impl FnOnce(BoxEndpoint<'static>) -> BoxEndpoint<'static>,
+) -> anyhow::Result<()> {
     let services = build_services(&config).await?;
     let store = services.store().clone();
     let mut scheduler = jobs::start(services.clone()).await?;
     let acceptor = TcpAcceptor::from_tokio(listener).context("adopting the listener")?;
     let address = acceptor.local_addr().into_iter().next();
-    let app = http::app(services, &config);
+    let app = wrap(http::app(services, &config).map_to_response().boxed());
     // Start-up is over (migrations, pools, the API description built): what it freed
     // goes back now rather than never, if no load follows.
     memory::return_freed_memory_while_idle();

@@ -83,6 +83,69 @@ async fn unreadable_bodies_and_parameters_are_422_with_fields() {
 }
 
 #[tokio::test]
+async fn a_body_that_does_not_parse_names_the_bad_field() {
+    let server = TestServer::start().await;
+    let ada = server.user("ada").await;
+    let bob = server.user("bob").await;
+    let space = server.space("tea", ada.user.id, &[bob.user.id]).await;
+    let role_path = format!("/spaces/{space}/members/{}/role/", bob.user.id);
+    let cases = [
+        (
+            "POST",
+            "/auth/refresh/",
+            serde_json::json!({}),
+            "refresh_token",
+        ),
+        ("POST", "/spaces/create", serde_json::json!({}), "name"),
+        (
+            "PUT",
+            role_path.as_str(),
+            serde_json::json!({"role": "emperor"}),
+            "role",
+        ),
+        (
+            "POST",
+            "/security/request_verification_code/",
+            serde_json::json!({"email": "ada@example.com", "purpose": "NAP"}),
+            "purpose",
+        ),
+        (
+            "POST",
+            "/posts/create/",
+            serde_json::json!({"title": "t", "content": "c", "tags": "notalist"}),
+            "tags",
+        ),
+        (
+            "POST",
+            "/groups/create/",
+            serde_json::json!({"name": "g", "members": [1, "two"]}),
+            "members[1]",
+        ),
+    ];
+    for (method, path, body, field) in cases {
+        let response = server
+            .raw()
+            .request(method.parse().unwrap(), server.at(path))
+            .bearer_auth(&ada.tokens.access_token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let (status, answer) = json_of(response).await;
+        assert_eq!(status, 422, "{method} {path}: {answer}");
+        assert_eq!(answer["code"], "validation", "{path}");
+        assert_eq!(
+            answer["fields"][0]["field"], field,
+            "{method} {path}: {answer}"
+        );
+        assert!(
+            answer["detail"].as_str().unwrap().contains(field),
+            "{path}: {answer}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn a_wrong_content_type_is_415() {
     let server = TestServer::start().await;
     let response = server
@@ -297,7 +360,7 @@ async fn the_spec_documents_operations_security_and_errors() {
     assert_eq!(me["security"][0]["BearerAuth"], serde_json::json!([]));
     for status in ["401", "404", "422", "500"] {
         assert_eq!(
-            me["responses"][status]["content"]["application/json; charset=utf-8"]["schema"]["$ref"],
+            me["responses"][status]["content"]["application/json"]["schema"]["$ref"],
             "#/components/schemas/ErrorBody",
             "{status}"
         );

@@ -180,3 +180,61 @@ async fn a_send_missing_its_target_is_422() {
     let detail = &err.body().unwrap().detail;
     assert!(detail.contains("user_id"), "{detail}");
 }
+
+#[tokio::test]
+async fn a_conversation_without_messages_is_active_since_the_caller_joined_it() {
+    use socmel_client::types::{groups::GroupChatCreate, spaces::SpaceCreate};
+    let server = TestServer::start().await;
+    let ada = server.user("ada").await;
+    let bob = server.user("bob").await;
+    let group = ada
+        .client
+        .create_group(&GroupChatCreate {
+            name: "tea".into(),
+            members: Some(vec![bob.user.id]),
+        })
+        .await
+        .unwrap();
+    ada.client
+        .create_space(&SpaceCreate {
+            name: "garden".into(),
+        })
+        .await
+        .unwrap();
+    ada.client
+        .send_message(&to(bob.user.id, "hi"))
+        .await
+        .unwrap();
+
+    // On the wire: a date-time on every line, never null.
+    let raw: serde_json::Value = server
+        .raw()
+        .get(server.at("/messages/conversations/"))
+        .bearer_auth(&ada.tokens.access_token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let items = raw["items"].as_array().unwrap();
+    assert_eq!(items.len(), 3, "{raw}");
+    for item in items {
+        assert!(item["last_activity"].is_string(), "{item}");
+    }
+
+    let inbox = ada.client.conversations().await.unwrap().items;
+    let names: Vec<&str> = inbox.iter().map(|entry| entry.name.as_str()).collect();
+    // The DM has the newest activity; the group and the room only their joining.
+    assert_eq!(names[0], "bob");
+    let tea = inbox.iter().find(|entry| entry.name == "tea").unwrap();
+    assert!(tea.last_message.is_none());
+    assert!(tea.last_activity >= group.created_at);
+    assert!(tea.last_activity <= inbox[0].last_activity);
+    let room = inbox
+        .iter()
+        .find(|entry| entry.name == "garden / main")
+        .unwrap();
+    assert!(room.last_message.is_none());
+    assert!(room.last_activity >= group.created_at);
+}

@@ -121,7 +121,7 @@ async fn a_password_change_ends_every_session() {
     let key = code(&server, "ada@example.com", CodePurpose::ChangePassword).await;
     let change = ChangePassword {
         email: "ada@example.com".into(),
-        old_password: Some(PASSWORD.into()),
+        old_password: PASSWORD.into(),
         new_password: "a much better passphrase".into(),
         new_password_confirm: "a much better passphrase".into(),
         key,

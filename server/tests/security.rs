@@ -7,7 +7,7 @@ use socmel_client::{
     Client,
     types::{
         ErrorCode,
-        security::{ChangeEmail, ChangePassword, CodePurpose, CodeRequest},
+        security::{ChangeEmail, ChangePassword, CodePurpose, CodeRequest, ResetPassword},
     },
 };
 
@@ -27,10 +27,19 @@ async fn request_code(server: &TestServer, email: &str, purpose: CodePurpose) ->
     code_in(&mail).expect("a code in the mail")
 }
 
-fn reset(email: &str, key: &str, new_password: &str) -> ChangePassword {
+fn reset(email: &str, key: &str, new_password: &str) -> ResetPassword {
+    ResetPassword {
+        email: email.into(),
+        new_password: new_password.into(),
+        new_password_confirm: new_password.into(),
+        key: key.into(),
+    }
+}
+
+fn change(email: &str, key: &str, old_password: &str, new_password: &str) -> ChangePassword {
     ChangePassword {
         email: email.into(),
-        old_password: None,
+        old_password: old_password.into(),
         new_password: new_password.into(),
         new_password_confirm: new_password.into(),
         key: key.into(),
@@ -199,8 +208,7 @@ async fn changing_the_password_needs_the_old_one_and_signs_out_everywhere() {
     let server = TestServer::start().await;
     let ada = server.user("ada").await;
     let code = request_code(&server, "ada@example.com", CodePurpose::ChangePassword).await;
-    let mut change = reset("ada@example.com", &code, NEW_PASSWORD);
-    change.old_password = Some("not my password".into());
+    let mut change = change("ada@example.com", &code, "not my password", NEW_PASSWORD);
     let err = ada.client.change_password(&change).await.unwrap_err();
     assert_eq!(err.status(), Some(400));
     assert_eq!(err.body().unwrap().detail, "the old password is incorrect");
@@ -213,7 +221,7 @@ async fn changing_the_password_needs_the_old_one_and_signs_out_everywhere() {
         "Password and confirmation do not match"
     );
 
-    change.old_password = Some(PASSWORD.into());
+    change.old_password = PASSWORD.into();
     ada.client.change_password(&change).await.unwrap();
     assert_eq!(
         ada.client.current_user().await.unwrap_err().status(),
@@ -234,8 +242,7 @@ async fn changing_the_password_of_another_email_is_403() {
     let server = TestServer::start().await;
     let ada = server.user("ada").await;
     server.user("bob").await;
-    let mut change = reset("bob@example.com", "ABCD1234", NEW_PASSWORD);
-    change.old_password = Some(PASSWORD.into());
+    let change = change("bob@example.com", "ABCD1234", PASSWORD, NEW_PASSWORD);
     assert_eq!(
         ada.client
             .change_password(&change)
@@ -368,4 +375,55 @@ async fn codes_travel_by_smtp_when_a_relay_is_configured() {
         server.outbox_for("ada@example.com").is_empty(),
         "with SMTP configured nothing goes to the outbox"
     );
+}
+
+#[tokio::test]
+async fn a_change_without_the_old_password_is_422_naming_it() {
+    let server = TestServer::start().await;
+    let ada = server.user("ada").await;
+    let code = request_code(&server, "ada@example.com", CodePurpose::ChangePassword).await;
+    let response = server
+        .raw()
+        .post(server.at("/security/change_password/"))
+        .bearer_auth(&ada.tokens.access_token)
+        .json(&serde_json::json!({
+            "email": "ada@example.com",
+            "new_password": NEW_PASSWORD,
+            "new_password_confirm": NEW_PASSWORD,
+            "key": code,
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 422);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["code"], "validation");
+    assert_eq!(body["fields"][0]["field"], "old_password", "{body}");
+    // The code was not spent: the same change with the old password goes through.
+    ada.client
+        .change_password(&change("ada@example.com", &code, PASSWORD, NEW_PASSWORD))
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_reset_still_takes_an_old_password_and_ignores_it() {
+    let server = TestServer::start().await;
+    server.user("ada").await;
+    let code = request_code(&server, "ada@example.com", CodePurpose::ResetPassword).await;
+    let response = server
+        .raw()
+        .post(server.at("/security/reset_password/"))
+        .json(&serde_json::json!({
+            "email": "ada@example.com",
+            "old_password": "whatever it was",
+            "new_password": NEW_PASSWORD,
+            "new_password_confirm": NEW_PASSWORD,
+            "key": code,
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert!(server.client().login("ada", NEW_PASSWORD).await.is_ok());
 }

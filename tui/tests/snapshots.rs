@@ -92,7 +92,7 @@ fn inbox(conversation: Conversation, name: &str, unread: i64, when: DateTime<Utc
         name: name.into(),
         last_message: None,
         unread_count: unread,
-        last_activity: Some(Timestamp(when)),
+        last_activity: Timestamp(when),
     }
 }
 

@@ -33,7 +33,7 @@ fn inbox_table(out: &Output, entries: &[InboxEntry]) -> Table {
             entry.name.clone(),
             entry.unread_count.to_string(),
             opt(entry.last_message.as_ref().map(|m| m.content().to_owned())),
-            out.opt_time(entry.last_activity),
+            out.time(entry.last_activity),
         ]);
     }
     table

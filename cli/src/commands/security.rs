@@ -1,7 +1,9 @@
 //! `socmel security …`: verification codes sent by email, and what they unlock.
 
 use clap::{Subcommand, ValueEnum};
-use socmel_client::types::security::{ChangeEmail, ChangePassword, CodePurpose, CodeRequest};
+use socmel_client::types::security::{
+    ChangeEmail, ChangePassword, CodePurpose, CodeRequest, ResetPassword,
+};
 
 use crate::{
     context::{Ctx, TokenSource},
@@ -121,7 +123,7 @@ pub async fn run(ctx: &mut Ctx, cmd: SecurityCmd) -> CliResult {
             let new_password = secrets.get(&NEW)?;
             let body = &ChangePassword {
                 email,
-                old_password: Some(old_password),
+                old_password,
                 new_password_confirm: new_password.clone(),
                 new_password,
                 key: code,
@@ -135,9 +137,8 @@ pub async fn run(ctx: &mut Ctx, cmd: SecurityCmd) -> CliResult {
             password_stdin,
         } => {
             let new_password = Secrets::new(password_stdin)?.get(&NEW)?;
-            let body = &ChangePassword {
+            let body = &ResetPassword {
                 email,
-                old_password: None,
                 new_password_confirm: new_password.clone(),
                 new_password,
                 key: code,

@@ -157,6 +157,9 @@ fn body_for(err: &poem::Error) -> ErrorBody {
     if let Some(e) = err.downcast_ref::<ParsePathError>() {
         return validation(e.name, e.reason.clone());
     }
+    if let Some(e) = err.downcast_ref::<super::json::BadField>() {
+        return validation(&e.field, e.message.clone());
+    }
     if let Some(e) = err.downcast_ref::<ParseRequestPayloadError>() {
         return validation("body", e.reason.clone());
     }

@@ -10,15 +10,15 @@
 
 use std::ops::{Deref, DerefMut};
 
-use poem::{IntoResponse, Request, RequestBody, Response};
+use poem::{FromRequest, IntoResponse, Request, RequestBody, Response};
 use poem_openapi::{
     ApiExtractor, ApiExtractorType, ApiResponse, ExtractParamOptions,
-    error::ContentTypeError,
+    error::{ContentTypeError, ParseRequestPayloadError},
     payload::{self, ParsePayload, Payload},
     registry::{MetaRequest, MetaResponses, MetaSchemaRef, Registry},
     types::{ParseFromJSON, ToJSON, Type},
 };
-use serde::Serialize;
+use serde::{Serialize, de::DeserializeOwned};
 use socmel_api_types::error::{ErrorBody, ErrorCode};
 
 use super::errors::json_response;
@@ -57,17 +57,76 @@ impl<T: Type> Payload for Json<T> {
     }
 }
 
-/// Requests are parsed by poem-openapi, whose errors name the offending field.
-impl<T: ParseFromJSON> ParsePayload for Json<T> {
+/// Requests are parsed by poem-openapi, as its own `Json` does. Its errors do not say
+/// which field was wrong, so a refused body is read once more with serde, which names
+/// the path to the first bad value (`tags`, `members[1]`, a missing `refresh_token`):
+/// the 422's `fields` names it as every other validation error does.
+impl<T: ParseFromJSON + DeserializeOwned> ParsePayload for Json<T> {
     const IS_REQUIRED: bool = T::IS_REQUIRED;
 
     async fn from_request(request: &Request, body: &mut RequestBody) -> poem::Result<Self> {
-        let parsed = <payload::Json<T> as ParsePayload>::from_request(request, body).await?;
-        Ok(Self(parsed.0))
+        let data = <Vec<u8> as FromRequest>::from_request(request, body).await?;
+        let value = if data.is_empty() {
+            serde_json::Value::Null
+        } else {
+            serde_json::from_slice(&data).map_err(|err| ParseRequestPayloadError {
+                reason: err.to_string(),
+            })?
+        };
+        match T::parse_from_json(Some(value)) {
+            Ok(parsed) => Ok(Self(parsed)),
+            Err(err) => Err(match bad_field::<T>(&data) {
+                Some(field) => field.into(),
+                None => ParseRequestPayloadError {
+                    reason: err.into_message(),
+                }
+                .into(),
+            }),
+        }
     }
 }
 
-impl<'a, T: ParseFromJSON> ApiExtractor<'a> for Json<T> {
+/// The field of a body that serde refuses too, and why; `None` when serde takes it
+/// (the refusal was one of poem-openapi's own checks) or the body is not an object.
+fn bad_field<T: DeserializeOwned>(data: &[u8]) -> Option<BadField> {
+    let deserializer = &mut serde_json::Deserializer::from_slice(data);
+    let err = serde_path_to_error::deserialize::<_, T>(deserializer).err()?;
+    let message = err.inner().to_string();
+    // serde_json ends its messages with the position, which a client does not need.
+    let message = message
+        .rsplit_once(" at line ")
+        .map_or(message.as_str(), |(message, _)| message)
+        .to_owned();
+    let mut field = err.path().to_string();
+    // A missing field is reported at its object; the field itself is the one to name.
+    if let Some(missing) = message
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.strip_suffix('`'))
+    {
+        field = if field == "." {
+            missing.to_owned()
+        } else {
+            format!("{field}.{missing}")
+        };
+    }
+    (field != ".").then_some(BadField { field, message })
+}
+
+/// A body field that could not be read, answered as a 422 naming it.
+#[derive(Debug, thiserror::Error)]
+#[error("{field}: {message}")]
+pub struct BadField {
+    pub field: String,
+    pub message: String,
+}
+
+impl poem::error::ResponseError for BadField {
+    fn status(&self) -> poem::http::StatusCode {
+        poem::http::StatusCode::UNPROCESSABLE_ENTITY
+    }
+}
+
+impl<'a, T: ParseFromJSON + DeserializeOwned> ApiExtractor<'a> for Json<T> {
     const TYPES: &'static [ApiExtractorType] = &[ApiExtractorType::RequestObject];
 
     type ParamType = ();

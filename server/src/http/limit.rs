@@ -2,7 +2,7 @@
 
 use poem_openapi::{Object, OpenApi};
 
-use super::{ApiTags, json::Json};
+use super::{ApiTags, errors::ApiResult, json::Json};
 
 /// Upstream's answer, kept as is.
 #[derive(Debug, Object, serde::Serialize)]
@@ -17,8 +17,10 @@ impl LimitApi {
     /// Rate-limit demonstration
     ///
     /// Answers `{"gg": "gg"}`; a third call within a minute gets 429 with `Retry-After`.
+    /// (The limit is spent before the handler runs; the error answers are documented
+    /// like every other operation's.)
     #[oai(path = "/limit", method = "get", operation_id = "limit")]
-    async fn limit(&self) -> Json<Gg> {
-        Json(Gg { gg: "gg".into() })
+    async fn limit(&self) -> ApiResult<Json<Gg>> {
+        Ok(Json(Gg { gg: "gg".into() }))
     }
 }

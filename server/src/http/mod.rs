@@ -24,6 +24,7 @@ mod rooms;
 mod security;
 mod space_members;
 mod spaces;
+mod spec;
 mod text;
 mod users;
 
@@ -132,6 +133,7 @@ pub fn openapi_json() -> String {
 fn publish(raw_spec: &str) -> String {
     let mut spec: serde_json::Value = serde_json::from_str(raw_spec).unwrap_or_default();
     add_frame_schemas(&mut spec);
+    spec::for_generators(&mut spec);
     if let Some(paths) = spec
         .get_mut("paths")
         .and_then(serde_json::Value::as_object_mut)

@@ -4,7 +4,7 @@ use poem::web::Data;
 use poem_openapi::OpenApi;
 use socmel_api_types::{
     Detail,
-    security::{ChangeEmail, ChangePassword, CodeRequest},
+    security::{ChangeEmail, ChangePassword, CodeRequest, ResetPassword},
 };
 
 use super::{ApiTags, auth::BearerAuth, errors::ApiResult, json::Json};
@@ -72,7 +72,8 @@ impl SecurityApi {
 
     /// Reset a forgotten password
     ///
-    /// With a `RESET_PASSWORD` code; `old_password` is ignored. Signs out every session.
+    /// With a `RESET_PASSWORD` code; an `old_password` sent along is ignored. Signs out
+    /// every session.
     #[oai(
         path = "/security/reset_password/",
         method = "post",
@@ -81,7 +82,7 @@ impl SecurityApi {
     async fn reset_password(
         &self,
         svc: Data<&Services>,
-        body: Json<ChangePassword>,
+        body: Json<ResetPassword>,
     ) -> ApiResult<Json<Detail>> {
         Ok(Json(
             service::security::reset_password(svc.0, body.0).await?,

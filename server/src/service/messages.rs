@@ -39,7 +39,7 @@ pub const MAX_ATTACHMENTS: usize = 10;
 /// Longest message, in characters.
 pub const MAX_CONTENT_CHARS: usize = 4000;
 const DEFAULT_HISTORY: i64 = 50;
-const MAX_HISTORY: i64 = 200;
+pub const MAX_HISTORY: i64 = 200;
 
 const USER_NOT_FOUND: &str = "User not found";
 const GROUP_NOT_FOUND: &str = "the group you are looking for does not exist";
@@ -448,22 +448,31 @@ pub async fn inbox(svc: &Services, user: &AuthUser) -> ServiceResult<Vec<InboxEn
             .await?
             .map_or_else(String::new, |row| row.username);
         let target = Target::Dm(UserId(partner));
-        entries.push(entry(&mut db, me, target, name).await?);
+        // A DM partner is known from a message, so the DM always has one.
+        entries.push(entry(&mut db, me, target, name, 0).await?);
     }
     for group in store::messages::groups_of(db.conn(), me.0).await? {
         let target = Target::Group(GroupId(group.group_id));
-        entries.push(entry(&mut db, me, target, group.name).await?);
+        entries.push(entry(&mut db, me, target, group.name, group.joined_at).await?);
     }
     for room in store::messages::rooms_of(db.conn(), me.0).await? {
         let target = Target::Room(SpaceId(room.space_id), RoomId(room.room_id));
         let name = format!("{} / {}", room.space_name, room.room_name);
-        entries.push(entry(&mut db, me, target, name).await?);
+        entries.push(entry(&mut db, me, target, name, room.joined_at).await?);
     }
     entries.sort_by_key(|entry| std::cmp::Reverse(entry.last_activity));
     Ok(entries)
 }
 
-async fn entry(db: &mut Db, me: UserId, target: Target, name: String) -> ServiceResult<InboxEntry> {
+/// One inbox line; `joined_at` stands for the last activity of a conversation without
+/// messages.
+async fn entry(
+    db: &mut Db,
+    me: UserId,
+    target: Target,
+    name: String,
+    joined_at: i64,
+) -> ServiceResult<InboxEntry> {
     let conversation = target.key(me);
     let last = store::messages::latest(db.conn(), &conversation).await?;
     let mark = store::messages::last_read(db.conn(), me.0, &conversation).await?;
@@ -471,9 +480,9 @@ async fn entry(db: &mut Db, me: UserId, target: Target, name: String) -> Service
     Ok(InboxEntry {
         conversation: target.into(),
         name,
-        last_activity: last
-            .as_ref()
-            .map(|row| Timestamp::from_millis(row.created_at)),
+        last_activity: Timestamp::from_millis(
+            last.as_ref().map_or(joined_at, |row| row.created_at),
+        ),
         last_message: last.as_ref().map(|row| to_message(row, false, &[])),
         unread_count,
     })

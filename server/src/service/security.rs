@@ -9,7 +9,7 @@ use rand::Rng;
 use sha2::{Digest, Sha256};
 use socmel_api_types::{
     Detail, UserId,
-    security::{ChangeEmail, ChangePassword, CodePurpose, CodeRequest},
+    security::{ChangeEmail, ChangePassword, CodePurpose, CodeRequest, ResetPassword},
 };
 
 use super::{
@@ -129,23 +129,26 @@ pub async fn change_password(
             "you are not allowed to change the password of this account".into(),
         ));
     }
-    check_new_password(&input)?;
-    let old_password = input.old_password.clone().unwrap_or_default();
+    check_new_password(&input.new_password, &input.new_password_confirm)?;
     if !svc
         .passwords()
-        .verify(old_password, Some(row.password_hash))
+        .verify(input.old_password, Some(row.password_hash))
         .await?
     {
         return Err(ServiceError::BadRequest(
             "the old password is incorrect".into(),
         ));
     }
-    set_password_with_code(svc, CodePurpose::ChangePassword, &email, user.id().0, input).await
+    let new = NewPassword {
+        password: input.new_password,
+        key: input.key,
+    };
+    set_password_with_code(svc, CodePurpose::ChangePassword, &email, user.id().0, new).await
 }
 
 /// Sets a new password for whoever holds a reset code sent to the account's email.
-pub async fn reset_password(svc: &Services, input: ChangePassword) -> ServiceResult<Detail> {
-    check_new_password(&input)?;
+pub async fn reset_password(svc: &Services, input: ResetPassword) -> ServiceResult<Detail> {
+    check_new_password(&input.new_password, &input.new_password_confirm)?;
     let email = input.email.trim().to_lowercase();
     let user = {
         let mut db = svc.store().reader().await?;
@@ -153,18 +156,29 @@ pub async fn reset_password(svc: &Services, input: ChangePassword) -> ServiceRes
     };
     // An unknown account is answered exactly like a wrong code.
     let user = user.ok_or_else(|| ServiceError::NotFound(WRONG_CODE.into()))?;
-    set_password_with_code(svc, CodePurpose::ResetPassword, &email, user.id, input).await
+    let new = NewPassword {
+        password: input.new_password,
+        key: input.key,
+    };
+    set_password_with_code(svc, CodePurpose::ResetPassword, &email, user.id, new).await
 }
 
-fn check_new_password(input: &ChangePassword) -> ServiceResult<()> {
-    if input.new_password != input.new_password_confirm {
+/// What a change and a reset both end with: the new password and the code that
+/// allows it.
+struct NewPassword {
+    password: String,
+    key: String,
+}
+
+fn check_new_password(new_password: &str, confirm: &str) -> ServiceResult<()> {
+    if new_password != confirm {
         return Err(ServiceError::BadRequest(
             "Password and confirmation do not match".into(),
         ));
     }
     Validation::default()
         .check(
-            is_valid_password(&input.new_password),
+            is_valid_password(new_password),
             "new_password",
             PASSWORD_RULE,
         )
@@ -176,12 +190,12 @@ async fn set_password_with_code(
     purpose: CodePurpose,
     email: &str,
     user_id: i64,
-    input: ChangePassword,
+    new: NewPassword,
 ) -> ServiceResult<Detail> {
     // Hash before taking the write lock: hashing is the slow part.
-    let password_hash = svc.passwords().hash(input.new_password).await?;
+    let password_hash = svc.passwords().hash(new.password).await?;
     let tx = svc.store().begin().await?;
-    let (mut tx, code_id) = check_code(tx, purpose, email, &input.key).await?;
+    let (mut tx, code_id) = check_code(tx, purpose, email, &new.key).await?;
     store::users::set_password(tx.conn(), user_id, &password_hash, now()).await?;
     store::security::delete(tx.conn(), code_id).await?;
     super::auth::end_all_sessions(&mut tx, UserId(user_id)).await?;

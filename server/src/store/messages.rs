@@ -169,12 +169,16 @@ pub struct RoomEntry {
     pub room_id: i64,
     pub space_name: String,
     pub room_name: String,
+    /// Since when the user can read the room: the later of joining the space and the
+    /// room's creation.
+    pub joined_at: i64,
 }
 
 /// Every room of every space the user belongs to.
 pub async fn rooms_of(conn: Conn<'_>, user_id: i64) -> StoreResult<Vec<RoomEntry>> {
     Ok(run!(conn, fetch_all, as RoomEntry,
-        "SELECT r.space_id, r.id AS room_id, s.name AS space_name, r.name AS room_name \
+        "SELECT r.space_id, r.id AS room_id, s.name AS space_name, r.name AS room_name, \
+         CASE WHEN m.joined_at > r.created_at THEN m.joined_at ELSE r.created_at END AS joined_at \
          FROM space_members m JOIN rooms r ON r.space_id = m.space_id \
          JOIN spaces s ON s.id = m.space_id WHERE m.user_id = $1 ORDER BY r.space_id, r.id",
         user_id)?)
@@ -192,11 +196,12 @@ pub async fn room_in_space(conn: Conn<'_>, space_id: i64, room_id: i64) -> Store
 pub struct GroupEntry {
     pub group_id: i64,
     pub name: String,
+    pub joined_at: i64,
 }
 
 pub async fn groups_of(conn: Conn<'_>, user_id: i64) -> StoreResult<Vec<GroupEntry>> {
     Ok(run!(conn, fetch_all, as GroupEntry,
-        "SELECT g.id AS group_id, g.name FROM group_members m JOIN group_chats g ON g.id = m.group_id \
+        "SELECT g.id AS group_id, g.name, m.joined_at FROM group_members m JOIN group_chats g ON g.id = m.group_id \
          WHERE m.user_id = $1 ORDER BY g.id",
         user_id)?)
 }

@@ -3,6 +3,7 @@
 //! PostgreSQL server, a new database created on it for this test alone.
 #![allow(dead_code)]
 
+pub mod contract;
 pub mod smtp;
 pub mod spaces;
 pub mod ws;
@@ -28,6 +29,8 @@ pub struct TestServer {
     pub config: Config,
     pub database_url: String,
     pub data_dir: tempfile::TempDir,
+    /// Answers that broke the published document (see `contract`).
+    pub violations: contract::Violations,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<anyhow::Result<()>>>,
 }
@@ -63,14 +66,22 @@ impl TestServer {
             .expect("bind");
         let url = format!("http://{}", listener.local_addr().expect("address"));
         let (shutdown, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(socmel_server::serve(config.clone(), listener, async {
-            let _ = stopped.await;
-        }));
+        let violations = contract::Violations::default();
+        let checker = violations.clone();
+        let task = tokio::spawn(socmel_server::serve_with(
+            config.clone(),
+            listener,
+            async {
+                let _ = stopped.await;
+            },
+            move |app| contract::checked(app, checker),
+        ));
         let server = Self {
             url,
             config,
             database_url,
             data_dir,
+            violations,
             shutdown: Some(shutdown),
             task: Some(task),
         };
@@ -267,6 +278,19 @@ impl Drop for TestServer {
     fn drop(&mut self) {
         if let Some(shutdown) = self.shutdown.take() {
             let _ = shutdown.send(());
+        }
+        // A test that already failed keeps its own message.
+        if !std::thread::panicking() {
+            let violations = self
+                .violations
+                .lock()
+                .map(|v| v.clone())
+                .unwrap_or_default();
+            assert!(
+                violations.is_empty(),
+                "answers that break openapi.json:\n{}",
+                violations.join("\n")
+            );
         }
     }
 }

@@ -404,7 +404,7 @@ impl App {
             };
             let mut item = crate::sidebar::Entry::new(conversation, name);
             item.unread = u32::try_from(entry.unread_count).unwrap_or(u32::MAX);
-            item.last_activity = entry.last_activity.map(|at| at.0);
+            item.last_activity = Some(entry.last_activity.0);
             item.counted_up_to = entry.last_message.as_ref().map(|m| m.id());
             item.mention = item.unread > 0
                 && entry

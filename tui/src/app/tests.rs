@@ -71,7 +71,8 @@ fn inbox(conversation: Conversation, name: &str, unread: i64, last: Option<Messa
     InboxEntry {
         conversation,
         name: name.into(),
-        last_activity: last.as_ref().map(|m| m.timestamp()),
+        // Without messages, the server gives the time the caller joined.
+        last_activity: last.as_ref().map_or(Timestamp(at(0)), |m| m.timestamp()),
         last_message: last,
         unread_count: unread,
     }
