@@ -6,7 +6,7 @@ use std::{fmt, net::SocketAddr, path::PathBuf, str::FromStr};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::ratelimit::RateLimitConfig;
+use crate::{ratelimit::RateLimitConfig, store::durable::Durability};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -117,6 +117,12 @@ pub struct Config {
     /// Largest JSON or form request body, in bytes.
     #[arg(long, env = "MAX_BODY_BYTES", default_value_t = 1 << 20)]
     pub max_body_bytes: u64,
+
+    /// What an acknowledged write guarantees: `commit` (on disk before the answer: it
+    /// survives a power cut) or `relaxed` (committed, synced within 100 ms on SQLite:
+    /// it survives a crash of the server but not a power cut).
+    #[arg(long, env = "DURABILITY", value_enum, default_value_t = Durability::Commit)]
+    pub durability: Durability,
 
     /// Largest multipart (upload) request body, in bytes.
     #[arg(long, env = "MAX_UPLOAD_BYTES", default_value_t = 90 << 20)]

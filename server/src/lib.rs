@@ -36,7 +36,7 @@ pub async fn build_services(config: &Config) -> anyhow::Result<Services> {
         Some(url) => url.expose().to_owned(),
         None => store::open::default_sqlite_url(&config.data_dir),
     };
-    let store = store::open(&url, config.database_max_connections)
+    let store = store::open(&url, config.database_max_connections, config.durability)
         .await
         .context("opening the database")?;
     tracing::info!(backend = store.backend().name(), "database ready");

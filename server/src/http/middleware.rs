@@ -5,12 +5,13 @@ use std::{sync::Arc, time::Instant};
 
 use poem::{
     Endpoint, IntoResponse, Request, Response,
-    http::{HeaderValue, Uri},
+    http::{HeaderValue, Method, Uri},
 };
+use socmel_api_types::{ErrorBody, ErrorCode};
 use tracing::Instrument;
 
 use super::{
-    errors::error_response,
+    errors::{error_response, json_response},
     hardening::{self, BodyLimits},
     paths::{RouteTable, routed},
     ratelimit::{self, Verdict},
@@ -59,10 +60,20 @@ pub async fn around<E: Endpoint>(
         let mut response = match allowance {
             Err(refused) => refused,
             Ok(allowance) => {
+                let writes = !matches!(*req.method(), Method::GET | Method::HEAD);
                 let mut response = match endpoint.call(req).await {
                     Ok(output) => output.into_response(),
                     Err(err) => error_response(err, |index| edge.routes.param_name(&path, index)),
                 };
+                // Whatever the handler wrote is on disk before it is acknowledged
+                // (`store::durable`); transactions have waited already, so this only
+                // waits for single statements written outside one.
+                if writes && edge.services.store().durable().await.is_err() {
+                    response = json_response(&ErrorBody::new(
+                        ErrorCode::Internal,
+                        "the change could not be saved to disk",
+                    ));
+                }
                 if let Some(allowed) = allowance {
                     ratelimit::add_headers(&mut response, allowed);
                 }

@@ -353,6 +353,9 @@ pub async fn edit(
         .await?
         .ok_or_else(|| ServiceError::NotFound(MESSAGE_NOT_FOUND.into()))?;
     let attachments = store::message_attachments::of_message(db.conn(), row.id).await?;
+    drop(db);
+    // On disk before anyone hears of it, as a transaction's commit is.
+    svc.store().durable().await?;
     let message = Arc::new(to_message(&row, false, &attachments));
     svc.events().publish(Event::MessageEdited(message.clone()));
     Ok(Arc::unwrap_or_clone(message))
@@ -384,6 +387,7 @@ pub async fn delete(
     let attachments = store::message_attachments::of_message(db.conn(), row.id).await?;
     store::messages::delete(db.conn(), row.id).await?;
     drop(db);
+    svc.store().durable().await?;
     let keys: Vec<String> = attachments.iter().map(|a| a.file_key.clone()).collect();
     media::delete_objects(svc, &keys).await;
     let message = to_message(&row, false, &attachments);

@@ -3,6 +3,7 @@
 //! PostgreSQL server, a new database created on it for this test alone.
 #![allow(dead_code)]
 
+pub mod process;
 pub mod smtp;
 pub mod spaces;
 pub mod ws;
