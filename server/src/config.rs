@@ -128,6 +128,29 @@ pub struct Config {
     #[arg(long, env = "MAX_UPLOAD_BYTES", default_value_t = 90 << 20)]
     pub max_upload_bytes: u64,
 
+    /// Seconds a client has to send a request's headers, from its first byte (or
+    /// from connecting); slower connections are closed.
+    #[arg(long, env = "HEADER_READ_TIMEOUT_SECS", default_value_t = 10,
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub header_read_timeout_secs: u64,
+
+    /// Seconds a client has to send a request's body; slower bodies get 408 and the
+    /// connection is closed.
+    #[arg(long, env = "BODY_READ_TIMEOUT_SECS", default_value_t = 60,
+          value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub body_read_timeout_secs: u64,
+
+    /// Seconds an idle keep-alive connection is kept between requests.
+    #[arg(long, env = "KEEP_ALIVE_TIMEOUT_SECS", default_value_t = 75,
+          value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub keep_alive_timeout_secs: u64,
+
+    /// Open connections (WebSockets included) one client address may hold; more are
+    /// closed at once. 0: no cap. Not applied with `TRUST_FORWARDED_FOR`, where every
+    /// connection comes from the proxy.
+    #[arg(long, env = "MAX_CONNECTIONS_PER_ADDRESS", default_value_t = 256)]
+    pub max_connections_per_address: usize,
+
     /// Log format.
     #[arg(long, env = "LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,

@@ -14,13 +14,10 @@ pub mod store;
 mod telemetry;
 pub mod ws;
 
-use std::{future::Future, path::Path};
+use std::{future::Future, path::Path, time::Duration};
 
 use anyhow::Context;
-use poem::{
-    Server,
-    listener::{Acceptor, TcpAcceptor},
-};
+use poem::{Server, listener::Acceptor};
 
 pub use config::Config;
 pub use http::openapi_json;
@@ -77,7 +74,18 @@ pub async fn serve(
     let services = build_services(&config).await?;
     let store = services.store().clone();
     let mut scheduler = jobs::start(services.clone()).await?;
-    let acceptor = TcpAcceptor::from_tokio(listener).context("adopting the listener")?;
+    let limits = http::acceptor::ConnectionLimits {
+        header_timeout: Duration::from_secs(config.header_read_timeout_secs),
+        keep_alive_timeout: Duration::from_secs(config.keep_alive_timeout_secs),
+        // Behind a proxy every connection comes from the proxy's address.
+        per_address: if config.trust_forwarded_for {
+            0
+        } else {
+            config.max_connections_per_address
+        },
+    };
+    let acceptor =
+        http::acceptor::GuardedAcceptor::new(listener, limits).context("adopting the listener")?;
     let address = acceptor.local_addr().into_iter().next();
     let app = http::app(services, &config);
     // Start-up is over (migrations, pools, the API description built): what it freed

@@ -48,9 +48,12 @@ pub async fn around<E: Endpoint>(
         path = %req.uri().path(),
     );
     async move {
-        let verdict = match hardening::oversized(&req, edge.body_limits) {
-            Some(too_large) => Verdict::Refused(too_large),
-            None => ratelimit::check(&edge.services, edge.trust_forwarded_for, &req),
+        let (verdict, body) = match hardening::guard_body(&mut req, edge.body_limits) {
+            Err(too_large) => (Verdict::Refused(too_large), None),
+            Ok(body) => (
+                ratelimit::check(&edge.services, edge.trust_forwarded_for, &req),
+                Some(body),
+            ),
         };
         let allowance = match verdict {
             Verdict::Refused(response) => Err(response),
@@ -73,6 +76,9 @@ pub async fn around<E: Endpoint>(
                         ErrorCode::Internal,
                         "the change could not be saved to disk",
                     ));
+                }
+                if let Some(refusal) = body.as_ref().and_then(hardening::BodyWatch::refusal) {
+                    response = refusal;
                 }
                 if let Some(allowed) = allowance {
                     ratelimit::add_headers(&mut response, allowed);
