@@ -100,7 +100,7 @@ pub struct Config {
 
     /// Rate limits: `off`, or overrides of the defaults such as `login=10/m,register=5/m`
     /// (names: login, login_account, register, codes, codes_email, password, post,
-    /// comment, ws_connect, message, demo).
+    /// comment, ws_connect, message, upload, demo).
     #[arg(long, env = "RATE_LIMITS", default_value = "")]
     pub rate_limits: RateLimitConfig,
 
