@@ -20,7 +20,7 @@ use super::{
     notifications::{self, About},
     now, pagination,
     permissions::Action,
-    spaces::require_member,
+    spaces::{self, require_member},
     validation::Validation,
 };
 use crate::{
@@ -371,10 +371,18 @@ pub async fn delete(
     let row = visible_message(svc, user, kind, message_id).await?;
     if row.sender_id != user.id().0 {
         let moderator = match (row.space_id, kind) {
-            (Some(space), ConversationKind::Room) => require_member(svc, SpaceId(space), user)
-                .await?
-                .require(Action::DeleteAnyMessage)
-                .is_ok(),
+            (Some(space), ConversationKind::Room) => {
+                let me = require_member(svc, SpaceId(space), user).await?;
+                let mut db = svc.store().reader().await?;
+                me.require(Action::DeleteAnyMessage).is_ok()
+                    && spaces::may_remove_content_of(
+                        db.conn(),
+                        SpaceId(space),
+                        me.role(),
+                        UserId(row.sender_id),
+                    )
+                    .await?
+            }
             _ => false,
         };
         if !moderator {
