@@ -8,7 +8,7 @@ use std::{
 };
 
 use futures_util::{SinkExt, StreamExt};
-use poem::web::websocket::{Message as WsMessage, WebSocketStream};
+use poem::web::websocket::{CloseCode, Message as WsMessage, WebSocketStream};
 use socmel_api_types::{
     ErrorCode, UserId,
     frames::{
@@ -135,11 +135,23 @@ pub async fn run(
     let mut queue = registration.queue;
     let last_heard = Arc::new(std::sync::Mutex::new(Instant::now()));
     let writer_heard = last_heard.clone();
-    let writer = tokio::spawn(async move {
+    // The reader asks the writer to close with a reason once what is queued is sent.
+    let (close_tx, mut close_rx) = tokio::sync::oneshot::channel::<(CloseCode, String)>();
+    let mut writer = tokio::spawn(async move {
         let mut ping = tokio::time::interval(PING_EVERY);
         ping.tick().await;
         loop {
             tokio::select! {
+                Ok(reason) = &mut close_rx => {
+                    while let Ok(frame) = queue.try_recv() {
+                        if sink.send(WsMessage::Text(frame.to_string())).await.is_err() {
+                            break;
+                        }
+                    }
+                    let _ = sink.send(WsMessage::Close(Some(reason))).await;
+                    let _ = sink.close().await;
+                    break;
+                }
                 frame = queue.recv() => match frame {
                     Some(frame) => {
                         if sink.send(WsMessage::Text(frame.to_string())).await.is_err() {
@@ -170,7 +182,24 @@ pub async fn run(
         connection_id,
         typing: HashMap::new(),
     };
-    while let Some(Ok(message)) = stream.next().await {
+    loop {
+        let message = match stream.next().await {
+            Some(Ok(message)) => message,
+            // The socket cannot go on past a frame over the read cap (its rest is
+            // unread): the documented error frame, then a close with 1009.
+            Some(Err(err)) if is_too_large(&err) => {
+                let detail = format!("frames are at most {MAX_FRAME_BYTES} bytes");
+                reader.reply(error_frame(
+                    ErrorCode::PayloadTooLarge,
+                    detail.clone(),
+                    None,
+                ));
+                let _ = close_tx.send((CloseCode::Size, detail));
+                let _ = tokio::time::timeout(Duration::from_secs(5), &mut writer).await;
+                break;
+            }
+            _ => break,
+        };
         if let Ok(mut heard) = last_heard.lock() {
             *heard = Instant::now();
         }
@@ -207,6 +236,13 @@ pub async fn run(
             }
         });
     }
+}
+
+/// Whether the socket failed on a frame or message over the read cap (tungstenite's
+/// capacity error, which poem passes on as text only).
+fn is_too_large(err: &std::io::Error) -> bool {
+    let text = err.to_string();
+    text.contains("Space limit exceeded") || text.contains("Message too long")
 }
 
 /// A message frame's payload, as sent.
