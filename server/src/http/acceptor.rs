@@ -44,7 +44,7 @@ pub struct GuardedAcceptor {
     listener: TcpListener,
     local: LocalAddr,
     limits: ConnectionLimits,
-    open: Arc<Mutex<HashMap<IpAddr, usize>>>,
+    open: OpenCounts,
 }
 
 impl GuardedAcceptor {
@@ -113,7 +113,10 @@ fn remote(peer: SocketAddr) -> RemoteAddr {
 }
 
 /// A connection's place in its address's count, given back when it closes.
-struct Slot(Option<(IpAddr, Arc<Mutex<HashMap<IpAddr, usize>>>)>);
+struct Slot(Option<(IpAddr, OpenCounts)>);
+
+/// Open connections per client address.
+type OpenCounts = Arc<Mutex<HashMap<IpAddr, usize>>>;
 
 impl Drop for Slot {
     fn drop(&mut self) {

@@ -69,7 +69,7 @@ impl BodyWatch {
 /// refused at once (413, nothing read); otherwise the body is handed to the handler
 /// through a reader that fails past the cap or past the deadline, so no more than the
 /// cap is ever buffered, chunked or not.
-pub fn guard_body(req: &mut Request, limits: BodyLimits) -> Result<BodyWatch, Response> {
+pub fn guard_body(req: &mut Request, limits: BodyLimits) -> Result<BodyWatch, Box<Response>> {
     let is_upload = req
         .headers()
         .get(header::CONTENT_TYPE)
@@ -86,7 +86,7 @@ pub fn guard_body(req: &mut Request, limits: BodyLimits) -> Result<BodyWatch, Re
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse().ok());
     if declared.is_some_and(|declared| declared > cap) {
-        return Err(too_large(cap));
+        return Err(Box::new(too_large(cap)));
     }
     let verdict = Arc::new(AtomicU8::new(FINE));
     let watch = BodyWatch {

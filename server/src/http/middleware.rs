@@ -49,7 +49,7 @@ pub async fn around<E: Endpoint>(
     );
     async move {
         let (verdict, body) = match hardening::guard_body(&mut req, edge.body_limits) {
-            Err(too_large) => (Verdict::Refused(too_large), None),
+            Err(too_large) => (Verdict::Refused(*too_large), None),
             Ok(body) => (
                 ratelimit::check(&edge.services, edge.trust_forwarded_for, &req),
                 Some(body),
