@@ -10,6 +10,7 @@ mod pool;
 mod profile;
 mod progress;
 mod report;
+mod roundtrip;
 mod rss;
 mod scenarios;
 mod seed;

@@ -64,6 +64,8 @@ impl ServerProcess {
             .env("DATA_DIR", data_dir.path())
             .env_remove("DATABASE_URL")
             .env("RATE_LIMITS", "off")
+            // Every bench client connects from 127.0.0.1; thousands of sockets at once.
+            .env("MAX_CONNECTIONS_PER_ADDRESS", "0")
             .env("SECRET_KEY", hex::encode(rand::random::<[u8; 32]>()))
             .env("RUST_LOG", &options.log_filter)
             .stdin(Stdio::null())

@@ -5,10 +5,9 @@ mod common;
 use common::{Env, id};
 use serde_json::Value;
 
-/// Bytes that sniff as a PNG (the server goes by the content).
+/// A PNG file of 100 KiB.
 fn png(dir: &std::path::Path, name: &str) -> String {
-    let mut bytes = b"\x89PNG\r\n\x1a\n".to_vec();
-    bytes.resize(100 * 1024, 7);
+    let bytes = common::png_bytes(100 * 1024);
     let path = dir.join(name);
     std::fs::write(&path, bytes).unwrap();
     path.display().to_string()

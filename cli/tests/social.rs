@@ -111,9 +111,7 @@ fn follows_notes_notifications_and_avatars() {
     // Avatar: upload (streamed, no bar off a terminal), then remove.
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("me.png");
-    let mut bytes = b"\x89PNG\r\n\x1a\n".to_vec();
-    bytes.resize(4096, 7);
-    std::fs::write(&path, bytes).unwrap();
+    std::fs::write(&path, common::png_bytes(4096)).unwrap();
     let path = path.display().to_string();
     let output = env.run("ada", &["user", "avatar", "set", &path], None);
     assert!(output.status.success(), "{output:?}");

@@ -6,7 +6,7 @@ use std::{fmt, net::SocketAddr, path::PathBuf, str::FromStr};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::ratelimit::RateLimitConfig;
+use crate::{ratelimit::RateLimitConfig, store::durable::Durability};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -100,7 +100,7 @@ pub struct Config {
 
     /// Rate limits: `off`, or overrides of the defaults such as `login=10/m,register=5/m`
     /// (names: login, login_account, register, codes, codes_email, password, post,
-    /// comment, ws_connect, message, demo).
+    /// comment, ws_connect, message, upload, demo).
     #[arg(long, env = "RATE_LIMITS", default_value = "")]
     pub rate_limits: RateLimitConfig,
 
@@ -118,9 +118,38 @@ pub struct Config {
     #[arg(long, env = "MAX_BODY_BYTES", default_value_t = 1 << 20)]
     pub max_body_bytes: u64,
 
+    /// What an acknowledged write guarantees: `commit` (on disk before the answer: it
+    /// survives a power cut) or `relaxed` (committed, synced within 100 ms on SQLite:
+    /// it survives a crash of the server but not a power cut).
+    #[arg(long, env = "DURABILITY", value_enum, default_value_t = Durability::Commit)]
+    pub durability: Durability,
+
     /// Largest multipart (upload) request body, in bytes.
     #[arg(long, env = "MAX_UPLOAD_BYTES", default_value_t = 90 << 20)]
     pub max_upload_bytes: u64,
+
+    /// Seconds a client has to send a request's headers, from its first byte (or
+    /// from connecting); slower connections are closed.
+    #[arg(long, env = "HEADER_READ_TIMEOUT_SECS", default_value_t = 10,
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub header_read_timeout_secs: u64,
+
+    /// Seconds a client has to send a request's body; slower bodies get 408 and the
+    /// connection is closed.
+    #[arg(long, env = "BODY_READ_TIMEOUT_SECS", default_value_t = 60,
+          value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub body_read_timeout_secs: u64,
+
+    /// Seconds an idle keep-alive connection is kept between requests.
+    #[arg(long, env = "KEEP_ALIVE_TIMEOUT_SECS", default_value_t = 75,
+          value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub keep_alive_timeout_secs: u64,
+
+    /// Open connections (WebSockets included) one client address may hold; more are
+    /// closed at once. 0: no cap. Not applied with `TRUST_FORWARDED_FOR`, where every
+    /// connection comes from the proxy.
+    #[arg(long, env = "MAX_CONNECTIONS_PER_ADDRESS", default_value_t = 256)]
+    pub max_connections_per_address: usize,
 
     /// Log format.
     #[arg(long, env = "LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]

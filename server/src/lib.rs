@@ -14,13 +14,13 @@ pub mod store;
 mod telemetry;
 pub mod ws;
 
-use std::{future::Future, path::Path};
+use std::{future::Future, path::Path, time::Duration};
 
 use anyhow::Context;
 use poem::{
     EndpointExt, Server,
     endpoint::BoxEndpoint,
-    listener::{Acceptor, TcpAcceptor},
+    listener::Acceptor,
 };
 
 pub use config::Config;
@@ -37,7 +37,7 @@ pub async fn build_services(config: &Config) -> anyhow::Result<Services> {
         Some(url) => url.expose().to_owned(),
         None => store::open::default_sqlite_url(&config.data_dir),
     };
-    let store = store::open(&url, config.database_max_connections)
+    let store = store::open(&url, config.database_max_connections, config.durability)
         .await
         .context("opening the database")?;
     tracing::info!(backend = store.backend().name(), "database ready");
@@ -90,7 +90,18 @@ pub async fn serve_with(
     let services = build_services(&config).await?;
     let store = services.store().clone();
     let mut scheduler = jobs::start(services.clone()).await?;
-    let acceptor = TcpAcceptor::from_tokio(listener).context("adopting the listener")?;
+    let limits = http::acceptor::ConnectionLimits {
+        header_timeout: Duration::from_secs(config.header_read_timeout_secs),
+        keep_alive_timeout: Duration::from_secs(config.keep_alive_timeout_secs),
+        // Behind a proxy every connection comes from the proxy's address.
+        per_address: if config.trust_forwarded_for {
+            0
+        } else {
+            config.max_connections_per_address
+        },
+    };
+    let acceptor =
+        http::acceptor::GuardedAcceptor::new(listener, limits).context("adopting the listener")?;
     let address = acceptor.local_addr().into_iter().next();
     let app = wrap(http::app(services, &config).map_to_response().boxed());
     // Start-up is over (migrations, pools, the API description built): what it freed

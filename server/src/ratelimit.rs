@@ -34,12 +34,14 @@ pub enum Limit {
     WsConnect,
     /// Chat messages per user.
     Message,
+    /// Uploaded images (attachments, profile pictures) per user.
+    Upload,
     /// Upstream's demonstration route `GET /limit`; never switched off.
     Demo,
 }
 
 impl Limit {
-    const ALL: [Limit; 11] = [
+    const ALL: [Limit; 12] = [
         Limit::Login,
         Limit::LoginAccount,
         Limit::Register,
@@ -50,6 +52,7 @@ impl Limit {
         Limit::Comment,
         Limit::WsConnect,
         Limit::Message,
+        Limit::Upload,
         Limit::Demo,
     ];
 
@@ -66,6 +69,7 @@ impl Limit {
             Self::Comment => "comment",
             Self::WsConnect => "ws_connect",
             Self::Message => "message",
+            Self::Upload => "upload",
             Self::Demo => "demo",
         }
     }
@@ -83,6 +87,7 @@ impl Limit {
             Self::Comment => (60, 60),
             Self::WsConnect => (30, 60),
             Self::Message => (120, 60),
+            Self::Upload => (20, 60),
             Self::Demo => (2, 60),
         };
         Rule {

@@ -98,7 +98,7 @@ async fn media_answers_with_cache_headers_and_honours_if_none_match() {
     let post = ada.client.create_post(&new_post("cached")).await.unwrap();
     let shown = ada
         .client
-        .upload_post_images(post.id, vec![UploadFile::bytes("x.png", common::png(50))])
+        .upload_post_images(post.id, vec![UploadFile::bytes("x.png", common::png(100))])
         .await
         .unwrap();
     let url = server.at(&shown.attachments.unwrap()[0].file);
@@ -110,7 +110,7 @@ async fn media_answers_with_cache_headers_and_honours_if_none_match() {
         headers["cache-control"],
         "public, max-age=31536000, immutable"
     );
-    assert_eq!(headers["content-length"], "50");
+    assert_eq!(headers["content-length"], "100");
     let etag = headers["etag"].to_str().unwrap().to_owned();
     let again = server
         .raw()
@@ -599,4 +599,52 @@ async fn a_failed_upload_leaves_the_old_picture_and_a_lost_file_does_not_block_r
     // The stored file vanished behind our back: removal still clears the profile.
     std::fs::remove_file(folder.join(key_of(&url))).unwrap();
     assert_eq!(ada.client.delete_pfp().await.unwrap().pfp, None);
+}
+
+/// The first bytes name a format; the whole file must decode as it. A GIF header
+/// followed by HTML is refused, and so is a PNG declaring 100,000 × 100,000 pixels.
+#[tokio::test]
+async fn polyglots_and_pixel_bombs_are_refused() {
+    let server = TestServer::start().await;
+    let ada = server.user("ada").await;
+    // A 1 × 1 screen, then a page instead of pixels.
+    let polyglot = b"GIF89a\x01\x00\x01\x00<html><script>alert(1)</script></html>".to_vec();
+    let err = ada
+        .client
+        .upload_pfp(UploadFile::bytes("cat.gif", polyglot))
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(415));
+
+    let mut bomb = common::png(0);
+    bomb[16..20].copy_from_slice(&100_000_u32.to_be_bytes());
+    bomb[20..24].copy_from_slice(&100_000_u32.to_be_bytes());
+    let crc = crc32(&bomb[12..29]);
+    bomb[29..33].copy_from_slice(&crc.to_be_bytes());
+    let err = ada
+        .client
+        .upload_pfp(UploadFile::bytes("huge.png", bomb))
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(413));
+    assert!(
+        ada.client.current_user().await.unwrap().pfp.is_none(),
+        "nothing was stored"
+    );
+}
+
+/// PNG's chunk checksum, to forge a header the decoder accepts.
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = 0xFFFF_FFFF_u32;
+    for &byte in bytes {
+        crc ^= u32::from(byte);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
 }

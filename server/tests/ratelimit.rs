@@ -197,3 +197,56 @@ async fn messages_share_one_allowance_over_rest_and_the_socket() {
         "refused messages are not stored"
     );
 }
+
+/// The account is resolved before its allowance is spent: guessing through its
+/// username and through its email draws on one allowance, not two.
+#[tokio::test]
+async fn username_and_email_share_one_account_allowance() {
+    let server = TestServer::start_with(|config| {
+        config.rate_limits = "login_account=2/m".parse().unwrap();
+    })
+    .await;
+    server.user("ada").await; // one login spent, by username
+    let guess = |login: &'static str| {
+        let server = &server;
+        async move {
+            server
+                .raw()
+                .post(server.at("/auth/login/"))
+                .form(&[("username", login), ("password", "wrong password")])
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    assert_eq!(guess("ada@example.com").await, 401);
+    assert_eq!(guess("ada").await, 429);
+    assert_eq!(guess("ADA@EXAMPLE.COM").await, 429);
+}
+
+#[tokio::test]
+async fn uploads_are_limited_per_user() {
+    let server = TestServer::start_with(|config| {
+        config.rate_limits = "upload=2/m".parse().unwrap();
+    })
+    .await;
+    let ada = server.user("ada").await;
+    let bob = server.user("bob").await;
+    let upload = |user: &common::TestUser| {
+        let client = user.client.clone();
+        async move {
+            client
+                .upload_message_attachment(socmel_client::UploadFile::bytes(
+                    "cat.png",
+                    common::png(64),
+                ))
+                .await
+        }
+    };
+    upload(&ada).await.unwrap();
+    upload(&ada).await.unwrap();
+    assert_eq!(upload(&ada).await.unwrap_err().status(), Some(429));
+    assert!(upload(&bob).await.is_ok(), "keyed by user");
+}

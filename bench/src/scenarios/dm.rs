@@ -10,12 +10,12 @@ use crate::{
     context::Bench,
     pacing,
     report::{ScenarioReport, Target},
-    sockets,
+    roundtrip, sockets,
 };
 
 pub const SCENARIO: Scenario = Scenario {
     name: "dm",
-    about: "DM round trip (send -> recipient receives) at 1,000 msg/s; none lost",
+    about: "DM delivery (send -> recipient receives) at 1,000 msg/s, none lost; then request-reply with OS-default sockets",
     run: |bench| Box::pin(run(bench)),
 };
 
@@ -24,6 +24,8 @@ const SMOKE_RATE: f64 = 50.0;
 const PAIRS: usize = 100;
 const SMOKE_PAIRS: usize = 4;
 const TARGET_P99_MS: f64 = 10.0;
+/// Send, the reply comes back: two messages, each acknowledged only once on disk.
+const TARGET_REPLY_P99_MS: f64 = 10.0;
 /// A message not delivered within this is counted lost.
 const LOST_AFTER: Duration = Duration::from_secs(10);
 
@@ -63,6 +65,14 @@ async fn run(bench: &Bench) -> anyhow::Result<ScenarioReport> {
     let at_rate = pacing::open_loop(rate, profile.window, send).await?;
     let ended = drivers.stop().await?;
     let dropped = ended.iter().filter(|end| end.dropped).count();
+    // Then as people chat, with the client's sockets at the OS defaults.
+    let replies = roundtrip::exchange(&bench.url, &users[0], &users[1], profile.window, |to, text| {
+        ClientFrame::Dm(SendDm {
+            receiver_id: to.id,
+            draft: roundtrip::draft(text),
+        })
+    })
+    .await?;
 
     let mut report = ScenarioReport::new(SCENARIO.name);
     report
@@ -83,6 +93,13 @@ async fn run(bench: &Bench) -> anyhow::Result<ScenarioReport> {
             "messages",
             Some(at_rate.errors as f64),
         ))
-        .phase(format!("at {rate}/s"), at_rate);
+        .target(Target::at_most(
+            "DM request-reply p99, OS-default client",
+            TARGET_REPLY_P99_MS,
+            "ms",
+            replies.p99_ms,
+        ))
+        .phase(format!("at {rate}/s"), at_rate)
+        .phase("request-reply, OS-default sockets", replies);
     Ok(report)
 }

@@ -14,6 +14,7 @@ use crate::{
     context::Bench,
     pacing,
     report::{ScenarioReport, Target},
+    roundtrip,
     seed::{self, User},
     sockets,
 };
@@ -76,6 +77,16 @@ async fn run(bench: &Bench) -> anyhow::Result<ScenarioReport> {
         }
     };
     let at_rate = pacing::open_loop(rate, profile.window, send).await?;
+    // Then two members talk, request-reply with OS-default sockets, while every
+    // member is still online and gets each message.
+    let replies = roundtrip::exchange(&bench.url, &users[0], &users[1], profile.window, |_, text| {
+        ClientFrame::Space(SendRoomMessage {
+            space_id: space,
+            room_id: room,
+            draft: roundtrip::draft(text),
+        })
+    })
+    .await?;
     let ended = drivers.stop().await?;
     let dropped = ended.iter().filter(|end| end.dropped).count();
     let deliveries_per_s = at_rate.per_second * listeners as f64;
@@ -100,6 +111,7 @@ async fn run(bench: &Bench) -> anyhow::Result<ScenarioReport> {
             "deliveries/s",
             Some(deliveries_per_s),
         ))
-        .phase(format!("{rate} msg/s to {listeners} members"), at_rate);
+        .phase(format!("{rate} msg/s to {listeners} members"), at_rate)
+        .phase("request-reply in the room, OS-default sockets", replies);
     Ok(report)
 }

@@ -5,12 +5,13 @@ use std::{sync::Arc, time::Instant};
 
 use poem::{
     Endpoint, IntoResponse, Request, Response,
-    http::{HeaderValue, Uri},
+    http::{HeaderValue, Method, Uri},
 };
+use socmel_api_types::{ErrorBody, ErrorCode};
 use tracing::Instrument;
 
 use super::{
-    errors::error_response,
+    errors::{error_response, json_response},
     hardening::{self, BodyLimits},
     paths::{RouteTable, routed},
     ratelimit::{self, Verdict},
@@ -47,9 +48,12 @@ pub async fn around<E: Endpoint>(
         path = %req.uri().path(),
     );
     async move {
-        let verdict = match hardening::oversized(&req, edge.body_limits) {
-            Some(too_large) => Verdict::Refused(too_large),
-            None => ratelimit::check(&edge.services, edge.trust_forwarded_for, &req),
+        let (verdict, body) = match hardening::guard_body(&mut req, edge.body_limits) {
+            Err(too_large) => (Verdict::Refused(*too_large), None),
+            Ok(body) => (
+                ratelimit::check(&edge.services, edge.trust_forwarded_for, &req),
+                Some(body),
+            ),
         };
         let allowance = match verdict {
             Verdict::Refused(response) => Err(response),
@@ -59,10 +63,23 @@ pub async fn around<E: Endpoint>(
         let mut response = match allowance {
             Err(refused) => refused,
             Ok(allowance) => {
+                let writes = !matches!(*req.method(), Method::GET | Method::HEAD);
                 let mut response = match endpoint.call(req).await {
                     Ok(output) => output.into_response(),
                     Err(err) => error_response(err, |index| edge.routes.param_name(&path, index)),
                 };
+                // Whatever the handler wrote is on disk before it is acknowledged
+                // (`store::durable`); transactions have waited already, so this only
+                // waits for single statements written outside one.
+                if writes && edge.services.store().durable().await.is_err() {
+                    response = json_response(&ErrorBody::new(
+                        ErrorCode::Internal,
+                        "the change could not be saved to disk",
+                    ));
+                }
+                if let Some(refusal) = body.as_ref().and_then(hardening::BodyWatch::refusal) {
+                    response = refusal;
+                }
                 if let Some(allowed) = allowance {
                     ratelimit::add_headers(&mut response, allowed);
                 }

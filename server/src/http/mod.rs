@@ -1,6 +1,7 @@
 //! The HTTP surface: thin poem-openapi handlers, one file per resource. Each handler
 //! extracts its inputs, calls one service function and returns its answer.
 
+pub mod acceptor;
 pub(crate) mod auth;
 mod bans;
 mod comments;
@@ -187,6 +188,7 @@ pub fn app(services: Services, config: &Config) -> impl Endpoint + use<> {
     let body_limits = hardening::BodyLimits {
         json: config.max_body_bytes,
         upload: config.max_upload_bytes,
+        timeout: std::time::Duration::from_secs(config.body_read_timeout_secs),
     };
     let cors = hardening::cors(config.cors_origins.as_deref());
 

@@ -79,6 +79,24 @@ const ROUTES: &[(Method, &str, Limit, KeyBy)] = &[
         Limit::WsConnect,
         KeyBy::UserOrAddress,
     ),
+    (
+        Method::POST,
+        "/messages/attachments",
+        Limit::Upload,
+        KeyBy::UserOrAddress,
+    ),
+    (
+        Method::POST,
+        "/posts/*/img",
+        Limit::Upload,
+        KeyBy::UserOrAddress,
+    ),
+    (
+        Method::POST,
+        "/users/pfp",
+        Limit::Upload,
+        KeyBy::UserOrAddress,
+    ),
     (Method::GET, "/limit", Limit::Demo, KeyBy::UserOrAddress),
 ];
 

@@ -151,12 +151,18 @@ pub async fn login(svc: &Services, form: LoginForm) -> ServiceResult<TokenRespon
         ));
     }
     let (login, password) = (form.username.trim(), form.password);
-    // Per account, wherever the attempts come from (per-IP limits are applied at the edge).
-    svc.check_limit(Limit::LoginAccount, &login.to_lowercase())?;
     let user = {
         let mut db = svc.store().reader().await?;
         store::users::by_login(db.conn(), login).await?
     };
+    // Per account, wherever the attempts come from (per-IP limits are applied at the
+    // edge). Keyed by the account the login names, so its username and its email
+    // share one allowance; a login naming no account is keyed by what was typed.
+    let account = match &user {
+        Some(user) => format!("user:{}", user.id),
+        None => format!("login:{}", login.to_lowercase()),
+    };
+    svc.check_limit(Limit::LoginAccount, &account)?;
     let stored = user.as_ref().map(|u| u.password_hash.clone());
     let matches = svc.passwords().verify(password, stored).await?;
     let user = match user {

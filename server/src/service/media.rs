@@ -4,7 +4,7 @@
 use bytes::Bytes;
 use tokio::io::{AsyncRead, AsyncReadExt};
 
-use super::{ServiceError, ServiceResult, Services};
+use super::{ServiceError, ServiceResult, Services, images};
 use crate::media::{ByteStream, Stored};
 
 /// An uploaded file as it arrives: its size as received and its bytes.
@@ -93,6 +93,18 @@ pub async fn read_image(svc: &Services, file: IncomingFile) -> ServiceResult<Ima
         return Err(too_large(max));
     }
     let kind = sniff(&bytes).ok_or_else(|| ServiceError::UnsupportedMedia(NOT_AN_IMAGE.into()))?;
+    // The first bytes only name a format: the whole file must decode as one.
+    let bytes = tokio::task::spawn_blocking(move || images::check(kind, &bytes).map(|()| bytes))
+        .await
+        .map_err(ServiceError::internal)?
+        .map_err(|refusal| match refusal {
+            images::Refusal::NotAnImage => ServiceError::UnsupportedMedia(NOT_AN_IMAGE.into()),
+            images::Refusal::TooManyPixels => ServiceError::PayloadTooLarge(format!(
+                "images are at most {} pixels a side and {} megapixels",
+                images::MAX_SIDE,
+                images::MAX_PIXELS / 1_000_000
+            )),
+        })?;
     Ok(Image {
         kind,
         bytes: bytes.into(),

@@ -20,7 +20,7 @@ use super::{
     notifications::{self, About},
     now, pagination,
     permissions::Action,
-    spaces::require_member,
+    spaces::{self, require_member},
     validation::Validation,
 };
 use crate::{
@@ -359,6 +359,9 @@ pub async fn edit(
         .await?
         .ok_or_else(|| ServiceError::NotFound(MESSAGE_NOT_FOUND.into()))?;
     let attachments = store::message_attachments::of_message(db.conn(), row.id).await?;
+    drop(db);
+    // On disk before anyone hears of it, as a transaction's commit is.
+    svc.store().durable().await?;
     let message = Arc::new(to_message(&row, false, &attachments));
     svc.events().publish(Event::MessageEdited(message.clone()));
     Ok(Arc::unwrap_or_clone(message))
@@ -374,10 +377,18 @@ pub async fn delete(
     let row = visible_message(svc, user, kind, message_id).await?;
     if row.sender_id != user.id().0 {
         let moderator = match (row.space_id, kind) {
-            (Some(space), ConversationKind::Room) => require_member(svc, SpaceId(space), user)
-                .await?
-                .require(Action::DeleteAnyMessage)
-                .is_ok(),
+            (Some(space), ConversationKind::Room) => {
+                let me = require_member(svc, SpaceId(space), user).await?;
+                let mut db = svc.store().reader().await?;
+                me.require(Action::DeleteAnyMessage).is_ok()
+                    && spaces::may_remove_content_of(
+                        db.conn(),
+                        SpaceId(space),
+                        me.role(),
+                        UserId(row.sender_id),
+                    )
+                    .await?
+            }
             _ => false,
         };
         if !moderator {
@@ -390,6 +401,7 @@ pub async fn delete(
     let attachments = store::message_attachments::of_message(db.conn(), row.id).await?;
     store::messages::delete(db.conn(), row.id).await?;
     drop(db);
+    svc.store().durable().await?;
     let keys: Vec<String> = attachments.iter().map(|a| a.file_key.clone()).collect();
     media::delete_objects(svc, &keys).await;
     let message = to_message(&row, false, &attachments);

@@ -10,6 +10,7 @@ mod feed_cache;
 pub mod follows;
 pub mod groups;
 pub mod health;
+pub mod images;
 pub mod invitations;
 pub mod media;
 pub mod messages;

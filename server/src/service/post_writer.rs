@@ -88,7 +88,11 @@ impl PostWriter {
         let stopped = || StoreError::Batch("the post writer has stopped".into());
         let (reply, answer) = oneshot::channel();
         queue.send(Queued { draft, reply }).map_err(|_| stopped())?;
-        answer.await.map_err(|_| stopped())?
+        let stored = answer.await.map_err(|_| stopped())??;
+        // The writer commits without waiting for the disk, so its next batch starts
+        // at once; each caller waits here, and one sync covers the whole batch.
+        store.durable().await?;
+        Ok(stored)
     }
 }
 
@@ -157,7 +161,8 @@ async fn write_batch(
     for queued in batch {
         outcomes.push(insert_one(tx.conn(), &queued.draft).await);
     }
-    tx.commit().await?;
+    // Durable before each caller is answered: see `PostWriter::insert`.
+    tx.commit_unsynced().await?;
     Ok(outcomes)
 }
 
@@ -183,9 +188,13 @@ mod tests {
     #[tokio::test]
     async fn a_batch_stores_each_post_and_refuses_only_the_bad_one() {
         let dir = tempfile::tempdir().unwrap();
-        let store = store::open(&store::open::default_sqlite_url(dir.path()), 2)
-            .await
-            .unwrap();
+        let store = store::open(
+            &store::open::default_sqlite_url(dir.path()),
+            2,
+            store::durable::Durability::Commit,
+        )
+        .await
+        .unwrap();
         let mut tx = store.begin().await.unwrap();
         let Conn::Sqlite(conn) = tx.conn() else {
             unreachable!("a SQLite store")

@@ -372,7 +372,14 @@ pub async fn edit(
 pub async fn delete(svc: &Services, me: &AuthUser, post_id: PostId) -> ServiceResult<Detail> {
     let mut tx = svc.store().begin().await?;
     let post = access(tx.conn(), post_id, Some(me.id())).await?;
-    if post.author != me.id() && !post.viewer_moderates() {
+    let allowed = post.author == me.id()
+        || match (post.space_id, post.viewer_role) {
+            (Some(space), Some(role)) if post.viewer_moderates() => {
+                spaces::may_remove_content_of(tx.conn(), space, role, post.author).await?
+            }
+            _ => false,
+        };
+    if !allowed {
         return Err(ServiceError::Forbidden(
             "you do not have permission to delete this post".into(),
         ));

@@ -94,6 +94,24 @@ pub(crate) async fn membership(
     })
 }
 
+/// Whether `actor` may remove what `author` wrote in the space (a post, a room
+/// message): their own always; someone else's as [`permissions::may_act_on`] says,
+/// with the author's role now (someone who left counts as a plain member). Nobody
+/// removes the owner's words, and moderators only a plain member's.
+pub(crate) async fn may_remove_content_of(
+    mut conn: Conn<'_>,
+    space_id: SpaceId,
+    actor: Role,
+    author: UserId,
+) -> ServiceResult<bool> {
+    let author_role =
+        match store::spaces::member_role(conn.reborrow(), space_id.0, author.0).await? {
+            Some(stored) => parse_role(&stored)?,
+            None => Role::Member,
+        };
+    Ok(permissions::may_act_on(actor, author_role))
+}
+
 pub(crate) fn parse_role(stored: &str) -> ServiceResult<Role> {
     Role::parse(stored)
         .ok_or_else(|| ServiceError::internal(anyhow::anyhow!("unknown stored role {stored:?}")))

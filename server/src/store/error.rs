@@ -15,6 +15,10 @@ pub enum StoreError {
     /// A write queued with others failed with them (see `service::post_writer`).
     #[error("batched write failed: {0}")]
     Batch(String),
+    /// The write-ahead log could not be synced: the commit may not survive a power
+    /// cut, so it is not acknowledged.
+    #[error("syncing the database failed: {0}")]
+    Io(#[source] std::io::Error),
     #[error("migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
 }

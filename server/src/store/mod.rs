@@ -14,6 +14,7 @@ pub mod attachments;
 pub mod auth;
 pub mod bans;
 pub mod comments;
+pub mod durable;
 mod error;
 pub mod feed;
 pub mod follows;
@@ -32,9 +33,13 @@ pub mod spaces;
 pub mod users;
 mod wal;
 
+use std::sync::Arc;
+
 use sqlx::{
     PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool, pool::PoolConnection,
 };
+
+use durable::Syncer;
 
 pub use error::StoreError;
 pub use open::open;
@@ -65,7 +70,12 @@ pub struct Store {
 
 #[derive(Clone)]
 enum Pools {
-    Sqlite { read: SqlitePool, write: SqlitePool },
+    Sqlite {
+        read: SqlitePool,
+        write: SqlitePool,
+        /// Syncs the log before a write is acknowledged (`store::durable`).
+        sync: Arc<Syncer>,
+    },
     Postgres(PgPool),
 }
 
@@ -85,10 +95,11 @@ impl Store {
         })
     }
 
-    /// A connection for single-statement writes.
+    /// A connection for single-statement writes. What it writes is on disk once
+    /// [`Store::durable`] returns after it was dropped.
     pub async fn writer(&self) -> StoreResult<Db> {
         Ok(match &self.pools {
-            Pools::Sqlite { write, .. } => Db::Sqlite(write.acquire().await?),
+            Pools::Sqlite { write, sync, .. } => Db::Writer(write.acquire().await?, sync.clone()),
             Pools::Postgres(pool) => Db::Postgres(pool.acquire().await?),
         })
     }
@@ -98,15 +109,27 @@ impl Store {
         Ok(match &self.pools {
             // IMMEDIATE takes the write lock up front, so a transaction that reads
             // first never fails later when it tries to upgrade to writing.
-            Pools::Sqlite { write, .. } => Tx::Sqlite(write.begin_with("BEGIN IMMEDIATE").await?),
+            Pools::Sqlite { write, sync, .. } => {
+                Tx::Sqlite(write.begin_with("BEGIN IMMEDIATE").await?, sync.clone())
+            }
             Pools::Postgres(pool) => Tx::Postgres(pool.begin().await?),
         })
+    }
+
+    /// Returns once every write this process committed before the call is on disk
+    /// (`store::durable`): what an acknowledgement waits for. PostgreSQL's commits
+    /// wait for its own log flush, so there is nothing left to wait for.
+    pub async fn durable(&self) -> StoreResult<()> {
+        if let Pools::Sqlite { sync, .. } = &self.pools {
+            sync.durable().await.map_err(sync_failed)?;
+        }
+        Ok(())
     }
 
     /// Closes every pooled connection (on shutdown).
     pub async fn close(&self) {
         match &self.pools {
-            Pools::Sqlite { read, write } => {
+            Pools::Sqlite { read, write, .. } => {
                 write.close().await;
                 read.close().await;
             }
@@ -118,39 +141,73 @@ impl Store {
 /// A pooled connection of either backend.
 pub enum Db {
     Sqlite(PoolConnection<Sqlite>),
+    /// SQLite's writer: dropping it notes that its writes reached the log.
+    Writer(PoolConnection<Sqlite>, Arc<Syncer>),
     Postgres(PoolConnection<Postgres>),
 }
 
 impl Db {
     pub fn conn(&mut self) -> Conn<'_> {
         match self {
-            Self::Sqlite(c) => Conn::Sqlite(c),
+            Self::Sqlite(c) | Self::Writer(c, _) => Conn::Sqlite(c),
             Self::Postgres(c) => Conn::Postgres(c),
+        }
+    }
+}
+
+impl Drop for Db {
+    fn drop(&mut self) {
+        // Each statement committed on its own as it ran; the next sync covers them.
+        if let Self::Writer(_, sync) = self {
+            sync.wrote();
         }
     }
 }
 
 /// An open transaction of either backend; dropped without commit, it rolls back.
 pub enum Tx {
-    Sqlite(sqlx::Transaction<'static, Sqlite>),
+    Sqlite(sqlx::Transaction<'static, Sqlite>, Arc<Syncer>),
     Postgres(sqlx::Transaction<'static, Postgres>),
 }
 
 impl Tx {
     pub fn conn(&mut self) -> Conn<'_> {
         match self {
-            Self::Sqlite(tx) => Conn::Sqlite(tx),
+            Self::Sqlite(tx, _) => Conn::Sqlite(tx),
             Self::Postgres(tx) => Conn::Postgres(tx),
         }
     }
 
+    /// Commits, and returns once the commit is on disk (`store::durable`). The writer
+    /// connection is free for the next transaction while this one waits.
     pub async fn commit(self) -> StoreResult<()> {
-        match self {
-            Self::Sqlite(tx) => tx.commit().await?,
-            Self::Postgres(tx) => tx.commit().await?,
+        if let Some(sync) = self.commit_unsynced().await? {
+            sync.durable().await.map_err(sync_failed)?;
         }
         Ok(())
     }
+
+    /// Commits without waiting for the disk: for a writer that answers many callers
+    /// and lets each wait with [`Store::durable`] instead of waiting in its loop.
+    pub async fn commit_unsynced(self) -> StoreResult<Option<Arc<Syncer>>> {
+        match self {
+            Self::Sqlite(tx, sync) => {
+                tx.commit().await?;
+                sync.wrote();
+                Ok(Some(sync))
+            }
+            Self::Postgres(tx) => {
+                tx.commit().await?;
+                Ok(None)
+            }
+        }
+    }
+}
+
+/// A failed sync leaves a commit whose durability is unknown: the write is refused.
+fn sync_failed(err: std::io::Error) -> StoreError {
+    tracing::error!(error = %err, "syncing the write-ahead log");
+    StoreError::Io(err)
 }
 
 /// A borrowed connection, in or out of a transaction: what every store function takes.

@@ -8,15 +8,27 @@ use sqlx::{
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
 };
 
-use super::{Pools, Store, StoreResult, wal};
+use std::sync::Arc;
+
+use super::{
+    Pools, Store, StoreResult,
+    durable::{Durability, Syncer},
+    wal,
+};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/postgres");
 
-/// Opens `url` (`sqlite:…` or `postgres://…`) and applies pending migrations.
-pub async fn open(url: &str, max_connections: u32) -> StoreResult<Store> {
+/// Opens `url` (`sqlite:…` or `postgres://…`) and applies pending migrations;
+/// `durability` says what an acknowledged write guarantees (`store::durable`).
+pub async fn open(url: &str, max_connections: u32, durability: Durability) -> StoreResult<Store> {
     let pools = if url.starts_with("postgres:") || url.starts_with("postgresql:") {
-        let options = PgConnectOptions::from_str(url)?.application_name("socmel-server");
+        let mut options = PgConnectOptions::from_str(url)?.application_name("socmel-server");
+        if durability == Durability::Relaxed {
+            // PostgreSQL's own relaxed commit: answered before its log is flushed,
+            // never inconsistent after a crash.
+            options = options.options([("synchronous_commit", "off")]);
+        }
         let pool = PgPoolOptions::new()
             .max_connections(max_connections)
             .acquire_timeout(Duration::from_secs(10))
@@ -32,7 +44,9 @@ pub async fn open(url: &str, max_connections: u32) -> StoreResult<Store> {
             .busy_timeout(Duration::from_secs(5))
             .foreign_keys(true)
             .pragma("temp_store", "memory");
-        let files = wal::Files::of(options.get_filename());
+        // `synchronous=NORMAL` never syncs at commit: the log is synced by the group
+        // commit in `store::durable` before a write is acknowledged.
+        let sync = Arc::new(Syncer::new(options.get_filename(), durability));
         // The writer never checkpoints itself: see `store::wal`.
         //
         // Pinging a pooled connection before handing it out guards against a dropped
@@ -59,8 +73,8 @@ pub async fn open(url: &str, max_connections: u32) -> StoreResult<Store> {
                 format!("-{}", READ_CACHE_KIB / u64::from(readers)),
             ))
             .await?;
-        wal::keep_in_background(read.clone(), write.clone(), files);
-        Pools::Sqlite { read, write }
+        wal::keep_in_background(read.clone(), write.clone(), sync.clone());
+        Pools::Sqlite { read, write, sync }
     };
     Ok(Store { pools })
 }

@@ -5,13 +5,14 @@
 //! behind it. One background task does the work instead, and keeps every step it can
 //! off the writer (BENCHMARKS.md, findings 11, 13 and 20):
 //!
-//! - Every [`SYNC_EVERY`] it syncs the log and the database file to disk through
-//!   handles of its own, outside SQLite's locks. With `synchronous=NORMAL` nothing else
-//!   syncs the log until a checkpoint, which then had a second's worth to write (tens of
-//!   MiB under sustained writes) and stalled the writer meanwhile; and a checkpoint
-//!   that cannot reach the end of a growing log copies pages into the database without
-//!   syncing it, so all of them waited for the rewind. It also bounds what a power cut
-//!   can take to about that long of commits.
+//! - Every [`SYNC_EVERY`] it syncs what was written to the log since the last sync,
+//!   if an acknowledgement has not done so already (`store::durable`): with relaxed
+//!   acknowledgements that bounds what a power cut can take to about that long of
+//!   commits, and it keeps a checkpoint from having a second's worth of log to sync
+//!   (tens of MiB under sustained writes) while it stalls the writer. Only the log is
+//!   synced from outside SQLite: a descriptor of ours on the database file, once
+//!   closed, would drop SQLite's locks on it (see `store::durable`). The database file
+//!   is synced by SQLite itself, in the checkpoints.
 //! - Every [`CHECKPOINT_EVERY`] a `PASSIVE` checkpoint from a reader connection copies
 //!   the log into the database, never waiting for the writer.
 //! - SQLite only rewinds the log when a write starts with every page of it copied,
@@ -21,13 +22,15 @@
 //!   left to copy and sync.
 
 use std::{
-    path::{Path, PathBuf},
+    sync::Arc,
     time::{Duration, Instant},
 };
 
 use sqlx::sqlite::SqlitePool;
 
-/// How often the log and the database file are synced to disk.
+use super::durable::Syncer;
+
+/// How often the log is synced to disk when nothing else synced it.
 const SYNC_EVERY: Duration = Duration::from_millis(100);
 
 /// How often the log is copied into the database.
@@ -42,45 +45,8 @@ const REWIND_AT_PAGES: i64 = 16_384;
 /// past anything sustained writes reach is cut back.
 pub const LOG_FILE_LIMIT: u64 = 256 * 1024 * 1024;
 
-/// The database's files, to sync them outside SQLite.
-#[derive(Clone)]
-pub struct Files {
-    log: PathBuf,
-    database: PathBuf,
-}
-
-impl Files {
-    pub fn of(database: &Path) -> Self {
-        let mut log = database.as_os_str().to_owned();
-        log.push("-wal");
-        Self {
-            log: log.into(),
-            database: database.to_path_buf(),
-        }
-    }
-
-    /// Syncs both files' written pages to disk, on a blocking thread. A file that does
-    /// not exist yet has nothing to sync.
-    async fn sync(&self) -> std::io::Result<()> {
-        let files = self.clone();
-        tokio::task::spawn_blocking(move || {
-            for path in [&files.log, &files.database] {
-                match std::fs::File::open(path) {
-                    Ok(file) => file.sync_data()?,
-                    Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
-                    Err(err) => return Err(err),
-                }
-            }
-            Ok(())
-        })
-        .await
-        .map_err(std::io::Error::other)
-        .and_then(|synced| synced)
-    }
-}
-
 /// Runs the log's upkeep (see the module) until the pools close.
-pub fn keep_in_background(read: SqlitePool, write: SqlitePool, files: Files) {
+pub fn keep_in_background(read: SqlitePool, write: SqlitePool, sync: Arc<Syncer>) {
     tokio::spawn(async move {
         let mut every = tokio::time::interval(SYNC_EVERY);
         every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -90,13 +56,13 @@ pub fn keep_in_background(read: SqlitePool, write: SqlitePool, files: Files) {
         let mut failing = false;
         while !read.is_closed() {
             every.tick().await;
-            match (files.sync().await, failing) {
+            match (sync.sync_now().await, failing) {
                 (Err(err), false) => {
-                    tracing::warn!(error = %err, "syncing the database files");
+                    tracing::warn!(error = %err, "syncing the write-ahead log");
                     failing = true;
                 }
                 (Ok(()), true) => {
-                    tracing::info!("syncing the database files works again");
+                    tracing::info!("syncing the write-ahead log works again");
                     failing = false;
                 }
                 _ => {}
@@ -105,7 +71,7 @@ pub fn keep_in_background(read: SqlitePool, write: SqlitePool, files: Files) {
                 continue;
             }
             last_checkpoint = Instant::now();
-            if let Err(err) = checkpoint(&read, &write, &files, REWIND_AT_PAGES).await {
+            if let Err(err) = checkpoint(&read, &write, &sync, REWIND_AT_PAGES).await {
                 if read.is_closed() || write.is_closed() {
                     break;
                 }
@@ -119,7 +85,7 @@ pub fn keep_in_background(read: SqlitePool, write: SqlitePool, files: Files) {
 async fn checkpoint(
     read: &SqlitePool,
     write: &SqlitePool,
-    files: &Files,
+    sync: &Syncer,
     rewind_at: i64,
 ) -> sqlx::Result<()> {
     let passive = || sqlx::query_as("PRAGMA wal_checkpoint(PASSIVE)").fetch_one(read);
@@ -132,8 +98,8 @@ async fn checkpoint(
     // moments' worth left to copy and sync.
     let started = Instant::now();
     let _: (i64, i64, i64) = passive().await?;
-    // Should the sync fail, the writer's own sync does the work, as it did before.
-    let _ = files.sync().await;
+    // Should the sync fail, the checkpoint's own sync does the work.
+    let _ = sync.sync_now().await;
     let _: (i64, i64, i64) = passive().await?;
     let rewind = Instant::now();
     sqlx::query("PRAGMA wal_checkpoint(RESTART)")
@@ -149,6 +115,7 @@ mod tests {
     use super::*;
     use crate::store::{
         Pools,
+        durable::Durability,
         open::{default_sqlite_url, open},
     };
 
@@ -158,9 +125,10 @@ mod tests {
     #[tokio::test]
     async fn the_log_is_rewound_once_past_its_limit_under_nonstop_writes() {
         let dir = tempfile::tempdir().unwrap();
-        let store = open(&default_sqlite_url(dir.path()), 4).await.unwrap();
-        let files = Files::of(&dir.path().join("socmel.db"));
-        let Pools::Sqlite { read, write } = &store.pools else {
+        let store = open(&default_sqlite_url(dir.path()), 4, Durability::Commit)
+            .await
+            .unwrap();
+        let Pools::Sqlite { read, write, sync } = &store.pools else {
             unreachable!("a SQLite URL opens SQLite pools")
         };
         let insert = || sqlx::query("INSERT INTO filler VALUES (zeroblob(8192))").execute(write);
@@ -186,7 +154,7 @@ mod tests {
             .await
             .unwrap();
         insert().await.unwrap();
-        checkpoint(read, write, &files, i64::MAX).await.unwrap();
+        checkpoint(read, write, sync, i64::MAX).await.unwrap();
         insert().await.unwrap();
         assert!(
             log_pages().await > 100,
@@ -198,7 +166,7 @@ mod tests {
             tokio::time::sleep(Duration::from_millis(100)).await;
             held.commit().await.unwrap();
         });
-        checkpoint(read, write, &files, 10).await.unwrap();
+        checkpoint(read, write, sync, 10).await.unwrap();
         release.await.unwrap();
         insert().await.unwrap();
         let after = log_pages().await;

@@ -136,11 +136,23 @@ pub async fn run(
     let last_heard = Arc::new(std::sync::Mutex::new(Instant::now()));
     let writer_heard = last_heard.clone();
     let writer_revoked = revoked.clone();
+    // The reader asks the writer to close with a reason once what is queued is sent.
+    let (close_tx, mut close_rx) = tokio::sync::oneshot::channel::<(CloseCode, String)>();
     let mut writer = tokio::spawn(async move {
         let mut ping = tokio::time::interval(PING_EVERY);
         ping.tick().await;
         loop {
             tokio::select! {
+                Ok(reason) = &mut close_rx => {
+                    while let Ok(frame) = queue.try_recv() {
+                        if sink.send(WsMessage::Text(frame.to_string())).await.is_err() {
+                            break;
+                        }
+                    }
+                    let _ = sink.send(WsMessage::Close(Some(reason))).await;
+                    let _ = sink.close().await;
+                    break;
+                }
                 frame = queue.recv() => match frame {
                     Some(frame) => {
                         if sink.send(WsMessage::Text(frame.to_string())).await.is_err() {
@@ -184,6 +196,18 @@ pub async fn run(
         let message = tokio::select! {
             message = stream.next() => match message {
                 Some(Ok(message)) => message,
+                // The socket cannot go on past a frame over the read cap (its rest is
+                // unread): the documented error frame, then a close with 1009.
+                Some(Err(err)) if is_too_large(&err) => {
+                    let detail = format!("frames are at most {MAX_FRAME_BYTES} bytes");
+                    reader.reply(error_frame(
+                        ErrorBody::new(ErrorCode::PayloadTooLarge, detail.clone()),
+                        None,
+                    ));
+                    let _ = close_tx.send((CloseCode::Size, detail));
+                    let _ = tokio::time::timeout(Duration::from_secs(5), &mut writer).await;
+                    break;
+                }
                 _ => break,
             },
             // The writer ended (session revoked, too slow, peer gone): so does the socket.
@@ -239,6 +263,13 @@ pub async fn run(
             }
         });
     }
+}
+
+/// Whether the socket failed on a frame or message over the read cap (tungstenite's
+/// capacity error, which poem passes on as text only).
+fn is_too_large(err: &std::io::Error) -> bool {
+    let text = err.to_string();
+    text.contains("Space limit exceeded") || text.contains("Message too long")
 }
 
 /// Reads one connection's frames and answers them.

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod contract;
+pub mod process;
 pub mod smtp;
 pub mod spaces;
 pub mod ws;
@@ -346,28 +347,33 @@ pub fn code_in(mail: &str) -> Option<String> {
         .map(|code| code.trim().to_owned())
 }
 
-/// Bytes that sniff as a PNG (the server looks at content, not at names).
+/// A real image of `format`, 2 × 2 pixels (the server decodes what it is sent).
+fn tiny(format: image::ImageFormat) -> Vec<u8> {
+    let mut out = std::io::Cursor::new(Vec::new());
+    image::DynamicImage::new_rgb8(2, 2)
+        .write_to(&mut out, format)
+        .expect("encoding a test image");
+    out.into_inner()
+}
+
+/// A real PNG of exactly `size` bytes (at least the image's own ~70): filler after
+/// the image's end makes up the size, which decoders stop before.
 pub fn png(size: usize) -> Vec<u8> {
-    let mut bytes = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut bytes = tiny(image::ImageFormat::Png);
     bytes.resize(size.max(bytes.len()), 7);
     bytes
 }
 
-/// Bytes that sniff as a JPEG.
 pub fn jpeg() -> Vec<u8> {
-    let mut bytes = vec![0xFF, 0xD8, 0xFF, 0xE0];
-    bytes.extend_from_slice(b"jpeg body");
-    bytes
+    tiny(image::ImageFormat::Jpeg)
 }
 
-/// Bytes that sniff as a GIF.
 pub fn gif() -> Vec<u8> {
-    b"GIF89a gif body".to_vec()
+    tiny(image::ImageFormat::Gif)
 }
 
-/// Bytes that sniff as a WebP.
 pub fn webp() -> Vec<u8> {
-    b"RIFF\x20\0\0\0WEBPVP8 webp body".to_vec()
+    tiny(image::ImageFormat::WebP)
 }
 
 /// A post body with a title and some content.
