@@ -594,3 +594,75 @@ fn slash_commands() {
         matches!(&cmds[..], [Cmd::Frame(ClientFrame::Dm(d))] if d.draft.message == "/not a command")
     );
 }
+
+#[test]
+fn scrolling_to_the_top_asks_for_the_older_page_once() {
+    let mut app = app();
+    let mut cmds = Vec::new();
+    app.open(room(), &mut cmds);
+    app.update(history(room(), (51..=100).map(|i| room_message(i, BOB, "m")).collect(), false));
+    app.hits.page = 10;
+    // At the bottom nothing more is needed even if the top shows.
+    assert!(app.after_draw(true).is_empty());
+    key(&mut app, KeyCode::PageUp, KeyModifiers::NONE);
+    assert_eq!(app.timelines[&room()].scroll, 10);
+    assert_eq!(
+        app.after_draw(true),
+        [Cmd::LoadHistory {
+            conversation: room(),
+            before: Some(MessageId(51))
+        }]
+    );
+    // Already on its way: not asked twice.
+    assert!(app.after_draw(true).is_empty());
+    // Back at the bottom, what is shown is marked read.
+    key(&mut app, KeyCode::PageDown, KeyModifiers::NONE);
+    assert_eq!(app.timelines[&room()].scroll, 0);
+}
+
+#[test]
+fn the_mouse_scrolls_the_conversation_and_clicks_open_sidebar_rows() {
+    use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+    use ratatui::layout::Rect;
+    let mut app = app();
+    app.hits.sidebar = Rect::new(0, 1, 28, 20);
+    app.hits.messages = Rect::new(28, 1, 60, 20);
+    app.hits.sidebar_rows = vec![(2, bob_dm()), (5, room())];
+    let mouse = |kind, column, row| {
+        Msg::Term(Event::Mouse(MouseEvent {
+            kind,
+            column,
+            row,
+            modifiers: KeyModifiers::NONE,
+        }))
+    };
+    let cmds = app.update(mouse(MouseEventKind::Down(MouseButton::Left), 4, 5));
+    assert_eq!(app.current, Some(room()));
+    assert!(!cmds.is_empty());
+    app.update(history(room(), (1..=80).map(|i| room_message(i, BOB, "m")).collect(), false));
+    app.update(mouse(MouseEventKind::ScrollUp, 40, 10));
+    assert_eq!(app.timelines[&room()].scroll, 3);
+    app.update(mouse(MouseEventKind::ScrollDown, 40, 10));
+    assert_eq!(app.timelines[&room()].scroll, 0);
+    // A wheel over the sidebar does not scroll the conversation.
+    app.update(mouse(MouseEventKind::ScrollUp, 4, 10));
+    assert_eq!(app.timelines[&room()].scroll, 0);
+}
+
+#[test]
+fn a_bracketed_paste_is_one_message_with_its_newlines() {
+    let mut app = app();
+    let mut cmds = Vec::new();
+    app.open(room(), &mut cmds);
+    app.update(Msg::Term(Event::Paste("line one\nline two\nline three".into())));
+    let cmds = key(&mut app, KeyCode::Enter, KeyModifiers::NONE);
+    assert!(
+        matches!(&cmds[..], [Cmd::Frame(ClientFrame::Space(s))] if s.draft.message == "line one\nline two\nline three"),
+        "{cmds:?}"
+    );
+    // Alt+Enter adds a line instead of sending.
+    type_text(&mut app, "a");
+    assert!(key(&mut app, KeyCode::Enter, KeyModifiers::ALT).is_empty());
+    type_text(&mut app, "b");
+    assert_eq!(app.composer.text(), "a\nb");
+}
