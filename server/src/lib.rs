@@ -17,11 +17,7 @@ pub mod ws;
 use std::{future::Future, path::Path, time::Duration};
 
 use anyhow::Context;
-use poem::{
-    EndpointExt, Server,
-    endpoint::BoxEndpoint,
-    listener::Acceptor,
-};
+use poem::{EndpointExt, Server, endpoint::BoxEndpoint, listener::Acceptor};
 
 pub use config::Config;
 pub use http::openapi_json;

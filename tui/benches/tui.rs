@@ -109,7 +109,9 @@ fn render_times() -> serde_json::Value {
         .map(|i| {
             Message::Room(RoomMessage {
                 id: MessageId(i + 1),
-                content: format!("message number {i}, long enough to wrap now and then when the pane is narrow"),
+                content: format!(
+                    "message number {i}, long enough to wrap now and then when the pane is narrow"
+                ),
                 sender_id: UserId(1 + i % 4),
                 space_id: SpaceId(1),
                 room_id: RoomId(1),
@@ -178,18 +180,28 @@ async fn seed(url: &str, config_dir: &std::path::Path) -> (Client, Conversation)
             })
             .await
             .expect("register");
-        let tokens = client.login(name, "correct horse battery").await.expect("login");
+        let tokens = client
+            .login(name, "correct horse battery")
+            .await
+            .expect("login");
         client.set_token(Some(tokens.access_token.clone()));
         (client, tokens)
     };
     let (ada, tokens) = account("ada").await;
     let (bob, _) = account("bob").await;
     let space = ada
-        .create_space(&SpaceCreate { name: "lounge".into() })
+        .create_space(&SpaceCreate {
+            name: "lounge".into(),
+        })
         .await
         .expect("space");
     let room = ada
-        .add_room(space.id, &RoomCreate { name: "general".into() })
+        .add_room(
+            space.id,
+            &RoomCreate {
+                name: "general".into(),
+            },
+        )
         .await
         .expect("room");
     let invitation = ada
@@ -227,7 +239,12 @@ type Screen = std::sync::Arc<std::sync::Mutex<(vt100::Parser, Box<dyn std::io::W
 
 fn spawn_tui(
     config_dir: &std::path::Path,
-) -> (Duration, Box<dyn portable_pty::Child + Send + Sync>, u32, Screen) {
+) -> (
+    Duration,
+    Box<dyn portable_pty::Child + Send + Sync>,
+    u32,
+    Screen,
+) {
     let pty = native_pty_system()
         .openpty(PtySize {
             rows: 60,
@@ -246,7 +263,11 @@ fn spawn_tui(
     let mut reader = pty.master.try_clone_reader().expect("reader");
     let writer = pty.master.take_writer().expect("writer");
     let screen: Screen = std::sync::Arc::new(std::sync::Mutex::new((
-        vt100::Parser::new(60.try_into().expect("rows"), 200.try_into().expect("cols"), 0),
+        vt100::Parser::new(
+            60.try_into().expect("rows"),
+            200.try_into().expect("cols"),
+            0,
+        ),
         writer,
     )));
     let feed = screen.clone();
@@ -271,7 +292,14 @@ fn spawn_tui(
 
 fn wait_screen(screen: &Screen, text: &str) {
     let deadline = Instant::now() + Duration::from_secs(600);
-    while !screen.lock().expect("screen").0.screen().contents().contains(text) {
+    while !screen
+        .lock()
+        .expect("screen")
+        .0
+        .screen()
+        .contents()
+        .contains(text)
+    {
         assert!(Instant::now() < deadline, "never showed {text}");
         std::thread::sleep(Duration::from_millis(2));
     }
@@ -301,9 +329,20 @@ fn idle_costs(pid: u32, window: Duration) -> serde_json::Value {
             for task in tasks.flatten() {
                 let path = task.path();
                 if let Ok(stat) = std::fs::read_to_string(path.join("stat")) {
-                    let fields: Vec<&str> = stat.rsplit(')').next().unwrap_or("").split_whitespace().collect();
-                    cpu += fields.get(11).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
-                    cpu += fields.get(12).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+                    let fields: Vec<&str> = stat
+                        .rsplit(')')
+                        .next()
+                        .unwrap_or("")
+                        .split_whitespace()
+                        .collect();
+                    cpu += fields
+                        .get(11)
+                        .and_then(|v| v.parse::<u64>().ok())
+                        .unwrap_or(0);
+                    cpu += fields
+                        .get(12)
+                        .and_then(|v| v.parse::<u64>().ok())
+                        .unwrap_or(0);
                 }
                 if let Ok(status) = std::fs::read_to_string(path.join("status")) {
                     for line in status.lines() {

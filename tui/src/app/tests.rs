@@ -600,7 +600,11 @@ fn scrolling_to_the_top_asks_for_the_older_page_once() {
     let mut app = app();
     let mut cmds = Vec::new();
     app.open(room(), &mut cmds);
-    app.update(history(room(), (51..=100).map(|i| room_message(i, BOB, "m")).collect(), false));
+    app.update(history(
+        room(),
+        (51..=100).map(|i| room_message(i, BOB, "m")).collect(),
+        false,
+    ));
     app.hits.page = 10;
     // At the bottom nothing more is needed even if the top shows.
     assert!(app.after_draw(true).is_empty());
@@ -639,7 +643,11 @@ fn the_mouse_scrolls_the_conversation_and_clicks_open_sidebar_rows() {
     let cmds = app.update(mouse(MouseEventKind::Down(MouseButton::Left), 4, 5));
     assert_eq!(app.current, Some(room()));
     assert!(!cmds.is_empty());
-    app.update(history(room(), (1..=80).map(|i| room_message(i, BOB, "m")).collect(), false));
+    app.update(history(
+        room(),
+        (1..=80).map(|i| room_message(i, BOB, "m")).collect(),
+        false,
+    ));
     app.update(mouse(MouseEventKind::ScrollUp, 40, 10));
     assert_eq!(app.timelines[&room()].scroll, 3);
     app.update(mouse(MouseEventKind::ScrollDown, 40, 10));
@@ -654,7 +662,9 @@ fn a_bracketed_paste_is_one_message_with_its_newlines() {
     let mut app = app();
     let mut cmds = Vec::new();
     app.open(room(), &mut cmds);
-    app.update(Msg::Term(Event::Paste("line one\nline two\nline three".into())));
+    app.update(Msg::Term(Event::Paste(
+        "line one\nline two\nline three".into(),
+    )));
     let cmds = key(&mut app, KeyCode::Enter, KeyModifiers::NONE);
     assert!(
         matches!(&cmds[..], [Cmd::Frame(ClientFrame::Space(s))] if s.draft.message == "line one\nline two\nline three"),
