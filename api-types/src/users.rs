@@ -21,6 +21,28 @@ pub struct UserDisplay {
     pub created_at: Timestamp,
 }
 
+/// A person as every payload that names someone shows them: enough to print a name and
+/// an avatar without another request. One type, used everywhere a person appears beside
+/// their id (message senders, post and comment authors, members, notification actors…).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct UserSummary {
+    pub id: UserId,
+    pub username: String,
+    /// The name the person chose to show, if any (any script, at most 64 characters).
+    pub display_name: Option<String>,
+    /// URL of the profile picture, if any.
+    pub pfp: Option<String>,
+}
+
+impl UserSummary {
+    /// What to call the person in a line of text: the display name when set, else the
+    /// username.
+    pub fn name(&self) -> &str {
+        self.display_name.as_deref().unwrap_or(&self.username)
+    }
+}
+
 /// `PUT /users/me/`: only the keys present change. The email changes only through
 /// the verification-code flow (`/security/change_email/`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -49,6 +71,23 @@ mod tests {
             level: 1,
             pfp: None,
             created_at: Timestamp::from_millis(1_700_000_000_123),
+        });
+        let summary = UserSummary {
+            id: UserId(7),
+            username: "bob".into(),
+            display_name: Some("Bób 山田".into()),
+            pfp: Some("/media/ab.png".into()),
+        };
+        assert_roundtrip(&summary);
+        assert_eq!(summary.name(), "Bób 山田");
+        assert_eq!(
+            serde_json::to_value(&summary).unwrap(),
+            serde_json::json!({"id": 7, "username": "bob", "display_name": "Bób 山田", "pfp": "/media/ab.png"})
+        );
+        assert_roundtrip(&UserSummary {
+            display_name: None,
+            pfp: None,
+            ..summary
         });
         assert_roundtrip(&UserUpdate {
             username: Some("bob".into()),
