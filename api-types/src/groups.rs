@@ -68,6 +68,8 @@ mod tests {
                 level: 1,
                 pfp: None,
                 created_at: at,
+                display_name: None,
+                bio: None,
             }],
         });
         assert_roundtrip(&GroupSummary {

@@ -19,6 +19,24 @@ pub struct UserDisplay {
     pub pfp: Option<String>,
     /// When the account was created.
     pub created_at: Timestamp,
+    /// The name the person chose to show (any script, at most 64 characters), if any.
+    #[serde(default)]
+    pub display_name: Option<String>,
+    /// A few words about the person (at most 500 characters), if any.
+    #[serde(default)]
+    pub bio: Option<String>,
+}
+
+impl UserDisplay {
+    /// The same person as every other payload shows them.
+    pub fn summary(&self) -> UserSummary {
+        UserSummary {
+            id: self.id,
+            username: self.username.clone(),
+            display_name: self.display_name.clone(),
+            pfp: self.pfp.clone(),
+        }
+    }
 }
 
 /// A person as every payload that names someone shows them: enough to print a name and
@@ -53,6 +71,15 @@ pub struct UserUpdate {
     /// Accepted for compatibility; a different address is refused with 400.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+    /// 1–64 characters of any script once trimmed, without control or bidirectional
+    /// override characters; `""` clears it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
+    pub display_name: Option<String>,
+    /// At most 500 characters once trimmed (line breaks allowed); `""` clears it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
+    pub bio: Option<String>,
 }
 
 #[cfg(test)]
@@ -71,6 +98,8 @@ mod tests {
             level: 1,
             pfp: None,
             created_at: Timestamp::from_millis(1_700_000_000_123),
+            display_name: Some("Ada L.".into()),
+            bio: Some("hello\nworld".into()),
         });
         let summary = UserSummary {
             id: UserId(7),
@@ -92,6 +121,8 @@ mod tests {
         assert_roundtrip(&UserUpdate {
             username: Some("bob".into()),
             email: None,
+            display_name: Some(String::new()),
+            bio: None,
         });
     }
 }

@@ -13,7 +13,7 @@ use super::{
     now,
     pagination::{self, DEFAULT_LIMIT, MAX_LIMIT},
     permissions::{self, Action, Role},
-    validation::{Validation, checked_name},
+    validation::{Validation, checked_name, escape_like},
 };
 use crate::{
     events::Event,
@@ -269,18 +269,6 @@ pub async fn leave(svc: &Services, user: &AuthUser, space_id: SpaceId) -> Servic
     tx.commit().await?;
     membership_changed(svc, space_id, user.id(), MembershipChange::Left);
     Ok(Detail::new("You have left the space"))
-}
-
-/// Makes user text match literally inside a `LIKE` pattern escaped with `\`.
-fn escape_like(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for c in text.chars() {
-        if matches!(c, '\\' | '%' | '_') {
-            escaped.push('\\');
-        }
-        escaped.push(c);
-    }
-    escaped
 }
 
 #[cfg(test)]
