@@ -357,7 +357,7 @@ fn describe(out: &Output, envelope: &Envelope) -> String {
             "{} dm #{} {} -> {}: {}",
             out.time(m.timestamp),
             m.id,
-            m.sender_id,
+            m.sender.username,
             m.recipient_id,
             m.content
         ),
@@ -366,7 +366,7 @@ fn describe(out: &Output, envelope: &Envelope) -> String {
             out.time(m.timestamp),
             m.group_chat_id,
             m.id,
-            m.sender_id,
+            m.sender.username,
             m.content
         ),
         ServerFrame::Space(m) => format!(
@@ -375,13 +375,16 @@ fn describe(out: &Output, envelope: &Envelope) -> String {
             m.space_id,
             m.room_id,
             m.id,
-            m.sender_id,
+            m.sender.username,
             m.content
         ),
-        ServerFrame::Typing(Typing { typer_id, .. }) => format!("{now} {typer_id} is typing"),
-        ServerFrame::Presence(Presence { user_id, status }) => {
+        ServerFrame::Typing(Typing { typer, .. }) => {
+            format!("{now} {} is typing", typer.username)
+        }
+        ServerFrame::Presence(Presence { user, status, .. }) => {
             format!(
-                "{now} {user_id} is {}",
+                "{now} {} is {}",
+                user.username,
                 opt(serde_json::to_value(status).ok())
             )
         }

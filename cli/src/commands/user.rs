@@ -55,7 +55,7 @@ pub async fn run(ctx: &mut Ctx, cmd: UserCmd) -> CliResult {
             }
             let update = &UserUpdate {
                 username,
-                email: None,
+                ..UserUpdate::default()
             };
             ctx.call(|c| async move { c.update_me(update).await })
                 .await?

@@ -5,6 +5,7 @@ use socmel_api_types::{
     Detail, Notice, Page, SpaceId, Timestamp, UserId,
     events::{MembershipChange, MembershipScope},
     spaces::{SpaceCreate, SpaceDisplay, SpaceRole, SpaceUpdate},
+    users::UserSummary,
 };
 
 use super::{
@@ -115,6 +116,15 @@ pub(crate) fn display(row: &SpaceRow, my_role: Option<Role>) -> SpaceDisplay {
         members_nbr: row.members_nbr,
         founded_on: Timestamp::from_millis(row.founded_on),
         my_role: my_role.map(wire_role),
+        owner: UserSummary {
+            id: UserId(row.owner_id),
+            username: row
+                .owner_username
+                .clone()
+                .unwrap_or_else(|| row.owner_id.to_string()),
+            display_name: row.owner_display_name.clone(),
+            pfp: row.owner_pfp.clone(),
+        },
     }
 }
 

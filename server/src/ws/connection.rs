@@ -16,13 +16,14 @@ use socmel_api_types::{
         SendGroupMessage, SendRoomMessage, ServerFrame, StartTyping, Typing,
     },
     messages::{Conversation, MarkRead},
+    users::UserSummary,
 };
 
 use super::hub::{self, Hub, Registration};
 use crate::{
     ratelimit::Limit,
     service::{
-        ServiceError, Services,
+        self, ServiceError, Services,
         auth::AuthUser,
         messages::{self, Target},
     },
@@ -44,6 +45,8 @@ pub struct Memberships {
     pub spaces: Vec<i64>,
     pub groups: Vec<i64>,
     pub dm_partners: Vec<i64>,
+    /// The user as their typing and presence frames name them.
+    pub me: UserSummary,
 }
 
 /// A connection registered with the hub. Registration happens before the upgrade
@@ -82,10 +85,12 @@ impl Drop for Attached {
 
 pub async fn memberships(svc: &Services, user: UserId) -> Result<Memberships, ServiceError> {
     let mut db = svc.store().reader().await?;
+    let me = service::users::summaries(db.conn(), [user]).await?;
     Ok(Memberships {
         spaces: store::spaces::space_ids_of(db.conn(), user.0).await?,
         groups: store::groups::group_ids_of(db.conn(), user.0).await?,
         dm_partners: store::messages::dm_partners(db.conn(), user.0).await?,
+        me: service::users::summary_of(&me, user),
     })
 }
 
@@ -121,14 +126,25 @@ pub async fn run(
     if registration.came_online {
         hub.send_ephemeral(
             &hub.presence_audience(me),
-            &hub::presence(me, PresenceStatus::Online),
+            &hub::presence(memberships.me.clone(), PresenceStatus::Online),
         );
     }
-    for peer in hub.presence_audience(me) {
+    // The peers online now, named in one query for all of them.
+    let peers = hub.presence_audience(me);
+    let named = match svc.store().reader().await {
+        Ok(mut db) => service::users::summaries(db.conn(), peers.iter().copied())
+            .await
+            .unwrap_or_default(),
+        Err(_) => Default::default(),
+    };
+    for peer in peers {
         hub.send_to_connection(
             me,
             connection_id,
-            &hub::presence(peer, PresenceStatus::Online),
+            &hub::presence(
+                service::users::summary_of(&named, peer),
+                PresenceStatus::Online,
+            ),
         );
     }
 
@@ -167,6 +183,7 @@ pub async fn run(
         svc: &svc,
         hub: &hub,
         user,
+        me: memberships.me.clone(),
         connection_id,
         typing: HashMap::new(),
     };
@@ -201,9 +218,13 @@ pub async fn run(
                     spaces,
                     groups,
                     dm_partners,
+                    me: summary,
                 } = &memberships;
                 let audience = hub.presence_audience_of_offline(me, spaces, groups, dm_partners);
-                hub.send_ephemeral(&audience, &hub::presence(me, PresenceStatus::Offline));
+                hub.send_ephemeral(
+                    &audience,
+                    &hub::presence(summary.clone(), PresenceStatus::Offline),
+                );
             }
         });
     }
@@ -214,6 +235,8 @@ struct Reader<'a> {
     svc: &'a Services,
     hub: &'a Hub,
     user: AuthUser,
+    /// The user as their typing frames name them.
+    me: UserSummary,
     connection_id: u64,
     typing: HashMap<Conversation, Instant>,
 }
@@ -335,6 +358,7 @@ impl Reader<'_> {
             &ServerFrame::Typing(Typing {
                 conversation: seen_as,
                 typer_id: me,
+                typer: self.me.clone(),
             }),
         );
     }
