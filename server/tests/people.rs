@@ -149,6 +149,14 @@ async fn display_name_and_bio_are_set_shown_and_cleared() {
     assert_eq!(me.display_name.as_deref(), Some("Ada Lovelace 山田"));
     assert_eq!(me.bio.as_deref(), Some("Countess.\nMathematician."));
     assert_eq!(me.username, "ada");
+    // Found by a prefix of the display name that is not one of the username.
+    let found = bob
+        .client
+        .search_users("ADA LOV", None, None)
+        .await
+        .unwrap();
+    assert_eq!(found.items.len(), 1, "{found:?}");
+    assert_eq!(found.items[0].id, ada.user.id);
 
     let seen = bob.client.view_user(ada.user.id).await.unwrap();
     assert_eq!(seen.display_name.as_deref(), Some("Ada Lovelace 山田"));
