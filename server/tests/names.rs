@@ -10,6 +10,7 @@ use socmel_client::{
     HistoryPage, PageQuery,
     types::{
         frames::ServerFrame,
+        groups::GroupChatCreate,
         messages::{Conversation, Message, SendMessage},
         users::{UserSummary, UserUpdate},
     },
@@ -133,4 +134,16 @@ async fn posts_comments_spaces_and_members_name_people() {
         .find(|m| m.user.id == ada.user.id)
         .unwrap();
     is(&owner.user.summary(), &ada, Some("Ada"));
+
+    let group = ada
+        .client
+        .create_group(&GroupChatCreate {
+            name: "pals".into(),
+            members: Some(vec![bob.user.id]),
+        })
+        .await
+        .unwrap();
+    is(group.owner.as_ref().unwrap(), &ada, Some("Ada"));
+    let groups = bob.client.my_groups(None, None).await.unwrap();
+    is(&groups.items[0].owner, &ada, Some("Ada"));
 }

@@ -161,7 +161,7 @@ fn groups_table(out: &Output, groups: &[GroupSummary]) -> Table {
             group.id.to_string(),
             group.name.clone(),
             group.members_nbr.to_string(),
-            group.owner_id.to_string(),
+            group.owner.username.clone(),
             out.time(group.created_at),
         ]);
     }
