@@ -23,6 +23,7 @@ mod messages;
 mod notes;
 mod notifications;
 mod posts;
+pub mod profiles;
 mod rooms;
 mod security;
 mod space_members;
