@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::{CommentId, PostId, Timestamp, UserId};
+use crate::{CommentId, PostId, Timestamp, UserId, users::UserSummary};
 
 /// A comment with its replies (upstream `CommentDisplay`), plus `created_at`,
 /// `reactions`, `my_reactions` and `author`.
@@ -33,6 +33,8 @@ pub struct CommentDisplay {
     /// The commenter's username.
     #[serde(default)]
     pub author: String,
+    /// The commenter, as every payload names a person.
+    pub user: UserSummary,
 }
 
 fn epoch() -> Timestamp {
@@ -81,6 +83,7 @@ mod tests {
             reactions: BTreeMap::from([("like".into(), 2)]),
             my_reactions: Some(vec!["like".into()]),
             author: "ada".into(),
+            user: crate::roundtrip::person(1, "ada"),
         }
     }
 

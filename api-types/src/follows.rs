@@ -80,6 +80,8 @@ mod tests {
                 level: 1,
                 pfp: None,
                 created_at: Timestamp::from_millis(1_700_000_000_000),
+                display_name: None,
+                bio: None,
             },
             follow_id: FollowId(9),
             follow_status: FollowState::Pending,

@@ -16,6 +16,7 @@ use crate::{
     messages::{DmMessage, GroupMessage, MarkRead, Message, RoomMessage},
     notifications::Notification,
     posts::PostDisplay,
+    users::UserSummary,
 };
 
 /// What a client sends on `/messages/ws`.
@@ -178,13 +179,15 @@ pub struct ErrorFrame {
 }
 
 /// `typing`: someone is typing in a conversation you share.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
 pub struct Typing {
     #[serde(flatten)]
     #[cfg_attr(feature = "openapi", oai(flatten))]
     pub conversation: Conversation,
     pub typer_id: UserId,
+    /// Who is typing, as every payload names a person.
+    pub typer: UserSummary,
 }
 
 /// Online or offline.
@@ -198,11 +201,13 @@ pub enum PresenceStatus {
 }
 
 /// `presence`: someone you share a conversation with came online or went offline.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
 pub struct Presence {
     pub user_id: UserId,
     pub status: PresenceStatus,
+    /// Who came online or went offline, as every payload names a person.
+    pub user: UserSummary,
 }
 
 /// `read`: a conversation was read up to a message, by you elsewhere or, in a DM, by
@@ -377,6 +382,7 @@ mod tests {
                 id: MessageId(1),
                 content: "hi".into(),
                 sender_id: UserId(1),
+                sender: crate::roundtrip::person(1, "ada"),
                 recipient_id: UserId(2),
                 timestamp: at,
                 is_read: false,

@@ -2,7 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{GroupId, Timestamp, UserId, users::UserDisplay};
+use crate::{
+    GroupId, Timestamp, UserId,
+    users::{UserDisplay, UserSummary},
+};
 
 /// Upstream `GroupChatDisplay`: the group with all its members.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -14,6 +17,10 @@ pub struct GroupChatDisplay {
     pub created_at: Timestamp,
     /// Everyone in the group (emails only for the caller).
     pub members: Vec<UserDisplay>,
+    /// The owner, as every payload names a person (`null` only if the owner is not
+    /// among the members, which membership rules prevent).
+    #[serde(default)]
+    pub owner: Option<UserSummary>,
 }
 
 /// A group in a listing: the group without its member list.
@@ -25,6 +32,8 @@ pub struct GroupSummary {
     pub owner_id: UserId,
     pub created_at: Timestamp,
     pub members_nbr: i64,
+    /// The owner, as every payload names a person.
+    pub owner: UserSummary,
 }
 
 /// `POST /groups/create/` (upstream `GroupChatCreate`).
@@ -68,7 +77,10 @@ mod tests {
                 level: 1,
                 pfp: None,
                 created_at: at,
+                display_name: None,
+                bio: None,
             }],
+            owner: Some(crate::roundtrip::person(2, "ada")),
         });
         assert_roundtrip(&GroupSummary {
             name: "friends".into(),
@@ -76,6 +88,7 @@ mod tests {
             owner_id: UserId(2),
             created_at: at,
             members_nbr: 1,
+            owner: crate::roundtrip::person(2, "ada"),
         });
         assert_roundtrip(&GroupChatCreate {
             name: "friends".into(),

@@ -78,6 +78,16 @@ pub(crate) mod roundtrip {
         assert_eq!(&back, value, "round trip changed the value: {json}");
     }
 
+    /// A person named `username` with id `id`, for DTOs that name someone.
+    pub fn person(id: i64, username: &str) -> crate::users::UserSummary {
+        crate::users::UserSummary {
+            id: crate::UserId(id),
+            username: username.into(),
+            display_name: Some(format!("{username} (display)")),
+            pfp: None,
+        }
+    }
+
     #[test]
     fn acknowledgements_roundtrip() {
         assert_roundtrip(&crate::Detail::new("done"));

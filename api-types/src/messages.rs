@@ -7,7 +7,9 @@
 use serde::{Deserialize, Serialize};
 
 pub use crate::conversations::{Conversation, ConversationKind, ConversationRef};
-use crate::{AttachmentId, GroupId, MessageId, RoomId, SpaceId, Timestamp, UserId};
+use crate::{
+    AttachmentId, GroupId, MessageId, RoomId, SpaceId, Timestamp, UserId, users::UserSummary,
+};
 
 /// An image attached to a message: upload it first (`POST /messages/attachments/`), then
 /// name its id in the send.
@@ -26,6 +28,8 @@ pub struct DmMessage {
     pub id: MessageId,
     pub content: String,
     pub sender_id: UserId,
+    /// Who sent it: the sender as every payload names a person.
+    pub sender: UserSummary,
     pub recipient_id: UserId,
     pub timestamp: Timestamp,
     /// Whether the recipient has read it.
@@ -45,6 +49,8 @@ pub struct GroupMessage {
     pub id: MessageId,
     pub content: String,
     pub sender_id: UserId,
+    /// Who sent it: the sender as every payload names a person.
+    pub sender: UserSummary,
     pub group_chat_id: GroupId,
     pub timestamp: Timestamp,
     pub parent_message_id: Option<MessageId>,
@@ -62,6 +68,8 @@ pub struct RoomMessage {
     pub id: MessageId,
     pub content: String,
     pub sender_id: UserId,
+    /// Who sent it: the sender as every payload names a person.
+    pub sender: UserSummary,
     pub space_id: SpaceId,
     pub room_id: RoomId,
     pub timestamp: Timestamp,
@@ -104,6 +112,14 @@ impl Message {
         }
     }
 
+    pub fn sender(&self) -> &UserSummary {
+        match self {
+            Self::Dm(m) => &m.sender,
+            Self::Group(m) => &m.sender,
+            Self::Room(m) => &m.sender,
+        }
+    }
+
     pub fn content(&self) -> &str {
         match self {
             Self::Dm(m) => &m.content,
@@ -141,6 +157,10 @@ pub struct InboxEntry {
     pub conversation: Conversation,
     /// The other person's username, the group's name, or `space / room`.
     pub name: String,
+    /// For a DM, the other person as every payload names someone; `null` for groups
+    /// and rooms.
+    #[serde(default)]
+    pub other: Option<UserSummary>,
     pub last_message: Option<Message>,
     pub unread_count: i64,
     /// When the last message was sent; for a conversation without messages yet, when

@@ -3,7 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{CommentId, MessageId, NotificationId, PostId, SpaceId, Timestamp, UserId};
+use crate::{
+    CommentId, MessageId, NotificationId, PostId, SpaceId, Timestamp, UserId, users::UserSummary,
+};
 
 /// What happened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -55,6 +57,8 @@ pub struct Notification {
     pub kind: NotificationKind,
     /// Who did it.
     pub actor_id: UserId,
+    /// Who did it, as every payload names a person.
+    pub actor: UserSummary,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
     pub post_id: Option<PostId>,
@@ -97,6 +101,7 @@ mod tests {
             id: NotificationId(1),
             kind: NotificationKind::Reply,
             actor_id: UserId(2),
+            actor: crate::roundtrip::person(2, "bob"),
             post_id: Some(PostId(3)),
             comment_id: Some(CommentId(4)),
             space_id: None,

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{AttachmentId, PostId, SpaceId, Timestamp, UserId};
+use crate::{AttachmentId, PostId, SpaceId, Timestamp, UserId, users::UserSummary};
 
 /// Who may read a post.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -48,6 +48,8 @@ pub struct PostDisplay {
     /// The author's username.
     #[serde(default)]
     pub author: String,
+    /// The author, as every payload names a person.
+    pub user: UserSummary,
 }
 
 /// An image attached to a post (upstream `PostAttachmentDisplay`).
@@ -123,6 +125,7 @@ mod tests {
             comments_nbr: 5,
             liked_by_me: true,
             author: "ada".into(),
+            user: crate::roundtrip::person(1, "ada"),
         });
         assert_roundtrip(&PostUpdate {
             title: Some("t".into()),

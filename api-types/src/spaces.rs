@@ -2,7 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{SpaceId, Timestamp, UserId, users::UserDisplay};
+use crate::{
+    SpaceId, Timestamp, UserId,
+    users::{UserDisplay, UserSummary},
+};
 
 /// A space as anyone may see it (upstream `SpaceDisplay`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -18,6 +21,8 @@ pub struct SpaceDisplay {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
     pub my_role: Option<SpaceRole>,
+    /// The owner, as every payload names a person.
+    pub owner: UserSummary,
 }
 
 /// `POST /spaces/create`.
@@ -100,6 +105,7 @@ mod tests {
             members_nbr: 3,
             founded_on: Timestamp::from_millis(1_700_000_000_123),
             my_role: Some(SpaceRole::Owner),
+            owner: crate::roundtrip::person(2, "bob"),
         }
     }
 
@@ -113,6 +119,8 @@ mod tests {
             level: 1,
             pfp: None,
             created_at: Timestamp::from_millis(1_700_000_000_000),
+            display_name: None,
+            bio: None,
         }
     }
 

@@ -19,6 +19,46 @@ pub struct UserDisplay {
     pub pfp: Option<String>,
     /// When the account was created.
     pub created_at: Timestamp,
+    /// The name the person chose to show (any script, at most 64 characters), if any.
+    #[serde(default)]
+    pub display_name: Option<String>,
+    /// A few words about the person (at most 500 characters), if any.
+    #[serde(default)]
+    pub bio: Option<String>,
+}
+
+impl UserDisplay {
+    /// The same person as every other payload shows them.
+    pub fn summary(&self) -> UserSummary {
+        UserSummary {
+            id: self.id,
+            username: self.username.clone(),
+            display_name: self.display_name.clone(),
+            pfp: self.pfp.clone(),
+        }
+    }
+}
+
+/// A person as every payload that names someone shows them: enough to print a name and
+/// an avatar without another request. One type, used everywhere a person appears beside
+/// their id (message senders, post and comment authors, members, notification actors…).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct UserSummary {
+    pub id: UserId,
+    pub username: String,
+    /// The name the person chose to show, if any (any script, at most 64 characters).
+    pub display_name: Option<String>,
+    /// URL of the profile picture, if any.
+    pub pfp: Option<String>,
+}
+
+impl UserSummary {
+    /// What to call the person in a line of text: the display name when set, else the
+    /// username.
+    pub fn name(&self) -> &str {
+        self.display_name.as_deref().unwrap_or(&self.username)
+    }
 }
 
 /// `PUT /users/me/`: only the keys present change. The email changes only through
@@ -31,6 +71,15 @@ pub struct UserUpdate {
     /// Accepted for compatibility; a different address is refused with 400.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+    /// 1–64 characters of any script once trimmed, without control or bidirectional
+    /// override characters; `""` clears it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
+    pub display_name: Option<String>,
+    /// At most 500 characters once trimmed (line breaks allowed); `""` clears it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
+    pub bio: Option<String>,
 }
 
 #[cfg(test)]
@@ -49,10 +98,31 @@ mod tests {
             level: 1,
             pfp: None,
             created_at: Timestamp::from_millis(1_700_000_000_123),
+            display_name: Some("Ada L.".into()),
+            bio: Some("hello\nworld".into()),
+        });
+        let summary = UserSummary {
+            id: UserId(7),
+            username: "bob".into(),
+            display_name: Some("Bób 山田".into()),
+            pfp: Some("/media/ab.png".into()),
+        };
+        assert_roundtrip(&summary);
+        assert_eq!(summary.name(), "Bób 山田");
+        assert_eq!(
+            serde_json::to_value(&summary).unwrap(),
+            serde_json::json!({"id": 7, "username": "bob", "display_name": "Bób 山田", "pfp": "/media/ab.png"})
+        );
+        assert_roundtrip(&UserSummary {
+            display_name: None,
+            pfp: None,
+            ..summary
         });
         assert_roundtrip(&UserUpdate {
             username: Some("bob".into()),
             email: None,
+            display_name: Some(String::new()),
+            bio: None,
         });
     }
 }

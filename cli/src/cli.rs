@@ -17,6 +17,11 @@ Output:
   Commands that create something print its id, so they chain:
     SPACE=$(socmel space create lounge)
 
+Naming people:
+  Every argument that names a user takes a username or an id: bob, @bob, #7 or 7.
+  #7 and a bare number are ids; @name is always a username (@123 is the user \"123\").
+  An unknown username is \"no user named bob\" (exit 1).
+
 Exit codes:
   0  success
   1  error: the server refused the request, or could not be reached

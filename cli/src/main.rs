@@ -7,6 +7,7 @@ mod config;
 mod context;
 mod error;
 mod output;
+mod people;
 mod progress;
 mod secrets;
 

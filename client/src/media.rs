@@ -242,6 +242,8 @@ mod tests {
             level: 1,
             pfp: Some("/media/x.png".into()),
             created_at: Timestamp::from_millis(1_700_000_000_000),
+            display_name: None,
+            bio: None,
         };
         let (url, server) = one_request(serde_json::to_string(&me).unwrap()).await;
         let path = std::env::temp_dir().join(format!(

@@ -83,6 +83,7 @@ async fn editing_my_profile_returns_the_user() {
     let update = UserUpdate {
         username: Some("ada_l".into()),
         email: None,
+        ..UserUpdate::default()
     };
     let changed = ada.client.update_me(&update).await.unwrap();
     assert_eq!(changed.username, "ada_l");
@@ -106,12 +107,14 @@ async fn a_taken_username_is_409_and_a_bad_one_422() {
     let taken = UserUpdate {
         username: Some("BOB".into()),
         email: None,
+        ..UserUpdate::default()
     };
     let err = ada.client.update_me(&taken).await.unwrap_err();
     assert_eq!(err.status(), Some(409));
     let bad = UserUpdate {
         username: Some("no spaces allowed".into()),
         email: None,
+        ..UserUpdate::default()
     };
     let err = ada.client.update_me(&bad).await.unwrap_err();
     assert_eq!(err.code(), Some(ErrorCode::Validation));
@@ -123,6 +126,7 @@ async fn a_taken_username_is_409_and_a_bad_one_422() {
     let same = UserUpdate {
         username: Some("ada".into()),
         email: None,
+        ..UserUpdate::default()
     };
     assert_eq!(ada.client.update_me(&same).await.unwrap().username, "ada");
 }
@@ -135,6 +139,7 @@ async fn the_email_changes_only_through_verification() {
     let change = UserUpdate {
         username: None,
         email: Some("new@example.com".into()),
+        ..UserUpdate::default()
     };
     let err = ada.client.update_me(&change).await.unwrap_err();
     assert_eq!(err.status(), Some(400));
@@ -142,6 +147,7 @@ async fn the_email_changes_only_through_verification() {
     let echo = UserUpdate {
         username: None,
         email: Some("ADA@example.com".into()),
+        ..UserUpdate::default()
     };
     assert_eq!(
         ada.client.update_me(&echo).await.unwrap().email.as_deref(),

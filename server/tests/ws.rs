@@ -406,10 +406,33 @@ async fn typing_and_presence_reach_the_people_concerned() {
     let ada = server.user("ada").await;
     let bob = server.user("bob").await;
     group(&server, &ada, &[&ada, &bob]).await;
+    bob.client
+        .update_me(&socmel_client::types::users::UserUpdate {
+            display_name: Some("Bob B.".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
     let mut ada_ws = ada.client.connect_ws(None).await.unwrap();
     let mut bob_ws = bob.client.connect_ws(None).await.unwrap();
-    // Ada sees Bob come online (they share a group).
-    expect(&mut ada_ws, "presence", |f| matches!(f, ServerFrame::Presence(Presence { user_id, status: PresenceStatus::Online }) if *user_id == bob.user.id)).await;
+    // Ada sees Bob come online (they share a group), named.
+    let online = expect(&mut ada_ws, "presence", |f| matches!(f, ServerFrame::Presence(Presence { user_id, status: PresenceStatus::Online, .. }) if *user_id == bob.user.id)).await;
+    let ServerFrame::Presence(online) = online.frame else {
+        unreachable!()
+    };
+    assert_eq!(online.user.id, bob.user.id);
+    assert_eq!(online.user.username, "bob");
+    assert_eq!(online.user.display_name.as_deref(), Some("Bob B."));
+    // And Bob, on connecting, hears that Ada is online, named too.
+    let peer = expect(
+        &mut bob_ws,
+        "presence of ada",
+        |f| matches!(f, ServerFrame::Presence(Presence { user_id, .. }) if *user_id == ada.user.id),
+    )
+    .await;
+    assert!(
+        matches!(&peer.frame, ServerFrame::Presence(Presence { user, .. }) if user.username == "ada")
+    );
 
     bob_ws
         .send(&ClientFrame::Typing(StartTyping {
@@ -425,7 +448,8 @@ async fn typing_and_presence_reach_the_people_concerned() {
     .await;
     assert!(typing.seq.is_none(), "typing is ephemeral");
     assert!(
-        matches!(typing.frame, ServerFrame::Typing(Typing { typer_id, .. }) if typer_id == bob.user.id)
+        matches!(&typing.frame, ServerFrame::Typing(Typing { typer_id, typer, .. })
+            if *typer_id == bob.user.id && typer.id == bob.user.id && typer.name() == "Bob B.")
     );
     // DM typing names the conversation after the typer, as the receiver sees it.
     ada_ws
@@ -452,8 +476,9 @@ async fn typing_and_presence_reach_the_people_concerned() {
                 f,
                 ServerFrame::Presence(Presence {
                     status: PresenceStatus::Offline,
+                    user,
                     ..
-                })
+                }) if user.username == "bob"
             )
         })
         .await

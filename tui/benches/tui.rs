@@ -113,6 +113,12 @@ fn render_times() -> serde_json::Value {
                     "message number {i}, long enough to wrap now and then when the pane is narrow"
                 ),
                 sender_id: UserId(1 + i % 4),
+                sender: socmel_client::types::users::UserSummary {
+                    id: UserId(1 + i % 4),
+                    username: format!("user{}", 1 + i % 4),
+                    display_name: None,
+                    pfp: None,
+                },
                 space_id: SpaceId(1),
                 room_id: RoomId(1),
                 timestamp: Timestamp(at(i / 3)),

@@ -72,11 +72,22 @@ fn signed_in() -> App {
     app
 }
 
+/// The summary payloads carry for user `id` (named `user<id>`).
+fn summary(id: UserId) -> socmel_client::types::users::UserSummary {
+    socmel_client::types::users::UserSummary {
+        id,
+        username: format!("user{id}"),
+        display_name: None,
+        pfp: None,
+    }
+}
+
 fn room_message(id: i64, sender: UserId, text: &str, when: DateTime<Utc>) -> Message {
     Message::Room(RoomMessage {
         id: MessageId(id),
         content: text.into(),
         sender_id: sender,
+        sender: summary(sender),
         space_id: SpaceId(1),
         room_id: RoomId(1),
         timestamp: Timestamp(when),
@@ -90,6 +101,7 @@ fn inbox(conversation: Conversation, name: &str, unread: i64, when: DateTime<Utc
     InboxEntry {
         conversation,
         name: name.into(),
+        other: None,
         last_message: None,
         unread_count: unread,
         last_activity: Timestamp(when),
@@ -106,6 +118,7 @@ fn busy() -> App {
         members_nbr: 3,
         founded_on: Timestamp(at(8, 0, 1)),
         my_role: None,
+        owner: summary(ADA),
     };
     app.update(Msg::Net(NetEvent::Spaces(vec![
         space(1, "lounge"),
@@ -144,6 +157,7 @@ fn busy() -> App {
             socmel_client::types::frames::Presence {
                 user_id: user,
                 status,
+                user: summary(user),
             },
         )))));
     }
@@ -185,6 +199,7 @@ fn busy() -> App {
         Typing {
             conversation: general(),
             typer_id: BOB,
+            typer: summary(BOB),
         },
     )))));
     app.composer.paste("sure, looking now");

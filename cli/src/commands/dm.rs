@@ -1,19 +1,21 @@
 //! `socmel dm …`: direct messages (the `--user` case of `msg`).
 
 use clap::Subcommand;
-use socmel_client::types::{UserId, messages::Conversation};
+use socmel_client::types::messages::Conversation;
 
 use crate::{
     commands::msg::{self, HistoryArgs},
     context::Ctx,
     error::CliResult,
+    people::UserRef,
 };
 
 #[derive(Debug, Subcommand)]
 pub enum DmCmd {
     /// Send a direct message (text as an argument, or on stdin); prints its id
     Send {
-        user_id: i64,
+        /// Who: `bob`, `@bob`, `#7` or `7` (a bare number is an id; `@123` is a username)
+        user: UserRef,
         /// The text; `-` or nothing reads stdin
         #[arg(allow_hyphen_values = true)]
         message: Option<String>,
@@ -23,7 +25,8 @@ pub enum DmCmd {
     },
     /// Read back a direct conversation, oldest first
     History {
-        user_id: i64,
+        /// Who: `bob`, `@bob`, `#7` or `7`
+        user: UserRef,
         #[command(flatten)]
         page: HistoryArgs,
     },
@@ -32,18 +35,18 @@ pub enum DmCmd {
 pub async fn run(ctx: &mut Ctx, cmd: DmCmd) -> CliResult {
     match cmd {
         DmCmd::Send {
-            user_id,
+            user,
             message,
             reply_to,
         } => {
             let to = Conversation::Dm {
-                user_id: UserId(user_id),
+                user_id: user.resolve(ctx).await?,
             };
             msg::send(ctx, to, message, reply_to).await
         }
-        DmCmd::History { user_id, page } => {
+        DmCmd::History { user, page } => {
             let to = Conversation::Dm {
-                user_id: UserId(user_id),
+                user_id: user.resolve(ctx).await?,
             };
             msg::history(ctx, to, page.page()).await
         }

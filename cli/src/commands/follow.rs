@@ -1,13 +1,10 @@
 //! `socmel follow …`: follow requests, followers and following. Every command takes the
-//! other person's user id.
+//! other person as `bob`, `@bob`, `#7` or `7`.
 
 use clap::{Subcommand, ValueEnum};
 use socmel_client::{
     CursorQuery,
-    types::{
-        UserId,
-        follows::{FollowRelation, FollowState, FollowUser},
-    },
+    types::follows::{FollowRelation, FollowState, FollowUser},
 };
 
 use crate::{
@@ -15,35 +12,36 @@ use crate::{
     context::Ctx,
     error::{CliError, CliResult},
     output::{Output, Table},
+    people::UserRef,
 };
 
 #[derive(Debug, Subcommand)]
 pub enum FollowCmd {
     /// Ask to follow a user; prints the request's follow id
-    Request { user_id: i64 },
+    Request { user: UserRef },
     /// Accept a user's request to follow you
-    Accept { user_id: i64 },
+    Accept { user: UserRef },
     /// Turn down a user's request to follow you
-    Reject { user_id: i64 },
+    Reject { user: UserRef },
     /// Take back your pending request to follow a user
-    Cancel { user_id: i64 },
+    Cancel { user: UserRef },
     /// Your (or, with --user, a user's) followers, following, or requests to you
     List {
         /// Which list
         #[arg(value_enum, default_value = "followers")]
         which: Which,
         /// Another user's followers or following
-        #[arg(long, value_name = "USER_ID")]
-        user: Option<i64>,
+        #[arg(long, value_name = "USER")]
+        user: Option<UserRef>,
         #[command(flatten)]
         paging: Paging,
     },
     /// Stop following a user
-    Unfollow { user_id: i64 },
+    Unfollow { user: UserRef },
     /// Remove a user from your followers
-    Remove { user_id: i64 },
+    Remove { user: UserRef },
     /// Whether you follow a user (or asked to), and whether they follow you
-    Status { user_id: i64 },
+    Status { user: UserRef },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -56,30 +54,30 @@ pub enum Which {
 
 pub async fn run(ctx: &mut Ctx, cmd: FollowCmd) -> CliResult {
     match cmd {
-        FollowCmd::Request { user_id } => {
-            let user = UserId(user_id);
+        FollowCmd::Request { user } => {
+            let user = user.resolve(ctx).await?;
             let ack = ctx
                 .call(|c| async move { c.request_follow(user).await })
                 .await?;
             let sentence = format!("{} (follow id {}).", ack.detail, ack.follow_id);
             ctx.out.created(&ack, ack.follow_id, &sentence)
         }
-        FollowCmd::Accept { user_id } => {
-            let user = UserId(user_id);
+        FollowCmd::Accept { user } => {
+            let user = user.resolve(ctx).await?;
             let ack = ctx
                 .call(|c| async move { c.accept_follow_request_from(user).await })
                 .await?;
             ctx.out.ack(&ack, &ack.detail)
         }
-        FollowCmd::Reject { user_id } => {
-            let user = UserId(user_id);
+        FollowCmd::Reject { user } => {
+            let user = user.resolve(ctx).await?;
             let ack = ctx
                 .call(|c| async move { c.reject_follow_request_from(user).await })
                 .await?;
             ctx.out.ack(&ack, &ack.detail)
         }
-        FollowCmd::Cancel { user_id } => {
-            let user = UserId(user_id);
+        FollowCmd::Cancel { user } => {
+            let user = user.resolve(ctx).await?;
             let status = ctx
                 .call(|c| async move { c.follow_status(user).await })
                 .await?;
@@ -87,7 +85,7 @@ pub async fn run(ctx: &mut Ctx, cmd: FollowCmd) -> CliResult {
                 (FollowRelation::Pending, Some(id)) => id,
                 _ => {
                     return Err(CliError::Other(format!(
-                        "no pending request to follow user {user_id}"
+                        "no pending request to follow {user}"
                     )));
                 }
             };
@@ -124,32 +122,32 @@ pub async fn run(ctx: &mut Ctx, cmd: FollowCmd) -> CliResult {
                         .await?
                 }
                 (Which::Followers, Some(user)) => {
-                    let user = UserId(user);
+                    let user = user.resolve(ctx).await?;
                     ctx.call(|c| async move { c.user_followers(user, query).await })
                         .await?
                 }
                 (Which::Following, Some(user)) => {
-                    let user = UserId(user);
+                    let user = user.resolve(ctx).await?;
                     ctx.call(|c| async move { c.user_following(user, query).await })
                         .await?
                 }
             };
             ctx.out.page(&page, follows_table(&ctx.out, &page.items))
         }
-        FollowCmd::Unfollow { user_id } => {
-            let user = UserId(user_id);
+        FollowCmd::Unfollow { user } => {
+            let user = user.resolve(ctx).await?;
             let ack = ctx.call(|c| async move { c.unfollow(user).await }).await?;
             ctx.out.ack(&ack, &ack.detail)
         }
-        FollowCmd::Remove { user_id } => {
-            let user = UserId(user_id);
+        FollowCmd::Remove { user } => {
+            let user = user.resolve(ctx).await?;
             let ack = ctx
                 .call(|c| async move { c.remove_follower(user).await })
                 .await?;
             ctx.out.ack(&ack, &ack.detail)
         }
-        FollowCmd::Status { user_id } => {
-            let user = UserId(user_id);
+        FollowCmd::Status { user } => {
+            let user = user.resolve(ctx).await?;
             let status = ctx
                 .call(|c| async move { c.follow_status(user).await })
                 .await?;

@@ -2,7 +2,7 @@
 
 use clap::Subcommand;
 use socmel_client::types::{
-    GroupId, UserId,
+    GroupId,
     groups::{GroupChatCreate, GroupChatDisplay, GroupSummary},
 };
 
@@ -12,6 +12,7 @@ use crate::{
     context::Ctx,
     error::CliResult,
     output::{Output, Table},
+    people::{self, UserRef},
 };
 
 #[derive(Debug, Subcommand)]
@@ -21,7 +22,7 @@ pub enum GroupCmd {
         name: String,
         /// A user id to add (repeat for several)
         #[arg(long = "member", short = 'm', value_name = "USER_ID")]
-        members: Vec<i64>,
+        members: Vec<UserRef>,
     },
     /// Show a group and its members
     Show { group_id: i64 },
@@ -41,13 +42,13 @@ pub enum GroupCmd {
         paging: Paging,
     },
     /// Add a user to a group
-    Add { group_id: i64, user_id: i64 },
+    Add { group_id: i64, user: UserRef },
     /// Remove a member from a group
-    Remove { group_id: i64, user_id: i64 },
+    Remove { group_id: i64, user: UserRef },
     /// Leave a group
     Leave { group_id: i64 },
     /// Pass the ownership of a group to a member
-    Transfer { group_id: i64, user_id: i64 },
+    Transfer { group_id: i64, user: UserRef },
 }
 
 pub async fn run(ctx: &mut Ctx, cmd: GroupCmd) -> CliResult {
@@ -55,7 +56,7 @@ pub async fn run(ctx: &mut Ctx, cmd: GroupCmd) -> CliResult {
         GroupCmd::Create { name, members } => {
             let body = &GroupChatCreate {
                 name,
-                members: (!members.is_empty()).then(|| members.into_iter().map(UserId).collect()),
+                members: (!members.is_empty()).then_some(people::resolve_all(ctx, &members).await?),
             };
             let group = ctx
                 .call(|c| async move { c.create_group(body).await })
@@ -96,16 +97,16 @@ pub async fn run(ctx: &mut Ctx, cmd: GroupCmd) -> CliResult {
                 .await?;
             ctx.out.page(&page, users_table(&ctx.out, &page.items))
         }
-        GroupCmd::Add { group_id, user_id } => {
-            let (id, user) = (GroupId(group_id), UserId(user_id));
+        GroupCmd::Add { group_id, user } => {
+            let (id, user) = (GroupId(group_id), user.resolve(ctx).await?);
             let members = ctx
                 .call(|c| async move { c.add_group_member(id, user).await })
                 .await?;
             ctx.out
                 .show(&members, |out| users_table(out, &members).print(out))
         }
-        GroupCmd::Remove { group_id, user_id } => {
-            let (id, user) = (GroupId(group_id), UserId(user_id));
+        GroupCmd::Remove { group_id, user } => {
+            let (id, user) = (GroupId(group_id), user.resolve(ctx).await?);
             let members = ctx
                 .call(|c| async move { c.remove_group_member(id, user).await })
                 .await?;
@@ -121,8 +122,8 @@ pub async fn run(ctx: &mut Ctx, cmd: GroupCmd) -> CliResult {
             ctx.out
                 .show(&members, |out| users_table(out, &members).print(out))
         }
-        GroupCmd::Transfer { group_id, user_id } => {
-            let (id, user) = (GroupId(group_id), UserId(user_id));
+        GroupCmd::Transfer { group_id, user } => {
+            let (id, user) = (GroupId(group_id), user.resolve(ctx).await?);
             let owner = ctx
                 .call(|c| async move { c.pass_group_ownership(id, user).await })
                 .await?;
@@ -135,7 +136,17 @@ fn show_group(out: &Output, group: &GroupChatDisplay) {
     Table::fields(&[
         ("id", group.id.to_string()),
         ("name", group.name.clone()),
-        ("owner", group.owner_id.to_string()),
+        (
+            "owner",
+            group
+                .members
+                .iter()
+                .find(|member| member.id == group.owner_id)
+                .map_or_else(
+                    || group.owner_id.to_string(),
+                    |owner| owner.username.clone(),
+                ),
+        ),
         ("created", out.time(group.created_at)),
         ("members", group.members.len().to_string()),
     ])
@@ -150,7 +161,7 @@ fn groups_table(out: &Output, groups: &[GroupSummary]) -> Table {
             group.id.to_string(),
             group.name.clone(),
             group.members_nbr.to_string(),
-            group.owner_id.to_string(),
+            group.owner.username.clone(),
             out.time(group.created_at),
         ]);
     }

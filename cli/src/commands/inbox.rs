@@ -21,7 +21,10 @@ fn inbox_table(out: &Output, entries: &[InboxEntry]) -> Table {
     let mut table = Table::new(&["KIND", "WITH", "NAME", "UNREAD", "LAST MESSAGE", "WHEN"]);
     for entry in entries {
         let (kind, with) = match entry.conversation {
-            Conversation::Dm { user_id } => ("dm", format!("--user {user_id}")),
+            Conversation::Dm { user_id } => match &entry.other {
+                Some(other) => ("dm", format!("--user {}", other.username)),
+                None => ("dm", format!("--user {user_id}")),
+            },
             Conversation::Group { group_id } => ("group", format!("--group {group_id}")),
             Conversation::Room { space_id, room_id } => {
                 ("room", format!("--space {space_id} --room {room_id}"))

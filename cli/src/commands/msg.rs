@@ -7,7 +7,7 @@ use serde::Serialize;
 use socmel_client::{
     HistoryPage, Session,
     types::{
-        GroupId, MessageId, RoomId, SpaceId, Timestamp, UserId,
+        GroupId, MessageId, RoomId, SpaceId, Timestamp,
         frames::{Envelope, Presence, ServerFrame, Typing},
         messages::{Conversation, ConversationKind, MarkRead, Message, SendMessage},
     },
@@ -17,6 +17,7 @@ use crate::{
     context::Ctx,
     error::{CliError, CliResult},
     output::{Output, Table, opt, println_stdout},
+    people::UserRef,
 };
 
 #[derive(Debug, Subcommand)]
@@ -74,9 +75,9 @@ pub enum MsgCmd {
 /// Which conversation: `--user ID` (a DM), `--group ID`, or `--space ID --room ID`.
 #[derive(Debug, Clone, Args)]
 pub struct Target {
-    /// A direct conversation with this user
+    /// A direct conversation with this user: `bob`, `@bob`, `#7` or `7`
     #[arg(long, short)]
-    pub user: Option<i64>,
+    pub user: Option<UserRef>,
     /// A group chat
     #[arg(long, short)]
     pub group: Option<i64>,
@@ -89,10 +90,11 @@ pub struct Target {
 }
 
 impl Target {
-    pub fn conversation(&self) -> CliResult<Conversation> {
-        match (self.user, self.group, self.space, self.room) {
+    /// The conversation named; a username is looked up.
+    pub async fn conversation(&self, ctx: &mut Ctx) -> CliResult<Conversation> {
+        match (&self.user, self.group, self.space, self.room) {
             (Some(user), None, None, None) => Ok(Conversation::Dm {
-                user_id: UserId(user),
+                user_id: user.resolve(ctx).await?,
             }),
             (None, Some(group), None, None) => Ok(Conversation::Group {
                 group_id: GroupId(group),
@@ -102,7 +104,7 @@ impl Target {
                 room_id: RoomId(room),
             }),
             _ => Err(CliError::Usage(
-                "name one conversation: --user ID, --group ID, or --space ID --room ID".into(),
+                "name one conversation: --user USER, --group ID, or --space ID --room ID".into(),
             )),
         }
     }
@@ -150,12 +152,18 @@ pub async fn run(ctx: &mut Ctx, cmd: MsgCmd) -> CliResult {
             to,
             message,
             reply_to,
-        } => send(ctx, to.conversation()?, message, reply_to).await,
-        MsgCmd::History { to, page } => history(ctx, to.conversation()?, page.page()).await,
+        } => {
+            let to = to.conversation(ctx).await?;
+            send(ctx, to, message, reply_to).await
+        }
+        MsgCmd::History { to, page } => {
+            let to = to.conversation(ctx).await?;
+            history(ctx, to, page.page()).await
+        }
         MsgCmd::Tail { since, count } => tail(ctx, since, count).await,
         MsgCmd::Read { to, message_id } => {
             let body = &MarkRead {
-                conversation: to.conversation()?,
+                conversation: to.conversation(ctx).await?,
                 message_id: MessageId(message_id),
             };
             let detail = ctx.call(|c| async move { c.mark_read(body).await }).await?;
@@ -214,7 +222,7 @@ pub async fn history(ctx: &mut Ctx, to: Conversation, page: HistoryPage) -> CliR
                 .await?;
             let rows: Vec<_> = list
                 .iter()
-                .map(|m| MessageRow::new(m.id, m.sender_id, m.timestamp, &m.content))
+                .map(|m| MessageRow::new(m.id, &m.sender.username, m.timestamp, &m.content))
                 .collect();
             print_list(&ctx.out, &list, &rows)
         }
@@ -224,7 +232,7 @@ pub async fn history(ctx: &mut Ctx, to: Conversation, page: HistoryPage) -> CliR
                 .await?;
             let rows: Vec<_> = list
                 .iter()
-                .map(|m| MessageRow::new(m.id, m.sender_id, m.timestamp, &m.content))
+                .map(|m| MessageRow::new(m.id, &m.sender.username, m.timestamp, &m.content))
                 .collect();
             print_list(&ctx.out, &list, &rows)
         }
@@ -234,7 +242,7 @@ pub async fn history(ctx: &mut Ctx, to: Conversation, page: HistoryPage) -> CliR
                 .await?;
             let rows: Vec<_> = list
                 .iter()
-                .map(|m| MessageRow::new(m.id, m.sender_id, m.timestamp, &m.content))
+                .map(|m| MessageRow::new(m.id, &m.sender.username, m.timestamp, &m.content))
                 .collect();
             print_list(&ctx.out, &list, &rows)
         }
@@ -269,13 +277,13 @@ pub fn text_or_stdin(arg: Option<String>, what: &str) -> CliResult<String> {
 /// What a message table shows, whatever the conversation kind.
 pub struct MessageRow<'a> {
     id: MessageId,
-    sender: UserId,
+    sender: &'a str,
     at: Timestamp,
     text: &'a str,
 }
 
 impl<'a> MessageRow<'a> {
-    pub fn new(id: MessageId, sender: UserId, at: Timestamp, text: &'a str) -> Self {
+    pub fn new(id: MessageId, sender: &'a str, at: Timestamp, text: &'a str) -> Self {
         Self {
             id,
             sender,
@@ -287,7 +295,7 @@ impl<'a> MessageRow<'a> {
     pub fn of(message: &'a Message) -> Self {
         Self::new(
             message.id(),
-            message.sender_id(),
+            &message.sender().username,
             message.timestamp(),
             message.content(),
         )
@@ -357,7 +365,7 @@ fn describe(out: &Output, envelope: &Envelope) -> String {
             "{} dm #{} {} -> {}: {}",
             out.time(m.timestamp),
             m.id,
-            m.sender_id,
+            m.sender.username,
             m.recipient_id,
             m.content
         ),
@@ -366,7 +374,7 @@ fn describe(out: &Output, envelope: &Envelope) -> String {
             out.time(m.timestamp),
             m.group_chat_id,
             m.id,
-            m.sender_id,
+            m.sender.username,
             m.content
         ),
         ServerFrame::Space(m) => format!(
@@ -375,13 +383,16 @@ fn describe(out: &Output, envelope: &Envelope) -> String {
             m.space_id,
             m.room_id,
             m.id,
-            m.sender_id,
+            m.sender.username,
             m.content
         ),
-        ServerFrame::Typing(Typing { typer_id, .. }) => format!("{now} {typer_id} is typing"),
-        ServerFrame::Presence(Presence { user_id, status }) => {
+        ServerFrame::Typing(Typing { typer, .. }) => {
+            format!("{now} {} is typing", typer.username)
+        }
+        ServerFrame::Presence(Presence { user, status, .. }) => {
             format!(
-                "{now} {user_id} is {}",
+                "{now} {} is {}",
+                user.username,
                 opt(serde_json::to_value(status).ok())
             )
         }

@@ -1,12 +1,12 @@
 //! `socmel note …`: your short status, shown for 24 hours.
 
 use clap::Subcommand;
-use socmel_client::types::UserId;
 
 use crate::{
     context::Ctx,
     error::CliResult,
     output::{Table, opt},
+    people::UserRef,
 };
 
 #[derive(Debug, Subcommand)]
@@ -17,7 +17,7 @@ pub enum NoteCmd {
         text: String,
     },
     /// Show a user's note, or yours
-    Show { user_id: Option<i64> },
+    Show { user: Option<UserRef> },
     /// Remove your note
     Clear,
 }
@@ -30,9 +30,9 @@ pub async fn run(ctx: &mut Ctx, cmd: NoteCmd) -> CliResult {
             let sentence = format!("{} (until {}).", saved.message, saved.expires_at);
             ctx.out.ack(&saved, &sentence)
         }
-        NoteCmd::Show { user_id } => {
-            let user = match user_id {
-                Some(id) => UserId(id),
+        NoteCmd::Show { user } => {
+            let user = match user {
+                Some(user) => user.resolve(ctx).await?,
                 None => ctx.call(|c| async move { c.get_me().await }).await?.id,
             };
             let note = ctx.call(|c| async move { c.get_note(user).await }).await?;

@@ -63,7 +63,7 @@ fn notifications_table(out: &Output, items: &[Notification]) -> Table {
         table.row(vec![
             item.id.to_string(),
             NotificationKind::as_str(item.kind).to_owned(),
-            item.actor_id.to_string(),
+            item.actor.username.clone(),
             opt(item.post_id),
             opt(item.comment_id),
             if item.read { "yes" } else { "no" }.to_owned(),

@@ -6,7 +6,7 @@ use clap::{Args, Subcommand, ValueEnum};
 use socmel_client::{
     PageQuery,
     types::{
-        AttachmentId, PostId, SpaceId, UserId,
+        AttachmentId, PostId, SpaceId,
         posts::{PostDisplay, PostUpdate, Visibility},
     },
 };
@@ -15,6 +15,7 @@ use crate::{
     context::Ctx,
     error::{CliError, CliResult},
     output::{Output, Table, opt},
+    people::UserRef,
     progress::{UploadBar, files},
 };
 
@@ -62,8 +63,8 @@ pub enum PostCmd {
     /// A user's posts, a space's posts, or (with neither) yours
     List {
         /// Posts by this user
-        #[arg(long, value_name = "USER_ID")]
-        user: Option<i64>,
+        #[arg(long, value_name = "USER")]
+        user: Option<UserRef>,
         /// Posts in this space (with --user: that user's posts there)
         #[arg(long, value_name = "SPACE_ID")]
         space: Option<i64>,
@@ -210,7 +211,7 @@ pub async fn run(ctx: &mut Ctx, cmd: PostCmd) -> CliResult {
             let query = &paging.query();
             let page = match (space, user) {
                 (Some(space), Some(user)) => {
-                    let (space, user) = (SpaceId(space), UserId(user));
+                    let (space, user) = (SpaceId(space), user.resolve(ctx).await?);
                     ctx.call(|c| async move { c.space_user_posts(space, user, query).await })
                         .await?
                 }
@@ -221,7 +222,7 @@ pub async fn run(ctx: &mut Ctx, cmd: PostCmd) -> CliResult {
                 }
                 (None, user) => {
                     let user = match user {
-                        Some(user) => UserId(user),
+                        Some(user) => user.resolve(ctx).await?,
                         None => ctx.call(|c| async move { c.get_me().await }).await?.id,
                     };
                     ctx.call(|c| async move { c.user_posts(user, query).await })

@@ -2,7 +2,7 @@
 
 use clap::{Subcommand, ValueEnum};
 use socmel_client::types::{
-    SpaceId, UserId,
+    SpaceId,
     spaces::{BanDisplay, SpaceCreate, SpaceDisplay, SpaceMemberDisplay, SpaceRole, SpaceUpdate},
 };
 
@@ -11,6 +11,7 @@ use crate::{
     context::Ctx,
     error::{CliError, CliResult},
     output::{Output, Table, opt},
+    people::UserRef,
 };
 
 #[derive(Debug, Subcommand)]
@@ -53,22 +54,22 @@ pub enum SpaceCmd {
         paging: Paging,
     },
     /// Remove a member from a space
-    Kick { space_id: i64, user_id: i64 },
+    Kick { space_id: i64, user: UserRef },
     /// Leave a space
     Leave { space_id: i64 },
     /// Set a member's role
     Role {
         space_id: i64,
-        user_id: i64,
+        user: UserRef,
         #[arg(value_enum)]
         role: Role,
     },
     /// Pass the ownership of a space to a member
-    Transfer { space_id: i64, user_id: i64 },
+    Transfer { space_id: i64, user: UserRef },
     /// Ban a user from a space (removes them if they are a member)
-    Ban { space_id: i64, user_id: i64 },
+    Ban { space_id: i64, user: UserRef },
     /// Lift a ban
-    Unban { space_id: i64, user_id: i64 },
+    Unban { space_id: i64, user: UserRef },
     /// Users banned from a space
     Bans {
         space_id: i64,
@@ -142,8 +143,8 @@ pub async fn run(ctx: &mut Ctx, cmd: SpaceCmd) -> CliResult {
                 .await?;
             ctx.out.page(&page, members_table(&ctx.out, &page.items))
         }
-        SpaceCmd::Kick { space_id, user_id } => {
-            let (id, user) = (SpaceId(space_id), UserId(user_id));
+        SpaceCmd::Kick { space_id, user } => {
+            let (id, user) = (SpaceId(space_id), user.resolve(ctx).await?);
             let notice = ctx
                 .call(|c| async move { c.remove_space_member(id, user).await })
                 .await?;
@@ -156,10 +157,10 @@ pub async fn run(ctx: &mut Ctx, cmd: SpaceCmd) -> CliResult {
         }
         SpaceCmd::Role {
             space_id,
-            user_id,
+            user,
             role,
         } => {
-            let (id, user, role) = (SpaceId(space_id), UserId(user_id), role.into());
+            let (id, user, role) = (SpaceId(space_id), user.resolve(ctx).await?, role.into());
             let member = ctx
                 .call(|c| async move { c.set_member_role(id, user, role).await })
                 .await?;
@@ -167,15 +168,15 @@ pub async fn run(ctx: &mut Ctx, cmd: SpaceCmd) -> CliResult {
                 members_table(out, std::slice::from_ref(&member)).print(out)
             })
         }
-        SpaceCmd::Transfer { space_id, user_id } => {
-            let (id, user) = (SpaceId(space_id), UserId(user_id));
+        SpaceCmd::Transfer { space_id, user } => {
+            let (id, user) = (SpaceId(space_id), user.resolve(ctx).await?);
             let space = ctx
                 .call(|c| async move { c.pass_space_ownership(id, user).await })
                 .await?;
             ctx.out.show(&space, |out| show_space(out, &space))
         }
-        SpaceCmd::Ban { space_id, user_id } => {
-            let (id, user) = (SpaceId(space_id), UserId(user_id));
+        SpaceCmd::Ban { space_id, user } => {
+            let (id, user) = (SpaceId(space_id), user.resolve(ctx).await?);
             let ban = ctx
                 .call(|c| async move { c.ban_member(id, user).await })
                 .await?;
@@ -183,8 +184,8 @@ pub async fn run(ctx: &mut Ctx, cmd: SpaceCmd) -> CliResult {
                 bans_table(out, std::slice::from_ref(&ban)).print(out)
             })
         }
-        SpaceCmd::Unban { space_id, user_id } => {
-            let (id, user) = (SpaceId(space_id), UserId(user_id));
+        SpaceCmd::Unban { space_id, user } => {
+            let (id, user) = (SpaceId(space_id), user.resolve(ctx).await?);
             let detail = ctx
                 .call(|c| async move { c.unban_member(id, user).await })
                 .await?;
@@ -220,7 +221,7 @@ fn show_space(out: &Output, space: &SpaceDisplay) {
     Table::fields(&[
         ("id", space.id.to_string()),
         ("name", space.name.clone()),
-        ("owner", space.owner_id.to_string()),
+        ("owner", space.owner.username.clone()),
         ("members", space.members_nbr.to_string()),
         ("founded", out.time(space.founded_on)),
         ("your role", opt(space.my_role.map(role_name))),
@@ -235,7 +236,7 @@ fn spaces_table(out: &Output, spaces: &[SpaceDisplay]) -> Table {
             space.id.to_string(),
             space.name.clone(),
             space.members_nbr.to_string(),
-            space.owner_id.to_string(),
+            space.owner.username.clone(),
             out.time(space.founded_on),
         ]);
     }

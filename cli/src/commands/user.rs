@@ -3,28 +3,42 @@
 use std::path::PathBuf;
 
 use clap::Subcommand;
-use socmel_client::types::{
-    UserId,
-    users::{UserDisplay, UserUpdate},
-};
+use socmel_client::types::users::{UserDisplay, UserSummary, UserUpdate};
 
 use crate::{
     context::Ctx,
     error::{CliError, CliResult},
     output::{Output, Table, opt},
+    people::UserRef,
     progress::{UploadBar, files},
 };
 
 #[derive(Debug, Subcommand)]
 pub enum UserCmd {
-    /// Show a user by id
-    Show { user_id: i64 },
+    /// Show a user: `bob`, `@bob`, `#7` or `7` (a bare number is an id; `@123` is a username)
+    Show { user: UserRef },
     /// Show yourself (with your email)
     Me,
-    /// Change your username
+    /// Change your username, display name or bio
     Edit {
         #[arg(long, short)]
         username: Option<String>,
+        /// The name shown beside your username (any script, 1-64 characters; "" clears it)
+        #[arg(long)]
+        display_name: Option<String>,
+        /// A few words about you (at most 500 characters; "" clears it)
+        #[arg(long)]
+        bio: Option<String>,
+    },
+    /// People whose username or display name starts with PREFIX
+    Search {
+        prefix: String,
+        /// At most this many (1-100)
+        #[arg(long)]
+        limit: Option<i64>,
+        /// Continue from the `next_cursor` of a previous page
+        #[arg(long)]
+        cursor: Option<String>,
     },
     /// Your profile picture
     #[command(subcommand)]
@@ -44,18 +58,34 @@ pub enum AvatarCmd {
 
 pub async fn run(ctx: &mut Ctx, cmd: UserCmd) -> CliResult {
     let user = match cmd {
-        UserCmd::Show { user_id } => {
-            let id = UserId(user_id);
-            ctx.call(|c| async move { c.view_user(id).await }).await?
+        UserCmd::Show { user } => user.profile(ctx).await?,
+        UserCmd::Search {
+            prefix,
+            limit,
+            cursor,
+        } => {
+            let (prefix, cursor) = (prefix.as_str(), cursor.as_deref());
+            let page = ctx
+                .call(|c| async move { c.search_users(prefix, cursor, limit).await })
+                .await?;
+            return ctx.out.page(&page, people_table(&page.items));
         }
         UserCmd::Me => ctx.call(|c| async move { c.get_me().await }).await?,
-        UserCmd::Edit { username } => {
-            if username.is_none() {
-                return Err(CliError::Usage("nothing to change: pass --username".into()));
+        UserCmd::Edit {
+            username,
+            display_name,
+            bio,
+        } => {
+            if username.is_none() && display_name.is_none() && bio.is_none() {
+                return Err(CliError::Usage(
+                    "nothing to change: pass --username, --display-name or --bio".into(),
+                ));
             }
             let update = &UserUpdate {
                 username,
-                email: None,
+                display_name,
+                bio,
+                ..UserUpdate::default()
             };
             ctx.call(|c| async move { c.update_me(update).await })
                 .await?
@@ -84,6 +114,8 @@ pub fn show_user(out: &Output, user: &UserDisplay) {
     Table::fields(&[
         ("id", user.id.to_string()),
         ("username", user.username.clone()),
+        ("display name", opt(user.display_name.as_deref())),
+        ("bio", opt(user.bio.as_deref())),
         ("email", opt(user.email.as_deref())),
         ("level", format!("{} ({} xp)", user.level, user.xp)),
         ("active", user.is_active.to_string()),
@@ -102,6 +134,19 @@ pub fn users_table(out: &Output, users: &[UserDisplay]) -> Table {
             user.username.clone(),
             user.level.to_string(),
             out.time(user.created_at),
+        ]);
+    }
+    table
+}
+
+/// People as rows, for search results.
+fn people_table(people: &[UserSummary]) -> Table {
+    let mut table = Table::new(&["ID", "USERNAME", "DISPLAY NAME"]);
+    for person in people {
+        table.row(vec![
+            person.id.to_string(),
+            person.username.clone(),
+            opt(person.display_name.as_deref()),
         ]);
     }
     table

@@ -1,10 +1,14 @@
 //! `/users/…`: profiles.
 
 use poem::web::Data;
-use poem_openapi::{Multipart, OpenApi, param::Path, types::multipart::Upload};
+use poem_openapi::{
+    Multipart, OpenApi,
+    param::{Path, Query},
+    types::multipart::Upload,
+};
 use socmel_api_types::{
-    UserId,
-    users::{UserDisplay, UserUpdate},
+    Page, UserId,
+    users::{UserDisplay, UserSummary, UserUpdate},
 };
 
 use super::{
@@ -35,7 +39,9 @@ impl UsersApi {
 
     /// Edit my profile
     ///
-    /// Only the keys present change. A taken username is 409. The email changes only
+    /// Only the keys present change. A taken username is 409. `display_name` is 1–64
+    /// characters of any script (trimmed; control and bidirectional override
+    /// characters are refused with 422), `bio` at most 500; `""` clears either. The email changes only
     /// through `POST /security/change_email/`.
     #[oai(path = "/users/me/", method = "put", operation_id = "update_me")]
     async fn update_me(
@@ -64,6 +70,48 @@ impl UsersApi {
         user_id: Path<UserId>,
     ) -> ApiResult<Json<UserDisplay>> {
         Ok(Json(service::users::view(svc.0, &auth.0, user_id.0).await?))
+    }
+
+    /// A user's profile by username
+    ///
+    /// Case-insensitive. 404 when nobody active has that username. Signed-in callers
+    /// only, like every profile.
+    #[oai(
+        path = "/users/by_username/:username/",
+        method = "get",
+        operation_id = "user_by_username"
+    )]
+    async fn user_by_username(
+        &self,
+        svc: Data<&Services>,
+        auth: BearerAuth,
+        username: Path<String>,
+    ) -> ApiResult<Json<UserDisplay>> {
+        Ok(Json(
+            service::users::by_username(svc.0, &auth.0, &username.0).await?,
+        ))
+    }
+
+    /// Search people
+    ///
+    /// Active people whose username or display name starts with `q` (1–64
+    /// characters; case-insensitive; a leading `@` is ignored), ordered by username,
+    /// for autocomplete and starting a conversation. Signed-in callers only: the
+    /// site's member list is not open to anonymous scraping. `limit` is 1–100
+    /// (default 50); pass `next_cursor` back as `cursor` for the next page.
+    #[oai(path = "/users/", method = "get", operation_id = "search_users")]
+    async fn search_users(
+        &self,
+        svc: Data<&Services>,
+        _auth: BearerAuth,
+        q: Query<Option<String>>,
+        cursor: Query<Option<String>>,
+        limit: Query<Option<i64>>,
+    ) -> ApiResult<Json<Page<UserSummary>>> {
+        let q = q.0.unwrap_or_default();
+        Ok(Json(
+            service::users::search(svc.0, &q, cursor.0.as_deref(), limit.0).await?,
+        ))
     }
 
     /// Set my profile picture

@@ -7,6 +7,7 @@ use socmel_api_types::{
     CommentId, Detail, Page, PostId, Timestamp, UserId,
     comments::{CommentDisplay, ReactionResult},
     notifications::NotificationKind,
+    users::UserSummary,
 };
 
 use super::{
@@ -359,6 +360,12 @@ impl Threads {
                 .mine
                 .as_ref()
                 .map(|mine| mine.get(&row.id).cloned().unwrap_or_default()),
+            user: UserSummary {
+                id: UserId(row.user_id),
+                username: row.author.clone(),
+                display_name: row.author_display_name.clone(),
+                pfp: row.author_pfp.clone(),
+            },
             author: row.author.clone(),
         }
     }

@@ -7,7 +7,7 @@ use socmel_api_types::{
     Detail, GroupId, Page, Timestamp, UserId,
     events::{MembershipChange, MembershipScope},
     groups::{GroupChatCreate, GroupChatDisplay, GroupSummary, GroupUpdate},
-    users::UserDisplay,
+    users::{UserDisplay, UserSummary},
 };
 
 use super::{
@@ -77,6 +77,11 @@ fn display(group: &GroupRow, members: &[UserRow], viewer: UserId) -> GroupChatDi
         owner_id: UserId(group.owner_id),
         created_at: Timestamp::from_millis(group.created_at),
         members: member_displays(members, viewer),
+        // The owner is always a member: named from the list already loaded.
+        owner: members
+            .iter()
+            .find(|member| member.id == group.owner_id)
+            .map(|owner| users::display(owner, None).summary()),
     }
 }
 
@@ -87,6 +92,12 @@ fn summary(row: &GroupSummaryRow) -> GroupSummary {
         owner_id: UserId(row.group.owner_id),
         created_at: Timestamp::from_millis(row.group.created_at),
         members_nbr: row.members_nbr,
+        owner: UserSummary {
+            id: UserId(row.group.owner_id),
+            username: row.owner_username.clone(),
+            display_name: row.owner_display_name.clone(),
+            pfp: row.owner_pfp.clone(),
+        },
     }
 }
 

@@ -11,6 +11,7 @@ use socmel_api_types::{
         MessageAttachment, RoomMessage,
     },
     notifications::NotificationKind,
+    users::UserSummary,
 };
 
 use super::{
@@ -21,6 +22,7 @@ use super::{
     now, pagination,
     permissions::Action,
     spaces::{self, require_member},
+    users,
     validation::Validation,
 };
 use crate::{
@@ -455,13 +457,16 @@ pub async fn inbox(svc: &Services, user: &AuthUser) -> ServiceResult<Vec<InboxEn
     let me = user.id();
     let mut db = svc.store().reader().await?;
     let mut entries = Vec::new();
-    for partner in store::messages::dm_partners(db.conn(), me.0).await? {
-        let name = store::users::by_id(db.conn(), partner)
-            .await?
-            .map_or_else(String::new, |row| row.username);
+    let partners = store::messages::dm_partners(db.conn(), me.0).await?;
+    let people = users::summaries(db.conn(), partners.iter().map(|&p| UserId(p))).await?;
+    for partner in partners {
+        let other = users::summary_of(&people, UserId(partner));
         let target = Target::Dm(UserId(partner));
+        let name = other.username.clone();
         // A DM partner is known from a message, so the DM always has one.
-        entries.push(entry(&mut db, me, target, name, 0).await?);
+        let mut entry = entry(&mut db, me, target, name, 0).await?;
+        entry.other = Some(other);
+        entries.push(entry);
     }
     for group in store::messages::groups_of(db.conn(), me.0).await? {
         let target = Target::Group(GroupId(group.group_id));
@@ -492,6 +497,7 @@ async fn entry(
     Ok(InboxEntry {
         conversation: target.into(),
         name,
+        other: None,
         last_activity: Timestamp::from_millis(
             last.as_ref().map_or(joined_at, |row| row.created_at),
         ),
@@ -554,6 +560,12 @@ pub(crate) fn to_message(
     let attachments: Vec<MessageAttachment> = attachments.iter().map(attachment).collect();
     let id = MessageId(row.id);
     let sender_id = UserId(row.sender_id);
+    let sender = UserSummary {
+        id: sender_id,
+        username: row.sender_username.clone(),
+        display_name: row.sender_display_name.clone(),
+        pfp: row.sender_pfp.clone(),
+    };
     let timestamp = Timestamp::from_millis(row.created_at);
     let parent_message_id = row.parent_id.map(MessageId);
     let edited_at = row.edited_at.map(Timestamp::from_millis);
@@ -563,6 +575,7 @@ pub(crate) fn to_message(
             id,
             content,
             sender_id,
+            sender,
             group_chat_id: GroupId(row.group_id.unwrap_or_default()),
             timestamp,
             parent_message_id,
@@ -573,6 +586,7 @@ pub(crate) fn to_message(
             id,
             content,
             sender_id,
+            sender,
             space_id: SpaceId(row.space_id.unwrap_or_default()),
             room_id: RoomId(row.room_id.unwrap_or_default()),
             timestamp,
@@ -584,6 +598,7 @@ pub(crate) fn to_message(
             id,
             content,
             sender_id,
+            sender,
             recipient_id: UserId(row.recipient_id.unwrap_or_default()),
             timestamp,
             is_read,

@@ -1,14 +1,15 @@
 //! Notifications: written after the action that caused them has committed, then pushed
 //! to the user's connections. A failure to notify never fails the action itself.
 
-use std::sync::Arc;
+use std::{collections::HashMap, sync::Arc};
 
 use socmel_api_types::{
     CommentId, Detail, MessageId, NotificationId, Page, PostId, SpaceId, Timestamp, UserId,
     notifications::{Notification, NotificationKind},
+    users::UserSummary,
 };
 
-use super::{ServiceError, ServiceResult, Services, auth::AuthUser, now, pagination};
+use super::{ServiceError, ServiceResult, Services, auth::AuthUser, now, pagination, users};
 use crate::{
     events::Event,
     store::{
@@ -66,7 +67,11 @@ async fn store_and_publish(
         };
         store::notifications::insert(db.conn(), new).await?
     };
-    let notification = to_notification(&row).ok_or_else(|| {
+    let people = {
+        let mut db = svc.store().reader().await?;
+        users::summaries(db.conn(), [actor]).await?
+    };
+    let notification = to_notification(&row, &people).ok_or_else(|| {
         ServiceError::internal(anyhow::anyhow!("unknown notification kind {}", row.kind))
     })?;
     svc.events().publish(Event::Notification {
@@ -124,13 +129,14 @@ pub async fn list(
         Some(cursor) => pagination::decode_cursor(cursor, 1)?[0],
         None => i64::MAX,
     };
-    let rows = {
-        let mut db = svc.store().reader().await?;
-        store::notifications::page(db.conn(), user.id().0, before, limit + 1).await?
-    };
+    let mut db = svc.store().reader().await?;
+    let rows = store::notifications::page(db.conn(), user.id().0, before, limit + 1).await?;
     let (rows, next) = pagination::paginate(rows, limit, |row| vec![row.id]);
+    let people = users::summaries(db.conn(), rows.iter().map(|row| UserId(row.actor_id))).await?;
     Ok(Page::new(
-        rows.iter().filter_map(to_notification).collect(),
+        rows.iter()
+            .filter_map(|row| to_notification(row, &people))
+            .collect(),
         next,
     ))
 }
@@ -159,11 +165,16 @@ pub async fn mark_read(
     )))
 }
 
-fn to_notification(row: &NotificationRow) -> Option<Notification> {
+/// The notification of `row`, its actor taken from `people` (loaded once per page).
+fn to_notification(
+    row: &NotificationRow,
+    people: &HashMap<UserId, UserSummary>,
+) -> Option<Notification> {
     Some(Notification {
         id: NotificationId(row.id),
         kind: NotificationKind::parse(&row.kind)?,
         actor_id: UserId(row.actor_id),
+        actor: users::summary_of(people, UserId(row.actor_id)),
         post_id: row.post_id.map(PostId),
         comment_id: row.comment_id.map(CommentId),
         space_id: row.space_id.map(SpaceId),

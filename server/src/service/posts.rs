@@ -7,6 +7,7 @@ use socmel_api_types::{
     AttachmentId, Detail, Page, PostId, SpaceId, Timestamp, UserId,
     notifications::NotificationKind,
     posts::{AttachmentDisplay, LikeResult, PostDisplay, PostUpdate, Visibility},
+    users::UserSummary,
 };
 
 use super::{
@@ -330,6 +331,8 @@ async fn insert(
         likes_nbr: 0,
         created_at: draft.now,
         author: inserted.author,
+        author_display_name: inserted.author_display_name,
+        author_pfp: inserted.author_pfp,
         comments_nbr: 0,
         liked_by_me: false,
         tags: TagList(draft.tags),
@@ -566,6 +569,12 @@ fn display(row: PostRow, attachments: Vec<AttachmentDisplay>) -> PostDisplay {
         visibility,
         comments_nbr: row.comments_nbr,
         liked_by_me: row.liked_by_me,
+        user: UserSummary {
+            id: UserId(row.user_id),
+            username: row.author.clone(),
+            display_name: row.author_display_name,
+            pfp: row.author_pfp,
+        },
         author: row.author,
     }
 }

@@ -18,11 +18,13 @@ use crate::store;
 
 /// What a user's socket is subscribed to: the spaces and groups whose messages it
 /// receives, and the DM partners who hear about its presence (and it about theirs).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Subscriptions {
     pub spaces: Vec<i64>,
     pub groups: Vec<i64>,
     pub dm_partners: Vec<i64>,
+    /// The user as their typing and presence frames name them.
+    pub me: socmel_api_types::users::UserSummary,
 }
 
 /// Reads `user`'s subscriptions. The socket registers with the hub *before* calling
@@ -30,10 +32,12 @@ pub struct Subscriptions {
 /// heard by the hub afterwards.
 pub async fn subscriptions(svc: &Services, user: UserId) -> ServiceResult<Subscriptions> {
     let mut db = svc.store().reader().await?;
+    let named = super::users::summaries(db.conn(), [user]).await?;
     Ok(Subscriptions {
         spaces: store::spaces::space_ids_of(db.conn(), user.0).await?,
         groups: store::groups::group_ids_of(db.conn(), user.0).await?,
         dm_partners: store::messages::dm_partners(db.conn(), user.0).await?,
+        me: super::users::summary_of(&named, user),
     })
 }
 

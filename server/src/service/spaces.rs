@@ -5,6 +5,7 @@ use socmel_api_types::{
     Detail, Notice, Page, SpaceId, Timestamp, UserId,
     events::{MembershipChange, MembershipScope},
     spaces::{SpaceCreate, SpaceDisplay, SpaceRole, SpaceUpdate},
+    users::UserSummary,
 };
 
 use super::{
@@ -13,7 +14,7 @@ use super::{
     now,
     pagination::{self, DEFAULT_LIMIT, MAX_LIMIT},
     permissions::{self, Action, Role},
-    validation::{Validation, checked_name},
+    validation::{Validation, checked_name, escape_like},
 };
 use crate::{
     events::Event,
@@ -133,6 +134,15 @@ pub(crate) fn display(row: &SpaceRow, my_role: Option<Role>) -> SpaceDisplay {
         members_nbr: row.members_nbr,
         founded_on: Timestamp::from_millis(row.founded_on),
         my_role: my_role.map(wire_role),
+        owner: UserSummary {
+            id: UserId(row.owner_id),
+            username: row
+                .owner_username
+                .clone()
+                .unwrap_or_else(|| row.owner_id.to_string()),
+            display_name: row.owner_display_name.clone(),
+            pfp: row.owner_pfp.clone(),
+        },
     }
 }
 
@@ -287,18 +297,6 @@ pub async fn leave(svc: &Services, user: &AuthUser, space_id: SpaceId) -> Servic
     tx.commit().await?;
     membership_changed(svc, space_id, user.id(), MembershipChange::Left);
     Ok(Detail::new("You have left the space"))
-}
-
-/// Makes user text match literally inside a `LIKE` pattern escaped with `\`.
-fn escape_like(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for c in text.chars() {
-        if matches!(c, '\\' | '%' | '_') {
-            escaped.push('\\');
-        }
-        escaped.push(c);
-    }
-    escaped
 }
 
 #[cfg(test)]

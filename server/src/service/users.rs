@@ -1,18 +1,26 @@
 //! Profiles. A user's email is shown to that user only.
 
+use std::collections::HashMap;
+
 use socmel_api_types::{
-    Timestamp, UserId,
-    users::{UserDisplay, UserUpdate},
+    Page, Timestamp, UserId,
+    users::{UserDisplay, UserSummary, UserUpdate},
 };
 
 use super::{
     ServiceError, ServiceResult, Services,
     auth::AuthUser,
     media::{self, IncomingFile},
-    now,
-    validation::{USERNAME_RULE, Validation, is_valid_username},
+    now, pagination,
+    validation::{
+        BIO_RULE, DISPLAY_NAME_RULE, USERNAME_RULE, Validation, escape_like, is_valid_bio,
+        is_valid_display_name, is_valid_username,
+    },
 };
-use crate::store::{self, users::UserRow};
+use crate::store::{
+    self, Conn,
+    users::{SummaryRow, UserRow},
+};
 
 pub(crate) const USER_NOT_FOUND: &str = "User not found";
 
@@ -28,7 +36,89 @@ pub(crate) fn display(row: &UserRow, viewer: Option<UserId>) -> UserDisplay {
         level: row.level,
         pfp: row.pfp.clone(),
         created_at: Timestamp::from_millis(row.created_at),
+        display_name: row.display_name.clone(),
+        bio: row.bio.clone(),
     }
+}
+
+/// A person as every payload shows them.
+pub(crate) fn summary(row: &SummaryRow) -> UserSummary {
+    UserSummary {
+        id: UserId(row.id),
+        username: row.username.clone(),
+        display_name: row.display_name.clone(),
+        pfp: row.pfp.clone(),
+    }
+}
+
+/// The summaries of `ids`, loaded in one query whatever their number (a listing calls
+/// this once for all its rows, never once per row). Unknown ids are left out.
+pub(crate) async fn summaries(
+    conn: Conn<'_>,
+    ids: impl IntoIterator<Item = UserId>,
+) -> ServiceResult<HashMap<UserId, UserSummary>> {
+    let mut ids: Vec<i64> = ids.into_iter().map(|id| id.0).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let rows = store::users::summaries(conn, &ids).await?;
+    Ok(rows
+        .iter()
+        .map(|row| (UserId(row.id), summary(row)))
+        .collect())
+}
+
+/// The summary of `id` from `loaded`, or a bare one (the id as its name) for an account
+/// that no longer exists, so a payload never fails for want of a name.
+pub(crate) fn summary_of(loaded: &HashMap<UserId, UserSummary>, id: UserId) -> UserSummary {
+    loaded.get(&id).cloned().unwrap_or_else(|| UserSummary {
+        id,
+        username: id.to_string(),
+        display_name: None,
+        pfp: None,
+    })
+}
+
+/// The profile of the active user called `username` (case-insensitively); 404 otherwise.
+pub async fn by_username(
+    svc: &Services,
+    viewer: &AuthUser,
+    username: &str,
+) -> ServiceResult<UserDisplay> {
+    let mut db = svc.store().reader().await?;
+    let row = store::users::active_by_username(db.conn(), username.trim())
+        .await?
+        .ok_or_else(|| ServiceError::NotFound(USER_NOT_FOUND.into()))?;
+    Ok(display(&row, Some(viewer.id())))
+}
+
+/// Longest search text, in characters.
+const MAX_QUERY_CHARS: usize = 64;
+
+/// Active people whose username or display name starts with `query`
+/// (case-insensitively), by username; for autocomplete and "start a DM". Signed-in
+/// callers only (the handler requires a token): the member list of the whole site is
+/// not for anonymous scrapers.
+pub async fn search(
+    svc: &Services,
+    query: &str,
+    cursor: Option<&str>,
+    limit: Option<i64>,
+) -> ServiceResult<Page<UserSummary>> {
+    let query = query.trim().trim_start_matches('@');
+    Validation::default()
+        .check(
+            (1..=MAX_QUERY_CHARS).contains(&query.chars().count()),
+            "q",
+            "1 to 64 characters",
+        )
+        .finish()?;
+    let limit = pagination::limit(limit, pagination::DEFAULT_LIMIT, pagination::MAX_LIMIT)?;
+    let [after] = pagination::resume_after(cursor, [0])?;
+    let pattern = format!("{}%", escape_like(&query.to_lowercase()));
+    let mut db = svc.store().reader().await?;
+    let rows = store::users::search(db.conn(), &pattern, after, limit + 1).await?;
+    let (rows, next) = pagination::paginate(rows, limit, |row| vec![row.id]);
+    Ok(Page::new(rows.iter().map(summary).collect(), next))
 }
 
 pub async fn me(svc: &Services, me: &AuthUser) -> ServiceResult<UserDisplay> {
@@ -63,26 +153,60 @@ pub async fn update_me(
                 .into(),
         ));
     }
-    let Some(username) = update.username.as_deref().map(str::trim) else {
-        return Ok(current);
-    };
+    let username = update.username.as_deref().map(str::trim);
+    let display_name = update.display_name.as_deref().map(str::trim);
+    let bio = update.bio.as_deref().map(str::trim);
     Validation::default()
-        .check(is_valid_username(username), "username", USERNAME_RULE)
+        .check(
+            username.is_none_or(is_valid_username),
+            "username",
+            USERNAME_RULE,
+        )
+        .check(
+            display_name.is_none_or(|name| name.is_empty() || is_valid_display_name(name)),
+            "display_name",
+            DISPLAY_NAME_RULE,
+        )
+        .check(bio.is_none_or(is_valid_bio), "bio", BIO_RULE)
         .finish()?;
-    if username == current.username {
+    let username = username.filter(|name| *name != current.username);
+    if username.is_none() && display_name.is_none() && bio.is_none() {
         return Ok(current);
     }
-    let mut db = svc.store().writer().await?;
-    let row = store::users::set_username(db.conn(), me.id().0, username, now())
-        .await
-        .map_err(|err| {
-            if err.is_unique_on("username") {
-                ServiceError::Conflict("this username is already taken".into())
-            } else {
-                err.into()
-            }
-        })?
-        .ok_or_else(|| ServiceError::Unauthorized("Invalid token".into()))?;
+    let gone = || ServiceError::Unauthorized("Invalid token".into());
+    let mut tx = svc.store().begin().await?;
+    if let Some(username) = username {
+        store::users::set_username(tx.conn(), me.id().0, username, now())
+            .await
+            .map_err(|err| {
+                if err.is_unique_on("username") {
+                    ServiceError::Conflict("this username is already taken".into())
+                } else {
+                    err.into()
+                }
+            })?
+            .ok_or_else(gone)?;
+    }
+    // Absent keys keep what is stored; an empty text clears it.
+    let keep_or = |new: Option<&str>, old: &Option<String>| match new {
+        None => old.clone(),
+        Some("") => None,
+        Some(text) => Some(text.to_owned()),
+    };
+    let display_name = keep_or(display_name, &current.display_name);
+    let bio = keep_or(bio, &current.bio);
+    let folded = display_name.as_deref().map(str::to_lowercase);
+    let row = store::users::set_profile(
+        tx.conn(),
+        me.id().0,
+        display_name.as_deref(),
+        folded.as_deref(),
+        bio.as_deref(),
+        now(),
+    )
+    .await?
+    .ok_or_else(gone)?;
+    tx.commit().await?;
     Ok(display(&row, Some(me.id())))
 }
 

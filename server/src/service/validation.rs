@@ -74,6 +74,45 @@ pub(crate) fn checked_name(name: &str) -> ServiceResult<&str> {
     Ok(name)
 }
 
+pub(crate) const DISPLAY_NAME_RULE: &str =
+    "1-64 characters, without control or bidirectional override characters";
+pub(crate) const BIO_RULE: &str =
+    "at most 500 characters, without control characters other than line breaks and tabs";
+
+/// Explicit bidirectional formatting (embeddings, overrides, isolates) and line or
+/// paragraph separators: they let a name reorder or break the text shown around it.
+fn is_bidi_or_separator(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}')
+}
+
+/// A display name (already trimmed): any script, 1–64 characters.
+pub(crate) fn is_valid_display_name(name: &str) -> bool {
+    (1..=64).contains(&name.chars().count())
+        && !name
+            .chars()
+            .any(|c| c.is_control() || is_bidi_or_separator(c))
+}
+
+/// A bio (already trimmed; empty clears it).
+pub(crate) fn is_valid_bio(bio: &str) -> bool {
+    bio.chars().count() <= 500
+        && !bio
+            .chars()
+            .any(|c| (c.is_control() && c != '\n' && c != '\t') || is_bidi_or_separator(c))
+}
+
+/// Makes user text match literally inside a `LIKE` pattern escaped with `\`.
+pub(crate) fn escape_like(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// Upper bound keeps a single login from hashing megabytes.
 pub(crate) fn is_valid_password(password: &str) -> bool {
     (8..=1024).contains(&password.chars().count())
@@ -98,6 +137,36 @@ mod tests {
         ] {
             assert!(!is_valid_username(bad), "{bad}");
         }
+    }
+
+    #[test]
+    fn display_names_and_bios() {
+        for ok in [
+            "Ada",
+            "山田 太郎",
+            "Zoë 🎉",
+            "x".repeat(64).as_str(),
+            "عبد الله",
+        ] {
+            assert!(is_valid_display_name(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "x".repeat(65).as_str(),
+            "tab\there",
+            "new\nline",
+            "evil\u{202E}gnp.exe",
+            "iso\u{2066}late",
+            "nul\u{0}",
+        ] {
+            assert!(!is_valid_display_name(bad), "{bad:?}");
+        }
+        assert!(is_valid_bio(""));
+        assert!(is_valid_bio("line one\nline two\ttabbed"));
+        assert!(is_valid_bio(&"é".repeat(500)));
+        assert!(!is_valid_bio(&"é".repeat(501)));
+        assert!(!is_valid_bio("bell\u{7}"));
+        assert!(!is_valid_bio("flip\u{202D}"));
     }
 
     #[test]

@@ -9,7 +9,8 @@ use super::{
 macro_rules! comment_select {
     () => {
         "SELECT c.id, c.post_id, c.user_id, c.parent_id, c.root_id, c.depth, c.content, \
-         c.likes_nbr, c.created_at, u.username AS author \
+         c.likes_nbr, c.created_at, u.username AS author, \
+         u.display_name AS author_display_name, u.pfp AS author_pfp \
          FROM comments c JOIN users u ON u.id = c.user_id "
     };
 }
@@ -28,6 +29,8 @@ pub struct CommentRow {
     pub likes_nbr: i64,
     pub created_at: Millis,
     pub author: String,
+    pub author_display_name: Option<String>,
+    pub author_pfp: Option<String>,
 }
 
 pub struct NewComment<'a> {

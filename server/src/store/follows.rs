@@ -12,9 +12,12 @@ macro_rules! follow_columns {
 /// The listed user's columns (alias `u`) and the follow's (alias `f`).
 macro_rules! listed_select {
     () => {
-        "SELECT u.id, u.username, u.email, u.password_hash, u.is_active, u.xp, u.level, u.pfp, \
-         u.token_version, u.created_at, f.id AS follow_id, f.status AS follow_status, \
+        concat!(
+            "SELECT ",
+            $crate::store::users::joined_columns!(),
+            ", f.id AS follow_id, f.status AS follow_status, \
          f.created_at AS follow_created_at FROM follows f "
+        )
     };
 }
 

@@ -23,6 +23,10 @@ pub struct GroupSummaryRow {
     #[sqlx(flatten)]
     pub group: GroupRow,
     pub members_nbr: i64,
+    /// The owner's summary, joined.
+    pub owner_username: String,
+    pub owner_display_name: Option<String>,
+    pub owner_pfp: Option<String>,
 }
 
 pub async fn insert(
@@ -141,8 +145,11 @@ pub async fn of_user(
     limit: i64,
 ) -> StoreResult<Vec<GroupSummaryRow>> {
     let sql = "SELECT g.id, g.name, g.owner_id, g.created_at, \
-               (SELECT COUNT(*) FROM group_members c WHERE c.group_id = g.id) AS members_nbr \
+               (SELECT COUNT(*) FROM group_members c WHERE c.group_id = g.id) AS members_nbr, \
+               o.username AS owner_username, o.display_name AS owner_display_name, \
+               o.pfp AS owner_pfp \
                FROM group_members m JOIN group_chats g ON g.id = m.group_id \
+               JOIN users o ON o.id = g.owner_id \
                WHERE m.user_id = $1 AND g.id > $2 ORDER BY g.id LIMIT $3";
     Ok(run!(conn, fetch_all, as GroupSummaryRow, sql, user_id, after_id, limit)?)
 }

@@ -1,11 +1,25 @@
 //! `messages`, `conversation_reads`.
 
-use super::{Conn, Millis, StoreResult, run};
+use super::{Conn, Millis, StoreResult, run, users::summary_columns};
 
-macro_rules! columns {
+/// The message's own columns, unqualified (for `RETURNING`).
+macro_rules! own_columns {
     () => {
         "id, kind, conversation, sender_id, recipient_id, group_id, space_id, room_id, content, \
          parent_id, created_at, edited_at"
+    };
+}
+
+/// The columns of a [`MessageRow`] of message `m` joined with its sender `s`, and the
+/// join itself: the sender's name comes with every message in the same query.
+macro_rules! select_from {
+    () => {
+        concat!(
+            "SELECT m.id, m.kind, m.conversation, m.sender_id, m.recipient_id, m.group_id, \
+             m.space_id, m.room_id, m.content, m.parent_id, m.created_at, m.edited_at, ",
+            summary_columns!("s", "sender"),
+            " FROM messages m JOIN users s ON s.id = m.sender_id "
+        )
     };
 }
 
@@ -23,6 +37,10 @@ pub struct MessageRow {
     pub parent_id: Option<i64>,
     pub created_at: Millis,
     pub edited_at: Option<Millis>,
+    /// The sender's summary (see `store::users::summary_columns`); `sender_id` is the id.
+    pub sender_username: String,
+    pub sender_display_name: Option<String>,
+    pub sender_pfp: Option<String>,
 }
 
 pub struct NewMessage<'a> {
@@ -43,7 +61,10 @@ pub async fn insert(conn: Conn<'_>, new: NewMessage<'_>) -> StoreResult<MessageR
         "INSERT INTO messages (kind, conversation, sender_id, recipient_id, group_id, space_id, \
          room_id, content, parent_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
          RETURNING ",
-        columns!()
+        own_columns!(),
+        ", (SELECT username FROM users WHERE id = $3) AS sender_username, \
+         (SELECT display_name FROM users WHERE id = $3) AS sender_display_name, \
+         (SELECT pfp FROM users WHERE id = $3) AS sender_pfp"
     );
     Ok(run!(conn, fetch_one, as MessageRow, sql,
         new.kind, new.conversation, new.sender_id, new.recipient_id, new.group_id, new.space_id,
@@ -51,7 +72,7 @@ pub async fn insert(conn: Conn<'_>, new: NewMessage<'_>) -> StoreResult<MessageR
 }
 
 pub async fn by_id(conn: Conn<'_>, id: i64) -> StoreResult<Option<MessageRow>> {
-    let sql = concat!("SELECT ", columns!(), " FROM messages WHERE id = $1");
+    let sql = concat!(select_from!(), "WHERE m.id = $1");
     Ok(run!(conn, fetch_optional, as MessageRow, sql, id)?)
 }
 
@@ -64,33 +85,39 @@ pub async fn history(
     limit: i64,
 ) -> StoreResult<Vec<MessageRow>> {
     let sql = concat!(
-        "SELECT ",
-        columns!(),
-        " FROM messages WHERE conversation = $1 AND id < $2 ORDER BY id DESC LIMIT $3"
+        select_from!(),
+        "WHERE m.conversation = $1 AND m.id < $2 ORDER BY m.id DESC LIMIT $3"
     );
     Ok(run!(conn, fetch_all, as MessageRow, sql, conversation, before.unwrap_or(i64::MAX), limit)?)
 }
 
 pub async fn latest(conn: Conn<'_>, conversation: &str) -> StoreResult<Option<MessageRow>> {
     let sql = concat!(
-        "SELECT ",
-        columns!(),
-        " FROM messages WHERE conversation = $1 ORDER BY id DESC LIMIT 1"
+        select_from!(),
+        "WHERE m.conversation = $1 ORDER BY m.id DESC LIMIT 1"
     );
     Ok(run!(conn, fetch_optional, as MessageRow, sql, conversation)?)
 }
 
+/// Replaces a message's text; answers the message as stored, or `None` when it is gone.
 pub async fn set_content(
-    conn: Conn<'_>,
+    mut conn: Conn<'_>,
     id: i64,
     content: &str,
     now: Millis,
 ) -> StoreResult<Option<MessageRow>> {
-    let sql = concat!(
-        "UPDATE messages SET content = $2, edited_at = $3 WHERE id = $1 RETURNING ",
-        columns!()
-    );
-    Ok(run!(conn, fetch_optional, as MessageRow, sql, id, content, now)?)
+    let changed = run!(
+        conn.reborrow(),
+        execute,
+        "UPDATE messages SET content = $2, edited_at = $3 WHERE id = $1",
+        id,
+        content,
+        now
+    )?;
+    if changed == 0 {
+        return Ok(None);
+    }
+    by_id(conn, id).await
 }
 
 pub async fn delete(conn: Conn<'_>, id: i64) -> StoreResult<bool> {

@@ -12,6 +12,7 @@ macro_rules! post_columns {
         concat!(
             "p.id, p.user_id, p.space_id, p.title, p.content, p.visibility, \
              p.likes_nbr, p.created_at, u.username AS author, \
+             u.display_name AS author_display_name, u.pfp AS author_pfp, \
              (SELECT count(*) FROM comments c WHERE c.post_id = p.id) AS comments_nbr, \
              EXISTS (SELECT 1 FROM likes l WHERE l.post_id = p.id AND l.user_id = ",
             $viewer,
@@ -148,6 +149,8 @@ pub struct PostRow {
     pub likes_nbr: i64,
     pub created_at: Millis,
     pub author: String,
+    pub author_display_name: Option<String>,
+    pub author_pfp: Option<String>,
     pub comments_nbr: i64,
     pub liked_by_me: bool,
     /// Read with the post rather than by a second query for the page.
@@ -200,13 +203,17 @@ pub struct NewPost<'a> {
 pub struct InsertedPost {
     pub id: i64,
     pub author: String,
+    pub author_display_name: Option<String>,
+    pub author_pfp: Option<String>,
 }
 
 pub async fn insert(conn: Conn<'_>, new: NewPost<'_>) -> StoreResult<InsertedPost> {
     Ok(run!(conn, fetch_one, as InsertedPost,
         "INSERT INTO posts (user_id, space_id, title, content, visibility, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $6) \
-         RETURNING id, (SELECT username FROM users WHERE id = $1) AS author",
+         RETURNING id, (SELECT username FROM users WHERE id = $1) AS author, \
+         (SELECT display_name FROM users WHERE id = $1) AS author_display_name, \
+         (SELECT pfp FROM users WHERE id = $1) AS author_pfp",
         new.user_id, new.space_id, new.title, new.content, new.visibility, new.now)?)
 }
 

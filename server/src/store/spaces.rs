@@ -3,9 +3,13 @@
 use super::{Conn, Millis, StoreResult, run, users::UserRow, users::joined_columns};
 
 /// The columns of [`SpaceRow`], for `concat!` into static query texts.
+/// The owner's summary comes by primary-key subqueries, which also work in `RETURNING`.
 macro_rules! columns {
     () => {
-        "id, name, owner_id, members_nbr, founded_on"
+        "id, name, owner_id, members_nbr, founded_on, \
+         (SELECT username FROM users WHERE users.id = owner_id) AS owner_username, \
+         (SELECT display_name FROM users WHERE users.id = owner_id) AS owner_display_name, \
+         (SELECT pfp FROM users WHERE users.id = owner_id) AS owner_pfp"
     };
 }
 
@@ -16,6 +20,10 @@ pub struct SpaceRow {
     pub owner_id: i64,
     pub members_nbr: i64,
     pub founded_on: Millis,
+    /// The owner's summary (`None` only if the owner's row vanished).
+    pub owner_username: Option<String>,
+    pub owner_display_name: Option<String>,
+    pub owner_pfp: Option<String>,
 }
 
 /// A space of a user's, with their role in it.
@@ -123,8 +131,11 @@ pub async fn of_user(
     after_id: i64,
     limit: i64,
 ) -> StoreResult<Vec<MySpaceRow>> {
-    let sql = "SELECT s.id, s.name, s.owner_id, s.members_nbr, s.founded_on, m.role \
+    let sql = "SELECT s.id, s.name, s.owner_id, s.members_nbr, s.founded_on, \
+               o.username AS owner_username, o.display_name AS owner_display_name, \
+               o.pfp AS owner_pfp, m.role \
                FROM space_members m JOIN spaces s ON s.id = m.space_id \
+               JOIN users o ON o.id = s.owner_id \
                WHERE m.user_id = $1 AND s.id > $2 ORDER BY s.id LIMIT $3";
     Ok(run!(conn, fetch_all, as MySpaceRow, sql, user_id, after_id, limit)?)
 }

@@ -5,7 +5,8 @@ use super::{Conn, Millis, StoreResult, run};
 /// The columns of [`UserRow`], for `concat!` into static query texts.
 macro_rules! columns {
     () => {
-        "id, username, email, password_hash, is_active, xp, level, pfp, token_version, created_at"
+        "id, username, email, password_hash, is_active, xp, level, pfp, token_version, created_at, \
+         display_name, bio"
     };
 }
 
@@ -14,7 +15,7 @@ macro_rules! columns {
 macro_rules! joined_columns {
     () => {
         "u.id, u.username, u.email, u.password_hash, u.is_active, u.xp, u.level, u.pfp, \
-         u.token_version, u.created_at"
+         u.token_version, u.created_at, u.display_name, u.bio"
     };
 }
 pub(crate) use joined_columns;
@@ -31,6 +32,44 @@ pub struct UserRow {
     pub pfp: Option<String>,
     pub token_version: i64,
     pub created_at: Millis,
+    pub display_name: Option<String>,
+    pub bio: Option<String>,
+}
+
+/// The columns of a person's summary (id, username, display name, picture) of the
+/// users row aliased `$alias`, named `<$prefix>_id`, `<$prefix>_username`, … so they
+/// sit beside another row's columns in one query (a join, not a query per row).
+macro_rules! summary_columns {
+    ($alias:literal, $prefix:literal) => {
+        concat!(
+            $alias,
+            ".id AS ",
+            $prefix,
+            "_id, ",
+            $alias,
+            ".username AS ",
+            $prefix,
+            "_username, ",
+            $alias,
+            ".display_name AS ",
+            $prefix,
+            "_display_name, ",
+            $alias,
+            ".pfp AS ",
+            $prefix,
+            "_pfp"
+        )
+    };
+}
+pub(crate) use summary_columns;
+
+/// What every payload shows of a person.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SummaryRow {
+    pub id: i64,
+    pub username: String,
+    pub display_name: Option<String>,
+    pub pfp: Option<String>,
 }
 
 pub struct NewUser<'a> {
@@ -144,6 +183,81 @@ pub async fn set_password(
         now
     )?;
     Ok(())
+}
+
+/// The active user called `username` (case-insensitively).
+pub async fn active_by_username(conn: Conn<'_>, username: &str) -> StoreResult<Option<UserRow>> {
+    let sql = concat!(
+        "SELECT ",
+        columns!(),
+        " FROM users WHERE lower(username) = lower($1) AND is_active = TRUE"
+    );
+    Ok(run!(conn, fetch_optional, as UserRow, sql, username)?)
+}
+
+/// Active users whose lower-cased username or folded display name matches the `LIKE`
+/// pattern (`\` escapes), ordered by lower-cased username, after the user `after_id`
+/// (0: from the start). The walk follows the unique index on `lower(username)`.
+pub async fn search(
+    conn: Conn<'_>,
+    pattern: &str,
+    after_id: i64,
+    limit: i64,
+) -> StoreResult<Vec<SummaryRow>> {
+    Ok(run!(conn, fetch_all, as SummaryRow,
+        "SELECT id, username, display_name, pfp FROM users \
+         WHERE is_active = TRUE \
+         AND (lower(username) LIKE $1 ESCAPE '\\' OR display_name_folded LIKE $1 ESCAPE '\\') \
+         AND lower(username) > COALESCE((SELECT lower(username) FROM users WHERE id = $2), '') \
+         ORDER BY lower(username) LIMIT $3",
+        pattern, after_id, limit)?)
+}
+
+/// The summaries of the users `ids` (any order; unknown ids are left out), in one
+/// query whatever their number.
+pub async fn summaries(conn: Conn<'_>, ids: &[i64]) -> StoreResult<Vec<SummaryRow>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(match conn {
+        Conn::Sqlite(c) => {
+            let list = serde_json::to_string(ids).unwrap_or_default();
+            sqlx::query_as::<_, SummaryRow>(
+                "SELECT id, username, display_name, pfp FROM users \
+                 WHERE id IN (SELECT value FROM json_each($1))",
+            )
+            .bind(list)
+            .fetch_all(&mut *c)
+            .await?
+        }
+        Conn::Postgres(c) => {
+            sqlx::query_as::<_, SummaryRow>(
+                "SELECT id, username, display_name, pfp FROM users WHERE id = ANY($1)",
+            )
+            .bind(ids)
+            .fetch_all(&mut *c)
+            .await?
+        }
+    })
+}
+
+/// Sets the display name (with its folded form for search) and the bio; `None` clears.
+pub async fn set_profile(
+    conn: Conn<'_>,
+    id: i64,
+    display_name: Option<&str>,
+    display_name_folded: Option<&str>,
+    bio: Option<&str>,
+    now: Millis,
+) -> StoreResult<Option<UserRow>> {
+    let sql = concat!(
+        "UPDATE users SET display_name = $2, display_name_folded = $3, bio = $4, updated_at = $5 \
+         WHERE id = $1 RETURNING ",
+        columns!()
+    );
+    Ok(
+        run!(conn, fetch_optional, as UserRow, sql, id, display_name, display_name_folded, bio, now)?,
+    )
 }
 
 /// The id of the user called `username` (case-insensitively).

@@ -20,13 +20,14 @@ use socmel_api_types::{
         StartTyping, Typing,
     },
     messages::{Conversation, MarkRead},
+    users::UserSummary,
 };
 
 use super::hub::{self, Hub, Registration};
 use crate::{
     events::Event,
     service::{
-        ServiceError, Services,
+        self, ServiceError, Services,
         auth::{self, AuthUser},
         messages::{self, Target},
         realtime::{self, Subscriptions, TypingAudience},
@@ -120,14 +121,25 @@ pub async fn run(
     if registration.came_online {
         hub.send_ephemeral(
             &hub.presence_audience(me),
-            &hub::presence(me, PresenceStatus::Online),
+            &hub::presence(subscriptions.me.clone(), PresenceStatus::Online),
         );
     }
-    for peer in hub.presence_audience(me) {
+    // The peers online now, named in one query for all of them.
+    let peers = hub.presence_audience(me);
+    let named = match svc.store().reader().await {
+        Ok(mut db) => service::users::summaries(db.conn(), peers.iter().copied())
+            .await
+            .unwrap_or_default(),
+        Err(_) => Default::default(),
+    };
+    for peer in peers {
         hub.send_to_connection(
             me,
             connection_id,
-            &hub::presence(peer, PresenceStatus::Online),
+            &hub::presence(
+                service::users::summary_of(&named, peer),
+                PresenceStatus::Online,
+            ),
         );
     }
 
@@ -186,6 +198,7 @@ pub async fn run(
         svc: &svc,
         hub: &hub,
         user,
+        me: subscriptions.me.clone(),
         connection_id,
         typing: HashMap::new(),
         revoked: &revoked,
@@ -257,9 +270,13 @@ pub async fn run(
                     spaces,
                     groups,
                     dm_partners,
+                    me: summary,
                 } = &subscriptions;
                 let audience = hub.presence_audience_of_offline(me, spaces, groups, dm_partners);
-                hub.send_ephemeral(&audience, &hub::presence(me, PresenceStatus::Offline));
+                hub.send_ephemeral(
+                    &audience,
+                    &hub::presence(summary.clone(), PresenceStatus::Offline),
+                );
             }
         });
     }
@@ -277,6 +294,8 @@ struct Reader<'a> {
     svc: &'a Services,
     hub: &'a Hub,
     user: AuthUser,
+    /// The user as their typing frames name them.
+    me: UserSummary,
     connection_id: u64,
     typing: HashMap<Conversation, Instant>,
     revoked: &'a AtomicBool,
@@ -400,6 +419,7 @@ impl Reader<'_> {
             &ServerFrame::Typing(Typing {
                 conversation: seen_as,
                 typer_id: me,
+                typer: self.me.clone(),
             }),
         );
         Ok(())

@@ -28,6 +28,7 @@ use socmel_api_types::{
     messages::{Conversation, Message},
     notifications::Notification,
     posts::PostDisplay,
+    users::UserSummary,
 };
 use tokio::sync::mpsc;
 
@@ -678,10 +679,11 @@ fn conversation_of(message: &Message, viewer: UserId) -> Conversation {
 }
 
 /// The presence frame for `user`.
-pub fn presence(user: UserId, status: PresenceStatus) -> ServerFrame {
+pub fn presence(user: UserSummary, status: PresenceStatus) -> ServerFrame {
     ServerFrame::Presence(Presence {
-        user_id: user,
+        user_id: user.id,
         status,
+        user,
     })
 }
 
@@ -710,11 +712,21 @@ mod tests {
         registration
     }
 
+    fn summary(id: i64) -> socmel_api_types::users::UserSummary {
+        socmel_api_types::users::UserSummary {
+            id: UserId(id),
+            username: format!("user{id}"),
+            display_name: None,
+            pfp: None,
+        }
+    }
+
     fn dm(from: i64, to: i64) -> Arc<Message> {
         Arc::new(Message::Dm(DmMessage {
             id: MessageId(1),
             content: "hi".into(),
             sender_id: UserId(from),
+            sender: summary(from),
             recipient_id: UserId(to),
             timestamp: Timestamp::from_millis(0),
             is_read: false,
@@ -730,6 +742,7 @@ mod tests {
             id: MessageId(5),
             content: "yo".into(),
             sender_id: UserId(3),
+            sender: summary(3),
             space_id: SpaceId(space),
             room_id: socmel_api_types::RoomId(1),
             timestamp: Timestamp::from_millis(0),

@@ -64,6 +64,18 @@ fn user(id: UserId, name: &str) -> socmel_client::types::users::UserDisplay {
         level: 1,
         pfp: None,
         created_at: Timestamp(at(0)),
+        display_name: None,
+        bio: None,
+    }
+}
+
+/// The summary payloads carry for user `id` (named `user<id>`).
+fn summary(id: UserId) -> socmel_client::types::users::UserSummary {
+    socmel_client::types::users::UserSummary {
+        id,
+        username: format!("user{id}"),
+        display_name: None,
+        pfp: None,
     }
 }
 
@@ -71,6 +83,7 @@ fn inbox(conversation: Conversation, name: &str, unread: i64, last: Option<Messa
     InboxEntry {
         conversation,
         name: name.into(),
+        other: None,
         // Without messages, the server gives the time the caller joined.
         last_activity: last.as_ref().map_or(Timestamp(at(0)), |m| m.timestamp()),
         last_message: last,
@@ -83,6 +96,7 @@ fn room_message(id: i64, sender: UserId, text: &str) -> Message {
         id: MessageId(id),
         content: text.into(),
         sender_id: sender,
+        sender: summary(sender),
         space_id: SpaceId(1),
         room_id: RoomId(1),
         timestamp: Timestamp(at(id)),
@@ -97,6 +111,7 @@ fn dm(id: i64, sender: UserId, recipient: UserId, text: &str) -> ServerFrame {
         id: MessageId(id),
         content: text.into(),
         sender_id: sender,
+        sender: summary(sender),
         recipient_id: recipient,
         timestamp: Timestamp(at(id)),
         is_read: false,
@@ -474,6 +489,7 @@ fn typing_is_sent_throttled_and_shown_until_it_expires() {
         ServerFrame::Typing(Typing {
             conversation: room(),
             typer_id: BOB,
+            typer: summary(BOB),
         }),
     );
     app.update(Msg::Net(NetEvent::People(vec![Person {
