@@ -33,7 +33,9 @@ pub struct CommentDisplay {
     /// The commenter's username.
     #[serde(default)]
     pub author: String,
-    /// The commenter, as every payload names a person.
+    /// The commenter, as every payload names a person. (Absent from upstream's bodies,
+    /// which still parse: it is then empty.)
+    #[serde(default)]
     pub user: UserSummary,
 }
 

@@ -48,7 +48,9 @@ pub struct PostDisplay {
     /// The author's username.
     #[serde(default)]
     pub author: String,
-    /// The author, as every payload names a person.
+    /// The author, as every payload names a person. (Absent from upstream's bodies,
+    /// which still parse: it is then empty.)
+    #[serde(default)]
     pub user: UserSummary,
 }
 

@@ -53,6 +53,18 @@ pub struct UserSummary {
     pub pfp: Option<String>,
 }
 
+/// Nobody: what an upstream body without a summary parses to (id 0, no name).
+impl Default for UserSummary {
+    fn default() -> Self {
+        Self {
+            id: UserId(0),
+            username: String::new(),
+            display_name: None,
+            pfp: None,
+        }
+    }
+}
+
 impl UserSummary {
     /// What to call the person in a line of text: the display name when set, else the
     /// username.
