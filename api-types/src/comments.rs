@@ -33,8 +33,8 @@ pub struct CommentDisplay {
     /// The commenter's username.
     #[serde(default)]
     pub author: String,
-    /// The commenter, as every payload names a person. (Absent from upstream's bodies,
-    /// which still parse: it is then empty.)
+    /// The commenter, as every payload names a person.
+    // Absent from upstream's bodies, which still parse: it is then nobody.
     #[serde(default)]
     pub user: UserSummary,
 }

@@ -48,8 +48,8 @@ pub struct PostDisplay {
     /// The author's username.
     #[serde(default)]
     pub author: String,
-    /// The author, as every payload names a person. (Absent from upstream's bodies,
-    /// which still parse: it is then empty.)
+    /// The author, as every payload names a person.
+    // Absent from upstream's bodies, which still parse: it is then nobody.
     #[serde(default)]
     pub user: UserSummary,
 }
