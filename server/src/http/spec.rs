@@ -286,6 +286,12 @@ fn parameter_rule(path: &str, name: &str) -> ParameterRule {
             description: Some("The token of the invitation link."),
             ..ParameterRule::default()
         },
+        "username" => ParameterRule {
+            description: Some(
+                "A username, matched without regard to case (`@` is not part of it).",
+            ),
+            ..ParameterRule::default()
+        },
         "receiver_id" => ParameterRule {
             description: Some("The other person of the DM."),
             ..ParameterRule::default()
