@@ -552,34 +552,18 @@ async fn start(
                     return;
                 }
                 attempt += 1;
-                let retry_in = backoff(attempt);
-                send(
-                    &tx,
-                    NetEvent::Link(Link::Reconnecting {
-                        attempt,
-                        retry_in,
-                        reason,
-                    }),
-                );
-                tokio::time::sleep(retry_in).await;
+                wait_to_retry(&tx, attempt, reason).await;
             }
         }
     };
     send(&tx, NetEvent::Me(me));
-    let loads = [tokio::spawn({
-        let (client, session, tx) = (client.clone(), session.clone(), tx.clone());
-        async move {
-            let spaces = with_refresh(&client, &session, &tx, |c| async move {
-                c.my_spaces(None, Some(100)).await
-            })
-            .await;
-            if let Ok(page) = spaces {
-                send(&tx, NetEvent::Spaces(page.items));
-            }
-        }
-    })];
-    for load in loads {
-        let _ = load.await;
+    // Spaces before the inbox: the inbox names rooms by their space.
+    let spaces = with_refresh(&client, &session, &tx, |c| async move {
+        c.my_spaces(None, Some(100)).await
+    })
+    .await;
+    if let Ok(page) = spaces {
+        send(&tx, NetEvent::Spaces(page.items));
     }
     match with_refresh(&client, &session, &tx, |c| async move {
         c.conversations().await
@@ -647,16 +631,7 @@ async fn socket_loop(
             }
         }
         attempt = attempt.saturating_add(1);
-        let retry_in = backoff(attempt);
-        send(
-            &tx,
-            NetEvent::Link(Link::Reconnecting {
-                attempt,
-                retry_in,
-                reason,
-            }),
-        );
-        tokio::time::sleep(retry_in).await;
+        wait_to_retry(&tx, attempt, reason).await;
     }
 }
 
@@ -705,6 +680,20 @@ async fn serve(
             }
         }
     }
+}
+
+/// Tells the app the link is down and why, then waits out the backoff of `attempt`.
+async fn wait_to_retry(tx: &mpsc::UnboundedSender<Msg>, attempt: u32, reason: String) {
+    let retry_in = backoff(attempt);
+    send(
+        tx,
+        NetEvent::Link(Link::Reconnecting {
+            attempt,
+            retry_in,
+            reason,
+        }),
+    );
+    tokio::time::sleep(retry_in).await;
 }
 
 /// 0.5 s, 1 s, 2 s … up to 30 s, with ±20 % jitter so clients that lost the same server
