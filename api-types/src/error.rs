@@ -24,6 +24,42 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
+    /// Every code, in declaration order.
+    pub const ALL: [Self; 13] = [
+        Self::BadRequest,
+        Self::Unauthorized,
+        Self::Forbidden,
+        Self::NotFound,
+        Self::MethodNotAllowed,
+        Self::Conflict,
+        Self::Gone,
+        Self::PayloadTooLarge,
+        Self::UnsupportedMedia,
+        Self::Validation,
+        Self::RateLimited,
+        Self::Internal,
+        Self::Unavailable,
+    ];
+
+    /// The code as it is spelled on the wire (`"not_found"`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::BadRequest => "bad_request",
+            Self::Unauthorized => "unauthorized",
+            Self::Forbidden => "forbidden",
+            Self::NotFound => "not_found",
+            Self::MethodNotAllowed => "method_not_allowed",
+            Self::Conflict => "conflict",
+            Self::Gone => "gone",
+            Self::PayloadTooLarge => "payload_too_large",
+            Self::UnsupportedMedia => "unsupported_media",
+            Self::Validation => "validation",
+            Self::RateLimited => "rate_limited",
+            Self::Internal => "internal",
+            Self::Unavailable => "unavailable",
+        }
+    }
+
     /// The HTTP status that carries this code.
     pub fn status(self) -> u16 {
         match self {
@@ -113,6 +149,13 @@ mod tests {
             ErrorCode::Validation
         );
         assert_eq!(ErrorCode::from_status(418), ErrorCode::BadRequest);
+    }
+
+    #[test]
+    fn as_str_is_the_wire_spelling() {
+        for code in ErrorCode::ALL {
+            assert_eq!(serde_json::to_value(code).unwrap(), code.as_str());
+        }
     }
 
     #[test]

@@ -40,10 +40,7 @@ impl CliError {
         match self {
             Self::Usage(_) => "usage".into(),
             Self::Auth(_) => "auth_required".into(),
-            Self::Client(ClientError::Api { body, .. }) => serde_json::to_value(body.code)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_owned))
-                .unwrap_or_else(|| "error".into()),
+            Self::Client(ClientError::Api { body, .. }) => body.code.as_str().into(),
             Self::Client(ClientError::Http(_)) => "connection".into(),
             Self::Client(ClientError::Decode(_) | ClientError::Json(_)) => {
                 "unexpected_answer".into()

@@ -4,7 +4,7 @@ use thiserror::Error;
 #[derive(Debug, Error)]
 pub enum ClientError {
     /// The server answered with an error body.
-    #[error("{} ({status}): {}", body.detail, code_name(body.code))]
+    #[error("{} ({status}): {}", body.detail, body.code.as_str())]
     Api { status: u16, body: ErrorBody },
     /// The server could not be reached, or the connection failed.
     #[error("request failed: {0}")]
@@ -29,13 +29,6 @@ pub enum ClientError {
         #[source]
         source: std::io::Error,
     },
-}
-
-fn code_name(code: ErrorCode) -> String {
-    serde_json::to_value(code)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
 }
 
 impl ClientError {

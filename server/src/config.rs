@@ -2,46 +2,12 @@
 //! file in the working directory is read first), falling back to defaults that give a
 //! working single-node server with no set-up at all.
 
-use std::{fmt, net::SocketAddr, path::PathBuf, str::FromStr};
+use std::{net::SocketAddr, path::PathBuf};
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, ValueEnum};
 
+pub use crate::secret::Secret;
 use crate::{ratelimit::RateLimitConfig, store::durable::Durability};
-
-#[derive(Debug, Parser)]
-#[command(
-    name = "socmel-server",
-    version,
-    about = "The SocMel social and chat server"
-)]
-pub struct Cli {
-    #[command(flatten)]
-    pub config: Config,
-    #[command(subcommand)]
-    pub command: Option<Command>,
-}
-
-#[derive(Debug, Subcommand)]
-pub enum Command {
-    /// Serve the API (the default).
-    Serve,
-    /// Run one background job now and print what it did (JSON).
-    Jobs {
-        #[command(subcommand)]
-        action: JobsAction,
-    },
-    /// Print the OpenAPI document (JSON) and exit; `--output` writes it to a file.
-    Openapi {
-        #[arg(long)]
-        output: Option<PathBuf>,
-    },
-}
-
-#[derive(Debug, Subcommand)]
-pub enum JobsAction {
-    /// Run a job once, against the configured database.
-    Run { job: crate::jobs::Job },
-}
 
 #[derive(Debug, Clone, Args)]
 pub struct Config {
@@ -185,40 +151,21 @@ pub enum LogFormat {
     Json,
 }
 
+/// The configuration alone as a command line (the server's own, with its subcommands,
+/// is in `main.rs`): where the defaults come from.
+#[derive(Debug, Parser)]
+#[command(name = "socmel-server")]
+struct Flags {
+    #[command(flatten)]
+    config: Config,
+}
+
 impl Config {
     /// A configuration with every default, rooted at `data_dir`: what tests and tools start from.
     pub fn with_data_dir(data_dir: impl Into<PathBuf>) -> Self {
-        let mut config = Cli::parse_from(["socmel-server"]).config;
+        let mut config = Flags::parse_from(["socmel-server"]).config;
         config.data_dir = data_dir.into();
         config
-    }
-}
-
-/// A string that never appears in logs or `Debug` output.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(value: impl Into<String>) -> Self {
-        Self(value.into())
-    }
-
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret(<redacted>)")
-    }
-}
-
-impl FromStr for Secret {
-    type Err = std::convert::Infallible;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(Self(s.to_owned()))
     }
 }
 
@@ -243,18 +190,19 @@ mod tests {
         assert!(config.media_url.is_none());
         config.api_secret = Some(Secret::new("cloudinary-secret"));
         assert!(!format!("{config:?}").contains("cloudinary-secret"));
-        assert!(Cli::try_parse_from(["socmel-server", "--media-max-bytes", "0"]).is_err());
+        assert!(Flags::try_parse_from(["socmel-server", "--media-max-bytes", "0"]).is_err());
     }
 
     #[test]
     fn only_hs256_is_accepted() {
-        assert!(Cli::try_parse_from(["socmel-server", "--algorithm", "RS256"]).is_err());
-        assert!(Cli::try_parse_from(["socmel-server", "--algorithm", "HS256"]).is_ok());
+        assert!(Flags::try_parse_from(["socmel-server", "--algorithm", "RS256"]).is_err());
+        assert!(Flags::try_parse_from(["socmel-server", "--algorithm", "HS256"]).is_ok());
     }
 
     #[test]
     fn token_lifetime_must_be_positive() {
-        let parsed = Cli::try_parse_from(["socmel-server", "--access-token-expires-minutes", "0"]);
+        let parsed =
+            Flags::try_parse_from(["socmel-server", "--access-token-expires-minutes", "0"]);
         assert!(parsed.is_err());
     }
 }

@@ -1,5 +1,6 @@
 //! The server's event bus: services publish what happened *after* their transaction
-//! commits; the real-time hub (and anything else) subscribes.
+//! commits, through the one call every write makes (`effects::Effects::committed`);
+//! the real-time hub (and anything else) subscribes.
 //!
 //! In-process for a single node. The publish/subscribe surface is kept this small so
 //! that a PostgreSQL-backed bus (LISTEN/NOTIFY) can replace it for several nodes.
@@ -15,7 +16,7 @@ use socmel_api_types::{
 };
 use tokio::sync::broadcast;
 
-use crate::service::SessionId;
+use crate::session::SessionId;
 
 /// Something observable happened. Events are shared (`Arc`) between subscribers.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,6 +98,7 @@ impl EventBus {
 }
 
 #[cfg(test)]
+#[allow(clippy::disallowed_methods)] // the bus itself, tested alone
 mod tests {
     use super::*;
 

@@ -2,6 +2,7 @@
 //! through [`serve`].
 
 pub mod config;
+pub mod effects;
 pub mod events;
 pub mod http;
 pub mod jobs;
@@ -9,7 +10,9 @@ pub mod mail;
 pub mod media;
 mod memory;
 pub mod ratelimit;
+mod secret;
 pub mod service;
+pub mod session;
 pub mod store;
 mod telemetry;
 pub mod ws;
@@ -17,7 +20,7 @@ pub mod ws;
 use std::{future::Future, path::Path, time::Duration};
 
 use anyhow::Context;
-use poem::{EndpointExt, Server, endpoint::BoxEndpoint, listener::Acceptor};
+use poem::{EndpointExt, Route, Server, endpoint::BoxEndpoint, listener::Acceptor};
 
 pub use config::Config;
 pub use http::openapi_json;
@@ -99,7 +102,15 @@ pub async fn serve_with(
     let acceptor =
         http::acceptor::GuardedAcceptor::new(listener, limits).context("adopting the listener")?;
     let address = acceptor.local_addr().into_iter().next();
-    let app = wrap(http::app(services, &config).map_to_response().boxed());
+    // The socket's hub hears the bus from start-up on; the socket is routed with the
+    // API, behind the same middleware.
+    let hub = ws::start_hub(&services);
+    let socket = Route::new().at("/messages/ws", poem::get(ws::endpoint).data(hub));
+    let app = wrap(
+        http::app(services, &config, socket)
+            .map_to_response()
+            .boxed(),
+    );
     // Start-up is over (migrations, pools, the API description built): what it freed
     // goes back now rather than never, if no load follows.
     memory::return_freed_memory_while_idle();

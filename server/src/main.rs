@@ -1,8 +1,45 @@
 //! `socmel-server`: configuration → logs → database → serve until SIGINT/SIGTERM.
 
+use std::path::PathBuf;
+
 use anyhow::Context;
-use clap::Parser;
-use socmel_server::config::{Cli, Command, JobsAction};
+use clap::{Parser, Subcommand};
+use socmel_server::Config;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "socmel-server",
+    version,
+    about = "The SocMel social and chat server"
+)]
+struct Cli {
+    #[command(flatten)]
+    config: Config,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the API (the default).
+    Serve,
+    /// Run one background job now and print what it did (JSON).
+    Jobs {
+        #[command(subcommand)]
+        action: JobsAction,
+    },
+    /// Print the OpenAPI document (JSON) and exit; `--output` writes it to a file.
+    Openapi {
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum JobsAction {
+    /// Run a job once, against the configured database.
+    Run { job: socmel_server::jobs::Job },
+}
 
 /// Many small, short-lived allocations per request (rows, DTOs, JSON): mimalloc serves
 /// them from per-thread pages, where glibc's malloc spent a fifth of a feed read.

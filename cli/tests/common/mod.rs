@@ -9,6 +9,7 @@ use std::{path::PathBuf, process::Output, time::Duration};
 use assert_cmd::Command;
 use serde_json::Value;
 use socmel_server::config::{Config, Secret};
+use socmel_test_support::{database_url, mails_to};
 
 pub const TEST_SECRET: &str = "test-secret-key-test-secret-key-0123456789";
 pub const PASSWORD: &str = "correct horse battery";
@@ -92,44 +93,6 @@ impl Drop for TestServer {
             let _ = thread.join();
         }
     }
-}
-
-async fn database_url(dir: &std::path::Path) -> String {
-    match std::env::var("TEST_DATABASE_URL") {
-        Ok(admin_url) if !admin_url.is_empty() => fresh_postgres_database(&admin_url).await,
-        _ => format!("sqlite://{}", dir.join("test.db").display()),
-    }
-}
-
-async fn fresh_postgres_database(admin_url: &str) -> String {
-    use sqlx::Connection;
-    let name = format!("socmel_cli_test_{:016x}", rand::random::<u64>());
-    let mut admin = sqlx::PgConnection::connect(admin_url)
-        .await
-        .expect("connect to TEST_DATABASE_URL");
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-        .execute(&mut admin)
-        .await
-        .expect("create test database");
-    let (base, _) = admin_url
-        .rsplit_once('/')
-        .expect("TEST_DATABASE_URL names a database");
-    format!("{base}/{name}")
-}
-
-fn mails_to(outbox: &std::path::Path, to: &str) -> Vec<String> {
-    let mut files: Vec<_> = std::fs::read_dir(outbox)
-        .map(|entries| entries.filter_map(Result::ok).map(|e| e.path()).collect())
-        .unwrap_or_default();
-    files.sort();
-    files
-        .iter()
-        .filter_map(|path| std::fs::read_to_string(path).ok())
-        .filter(|mail| {
-            mail.lines()
-                .any(|line| line.eq_ignore_ascii_case(&format!("To: {to}")))
-        })
-        .collect()
 }
 
 /// A server plus a private config folder: the world one `socmel` user sees.

@@ -34,7 +34,7 @@ use std::sync::Arc;
 use poem::{
     Endpoint, EndpointExt, Response, Route, endpoint::make_sync, middleware::CatchPanic, web::Html,
 };
-use poem_openapi::{OpenApiService, Tags, registry::Registry, types::Type};
+use poem_openapi::{OpenApi, OpenApiService, Tags, registry::Registry, types::Type};
 use socmel_api_types::frames::{ClientFrame, ServerFrame};
 
 use crate::{config::Config, service::Services};
@@ -67,59 +67,38 @@ pub(crate) enum ApiTags {
     Meta,
 }
 
-/// Every API, grouped (poem-openapi implements its trait for tuples of up to 16).
-type Apis = (
-    (auth::AuthApi, users::UsersApi, security::SecurityApi),
-    (
-        posts::PostsApi,
-        comments::CommentsApi,
-        follows::FollowsApi,
-        notes::NotesApi,
-        media::MediaApi,
-    ),
-    (
-        spaces::SpacesApi,
-        rooms::RoomsApi,
-        space_members::SpaceMembersApi,
-        bans::BansApi,
-        invitations::InvitationsApi,
-        groups::GroupsApi,
-    ),
-    (messages::MessagesApi, notifications::NotificationsApi),
-    (health::HealthApi, limit::LimitApi),
-);
-
 const DESCRIPTION: &str = "SocMel: posts and follows, spaces and rooms, DMs and group chats. \
 Errors are always JSON `{\"detail\", \"code\"}` (plus `fields` for 422). Every route \
 answers with and without its trailing slash. Timestamps are UTC RFC 3339.";
 
-fn api_service() -> OpenApiService<Apis, ()> {
-    OpenApiService::new(
+/// Every API, grouped (poem-openapi implements its trait for tuples of up to 16).
+fn apis() -> impl OpenApi {
+    (
+        (auth::AuthApi, users::UsersApi, security::SecurityApi),
         (
-            (auth::AuthApi, users::UsersApi, security::SecurityApi),
-            (
-                posts::PostsApi,
-                comments::CommentsApi,
-                follows::FollowsApi,
-                notes::NotesApi,
-                media::MediaApi,
-            ),
-            (
-                spaces::SpacesApi,
-                rooms::RoomsApi,
-                space_members::SpaceMembersApi,
-                bans::BansApi,
-                invitations::InvitationsApi,
-                groups::GroupsApi,
-            ),
-            (messages::MessagesApi, notifications::NotificationsApi),
-            (health::HealthApi, limit::LimitApi),
+            posts::PostsApi,
+            comments::CommentsApi,
+            follows::FollowsApi,
+            notes::NotesApi,
+            media::MediaApi,
         ),
-        "SocMel API",
-        env!("CARGO_PKG_VERSION"),
+        (
+            spaces::SpacesApi,
+            rooms::RoomsApi,
+            space_members::SpaceMembersApi,
+            bans::BansApi,
+            invitations::InvitationsApi,
+            groups::GroupsApi,
+        ),
+        (messages::MessagesApi, notifications::NotificationsApi),
+        (health::HealthApi, limit::LimitApi),
     )
-    .description(DESCRIPTION)
-    .license("MIT")
+}
+
+fn api_service() -> OpenApiService<impl OpenApi, ()> {
+    OpenApiService::new(apis(), "SocMel API", env!("CARGO_PKG_VERSION"))
+        .description(DESCRIPTION)
+        .license("MIT")
 }
 
 /// The OpenAPI document as published (and committed in `openapi.json`): paths spelled
@@ -175,8 +154,9 @@ fn routed_templates(raw_spec: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// The whole HTTP application.
-pub fn app(services: Services, config: &Config) -> impl Endpoint + use<> {
+/// The whole HTTP application: the API, its documents, and `routes` (the WebSocket,
+/// which the caller assembles), all behind the same middleware.
+pub fn app(services: Services, config: &Config, routes: Route) -> impl Endpoint + use<> {
     let api = api_service();
     let raw_spec = api.spec();
     let published = publish(&raw_spec);
@@ -192,9 +172,7 @@ pub fn app(services: Services, config: &Config) -> impl Endpoint + use<> {
     };
     let cors = hardening::cors(config.cors_origins.as_deref());
 
-    let hub = crate::ws::start_hub(&services);
-    Route::new()
-        .at("/messages/ws", poem::get(crate::ws::endpoint))
+    routes
         .at("/docs", make_sync(move |_| Html(docs_html.clone())))
         .at(
             "/openapi.json",
@@ -208,7 +186,6 @@ pub fn app(services: Services, config: &Config) -> impl Endpoint + use<> {
         .with(CatchPanic::new())
         .with_if(cors.is_some(), cors.unwrap_or_default())
         .data(services.clone())
-        .data(hub)
         .around(move |routes, req| {
             let edge = middleware::Edge {
                 routes: routes_table.clone(),

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use sha1::{Digest, Sha1};
 
 use super::{Fetched, MediaResult, MediaStore, Stored};
-use crate::config::Secret;
+use crate::secret::Secret;
 
 const API_BASE: &str = "https://api.cloudinary.com/v1_1";
 /// Every upload goes to this folder of the cloud.

@@ -4,7 +4,7 @@
 use socmel_api_types::{AttachmentId, Detail, PostId, posts::PostDisplay};
 
 use super::{
-    ServiceError, ServiceResult, Services,
+    Missing, ServiceError, ServiceResult, Services,
     auth::AuthUser,
     media::{self, IncomingFile},
     now,
@@ -106,7 +106,7 @@ pub async fn delete_image(
     }
     let attachment = store::attachments::get(tx.conn(), post_id.0, attachment_id.0)
         .await?
-        .ok_or_else(|| ServiceError::NotFound("this attachment does not exist".into()))?;
+        .ok_or_else(|| ServiceError::NotFound(Missing::Attachment))?;
     store::attachments::delete(tx.conn(), attachment.id).await?;
     tx.commit().await?;
     media::delete_objects(svc, &[attachment.file_public_id]).await;

@@ -7,8 +7,7 @@ use socmel_api_types::{
 };
 
 use super::{
-    ServiceError, ServiceResult, Services, now,
-    token_checks::TokenCheck,
+    ServiceError, ServiceResult, Services, Taken, Unauthenticated, now,
     tokens::{SessionId, random_token, token_hash},
     users::display,
     validation::{
@@ -17,10 +16,11 @@ use super::{
     },
 };
 use crate::{
+    effects::token_checks::TokenCheck,
     events::Event,
     ratelimit::Limit,
     store::{
-        self,
+        self, Constraint, StoreError,
         auth::NewRefreshToken,
         users::{NewUser, UserRow},
     },
@@ -46,14 +46,10 @@ impl AuthUser {
     }
 }
 
-const BAD_CREDENTIALS: &str = "we could not authenticate you, verify your username or password";
-const INVALID_TOKEN: &str = "Invalid token";
-const INVALID_REFRESH: &str = "invalid or expired refresh token";
-
 /// Checks an access token: signature, expiry, token version, that its session has not
 /// ended, and that the user still exists and is active. Any failure is the same 401.
 pub async fn authenticate(svc: &Services, token: &str) -> ServiceResult<AuthUser> {
-    let unauthorized = || ServiceError::Unauthorized(INVALID_TOKEN.into());
+    let unauthorized = || ServiceError::Unauthorized(Unauthenticated::InvalidToken);
     let claims = svc.tokens().verify_access(token).ok_or_else(unauthorized)?;
     let user_id: i64 = claims.sub.parse().map_err(|_| unauthorized())?;
     let session = SessionId::from_family(&claims.sid).ok_or_else(unauthorized)?;
@@ -127,13 +123,14 @@ pub async fn register(svc: &Services, input: UserCreate) -> ServiceResult<UserDi
         now: now(),
     };
     // The unique indexes decide, so two racing registrations cannot both win.
-    let row = store::users::insert(db.conn(), new).await.map_err(|err| {
-        if err.is_unique_on("username") || err.is_unique_on("email") {
-            ServiceError::Conflict("user with this username/email is already registered".into())
-        } else {
-            err.into()
-        }
-    })?;
+    let row = store::users::insert(db.conn(), new)
+        .await
+        .map_err(|err| match err {
+            StoreError::Unique(Constraint::Username | Constraint::Email) => {
+                ServiceError::Taken(Taken::Account)
+            }
+            other => other.into(),
+        })?;
     tracing::info!(user_id = row.id, "account registered");
     Ok(display(&row, Some(UserId(row.id))))
 }
@@ -167,7 +164,7 @@ pub async fn login(svc: &Services, form: LoginForm) -> ServiceResult<TokenRespon
     let matches = svc.passwords().verify(password, stored).await?;
     let user = match user {
         Some(user) if matches => user,
-        _ => return Err(ServiceError::Unauthorized(BAD_CREDENTIALS.into())),
+        _ => return Err(ServiceError::Unauthorized(Unauthenticated::BadCredentials)),
     };
     if !user.is_active {
         return Err(ServiceError::Forbidden(
@@ -180,7 +177,7 @@ pub async fn login(svc: &Services, form: LoginForm) -> ServiceResult<TokenRespon
 /// Exchanges a refresh token for a new pair. Each refresh token works once; presenting
 /// a spent one means it was stolen or replayed, so its whole session is revoked.
 pub async fn refresh(svc: &Services, refresh_token: &str) -> ServiceResult<TokenResponse> {
-    let invalid = || ServiceError::Unauthorized(INVALID_REFRESH.into());
+    let invalid = || ServiceError::Unauthorized(Unauthenticated::InvalidRefreshToken);
     let hash = token_hash(refresh_token);
     let at = now();
     let mut tx = svc.store().begin().await?;
@@ -247,7 +244,7 @@ pub(crate) async fn revoke_all_tokens(svc: &Services, user_id: UserId) -> Servic
 pub(crate) async fn end_all_sessions(tx: &mut store::Tx, user_id: UserId) -> ServiceResult<()> {
     store::users::bump_token_version(tx.conn(), user_id.0, now())
         .await?
-        .ok_or_else(|| ServiceError::Unauthorized(INVALID_TOKEN.into()))?;
+        .ok_or_else(|| ServiceError::Unauthorized(Unauthenticated::InvalidToken))?;
     store::auth::delete_for_user(tx.conn(), user_id.0).await?;
     Ok(())
 }
@@ -255,8 +252,7 @@ pub(crate) async fn end_all_sessions(tx: &mut store::Tx, user_id: UserId) -> Ser
 /// After the commit that ended every session of the user: cached checks are dropped
 /// and the bus is told, so every socket of the user closes, on every node.
 pub(crate) fn all_sessions_ended(svc: &Services, user_id: UserId) {
-    svc.token_checks().forget(user_id.0);
-    svc.events().publish(Event::SessionsEnded {
+    svc.committed(Event::SessionsEnded {
         user_id,
         session: None,
     });
@@ -268,8 +264,7 @@ fn session_ended(svc: &Services, user_id: UserId, family: &str) {
     let Some(session) = SessionId::from_family(family) else {
         return; // not a family this server made: nothing of it can be live
     };
-    svc.token_checks().forget_session(user_id.0, session);
-    svc.events().publish(Event::SessionsEnded {
+    svc.committed(Event::SessionsEnded {
         user_id,
         session: Some(session),
     });

@@ -5,13 +5,13 @@ use socmel_api_types::{
 };
 
 use super::{
-    ServiceError, ServiceResult, Services,
+    Missing, ServiceError, ServiceResult, Services,
     auth::AuthUser,
     now,
     pagination::{self, DEFAULT_LIMIT, MAX_LIMIT},
     permissions::Action,
     spaces::{membership, membership_changed, parse_role},
-    users::{self, USER_NOT_FOUND},
+    users,
 };
 use crate::store::{self, bans::BanRow};
 
@@ -36,7 +36,7 @@ pub async fn ban(
     let actor = membership(tx.conn(), space_id, user.id()).await?;
     actor.require(Action::Ban)?;
     if store::users::by_id(tx.conn(), target.0).await?.is_none() {
-        return Err(ServiceError::NotFound(USER_NOT_FOUND.into()));
+        return Err(ServiceError::NotFound(Missing::User));
     }
     if target == user.id() {
         return Err(ServiceError::BadRequest("You cannot ban yourself".into()));
@@ -50,15 +50,7 @@ pub async fn ban(
         }
         None => false,
     };
-    store::bans::insert(tx.conn(), space_id.0, target.0, user.id().0, now())
-        .await
-        .map_err(|err| {
-            if err.is_unique_on("space_bans") {
-                ServiceError::BadRequest("This user is already banned from this space".into())
-            } else {
-                err.into()
-            }
-        })?;
+    store::bans::insert(tx.conn(), space_id.0, target.0, user.id().0, now()).await?;
     let row = store::bans::get(tx.conn(), space_id.0, target.0)
         .await?
         .ok_or_else(|| ServiceError::internal(anyhow::anyhow!("the ban just made is gone")))?;
@@ -81,9 +73,7 @@ pub async fn unban(
         .await?
         .require(Action::Ban)?;
     if !store::bans::delete(tx.conn(), space_id.0, target.0).await? {
-        return Err(ServiceError::NotFound(
-            "This user is not banned from this space".into(),
-        ));
+        return Err(ServiceError::NotFound(Missing::Ban));
     }
     tx.commit().await?;
     Ok(Detail::new("User unbanned"))

@@ -11,7 +11,7 @@ use socmel_api_types::{
 };
 
 use super::{
-    ServiceError, ServiceResult, Services,
+    Missing, ServiceError, ServiceResult, Services,
     auth::AuthUser,
     notifications::{self, About},
     now,
@@ -24,14 +24,13 @@ use crate::store::{
     comments::{CommentRow, NewComment},
 };
 
-const COMMENT_NOT_FOUND: &str = "Comment not found";
 const COMMENT_RULE: &str = "1-2000 characters";
 const REACTION_RULE: &str = "1-20 characters";
 /// Replies nest at most this deep, so a thread always fits a client's JSON parser.
 pub const MAX_DEPTH: i64 = 32;
 
 fn comment_not_found() -> ServiceError {
-    ServiceError::NotFound(COMMENT_NOT_FOUND.into())
+    ServiceError::NotFound(Missing::Comment)
 }
 
 /// 1–2,000 characters, not only spaces; `field` names the parameter in a 422.
@@ -81,7 +80,7 @@ pub async fn add(
     };
     let id = store::comments::insert(tx.conn(), new)
         .await
-        .map_err(|err| gone(err, posts::POST_NOT_FOUND))?;
+        .map_err(|err| gone(err, Missing::Post))?;
     tx.commit().await?;
     let about = About {
         post_id: Some(post_id),
@@ -120,7 +119,7 @@ pub async fn reply(
     post.require_participation()?;
     let parent = comment_on(tx.conn(), post_id, parent_id)
         .await?
-        .ok_or_else(|| ServiceError::NotFound("this comment does not exist".into()))?;
+        .ok_or_else(|| ServiceError::NotFound(Missing::Parent))?;
     if parent.depth + 1 > MAX_DEPTH {
         return Err(ServiceError::BadRequest(format!(
             "replies nest at most {MAX_DEPTH} deep; reply further up the thread"
@@ -137,7 +136,7 @@ pub async fn reply(
     };
     let id = store::comments::insert(tx.conn(), new)
         .await
-        .map_err(|err| gone(err, "this comment does not exist"))?;
+        .map_err(|err| gone(err, Missing::Parent))?;
     tx.commit().await?;
     let about = About {
         post_id: Some(post_id),
@@ -160,9 +159,9 @@ pub async fn reply(
 }
 
 /// A write that raced with a deletion hits a foreign key.
-fn gone(err: store::StoreError, what: &str) -> ServiceError {
+fn gone(err: store::StoreError, what: Missing) -> ServiceError {
     match err {
-        store::StoreError::ForeignKey => ServiceError::NotFound(what.into()),
+        store::StoreError::ForeignKey => ServiceError::NotFound(what),
         other => other.into(),
     }
 }
@@ -241,7 +240,7 @@ pub async fn react(
     let at = now();
     let added = store::comments::insert_reaction(tx.conn(), comment.id, me.id().0, &reaction, at)
         .await
-        .map_err(|err| gone(err, COMMENT_NOT_FOUND))?;
+        .map_err(|err| gone(err, Missing::Comment))?;
     if !added {
         store::comments::delete_reaction(tx.conn(), comment.id, me.id().0, &reaction).await?;
     }

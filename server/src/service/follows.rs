@@ -1,6 +1,7 @@
 //! Follows: every follow is a request until the followed user accepts it. Only accepted
 //! follows count as following (feed, followers-only posts, listings).
 
+use crate::effects::Change;
 use socmel_api_types::{
     FollowId, Page, Timestamp, UserId,
     follows::{FollowAck, FollowRelation, FollowState, FollowStatus, FollowUser},
@@ -8,12 +9,11 @@ use socmel_api_types::{
 };
 
 use super::{
-    ServiceError, ServiceResult, Services,
+    Missing, ServiceError, ServiceResult, Services, Taken,
     auth::AuthUser,
     notifications::{self, About},
     now,
     pagination::{self, CursorQuery, decode_cursor, paginate},
-    posts::USER_NOT_FOUND,
     users::display,
 };
 use crate::store::{
@@ -23,9 +23,6 @@ use crate::store::{
 
 const PENDING: &str = "pending";
 const ACCEPTED: &str = "accepted";
-const NO_PENDING_REQUEST: &str = "No pending follow request found";
-const NO_REQUEST: &str = "No follow request found";
-const ALREADY_PENDING: &str = "Follow request already sent and pending";
 
 fn ack(detail: &str, follow_id: i64) -> FollowAck {
     FollowAck {
@@ -39,32 +36,21 @@ pub async fn request(svc: &Services, me: &AuthUser, user_id: UserId) -> ServiceR
     let mut tx = svc.store().begin().await?;
     store::users::by_id(tx.conn(), user_id.0)
         .await?
-        .ok_or_else(|| ServiceError::NotFound("This user does not exist".into()))?;
+        .ok_or_else(|| ServiceError::NotFound(Missing::FollowTarget))?;
     if user_id == me.id() {
         return Err(ServiceError::BadRequest(
             "You cannot follow yourself".into(),
         ));
     }
     if let Some(existing) = store::follows::between(tx.conn(), me.id().0, user_id.0).await? {
-        return Err(ServiceError::BadRequest(
-            if existing.status == ACCEPTED {
-                "You are already following this user"
-            } else {
-                ALREADY_PENDING
-            }
-            .into(),
-        ));
+        return Err(if existing.status == ACCEPTED {
+            ServiceError::BadRequest("You are already following this user".into())
+        } else {
+            ServiceError::Taken(Taken::FollowRequest)
+        });
     }
     // The unique (follower, followed) constraint settles two racing requests.
-    let follow = store::follows::insert(tx.conn(), me.id().0, user_id.0, now())
-        .await
-        .map_err(|err| {
-            if err.is_unique_on("follow") {
-                ServiceError::BadRequest(ALREADY_PENDING.into())
-            } else {
-                err.into()
-            }
-        })?;
+    let follow = store::follows::insert(tx.conn(), me.id().0, user_id.0, now()).await?;
     tx.commit().await?;
     notifications::notify(
         svc,
@@ -88,7 +74,7 @@ pub async fn cancel(
 ) -> ServiceResult<FollowAck> {
     let mut db = svc.store().writer().await?;
     if !store::follows::delete_pending(db.conn(), follow_id.0, me.id().0, Side::Follower).await? {
-        return Err(ServiceError::NotFound(NO_PENDING_REQUEST.into()));
+        return Err(ServiceError::NotFound(Missing::PendingFollowRequest));
     }
     Ok(ack("Follow request cancelled", follow_id.0))
 }
@@ -103,10 +89,12 @@ pub async fn accept(
     let follow = store::follows::by_id(tx.conn(), follow_id.0)
         .await?
         .filter(|follow| follow.followed_id == me.id().0)
-        .ok_or_else(|| ServiceError::NotFound(NO_REQUEST.into()))?;
+        .ok_or_else(|| ServiceError::NotFound(Missing::FollowRequest))?;
     accept_row(&mut tx, me, &follow).await?;
     tx.commit().await?;
-    svc.feed_cache().sources_changed(follow.follower_id);
+    svc.committed(Change::Follows {
+        viewer: UserId(follow.follower_id),
+    });
     let follower = UserId(follow.follower_id);
     notifications::notify(
         svc,
@@ -128,10 +116,12 @@ pub async fn accept_from(
     let mut tx = svc.store().begin().await?;
     let follow = store::follows::between(tx.conn(), user_id.0, me.id().0)
         .await?
-        .ok_or_else(|| ServiceError::NotFound(NO_REQUEST.into()))?;
+        .ok_or_else(|| ServiceError::NotFound(Missing::FollowRequest))?;
     accept_row(&mut tx, me, &follow).await?;
     tx.commit().await?;
-    svc.feed_cache().sources_changed(follow.follower_id);
+    svc.committed(Change::Follows {
+        viewer: UserId(follow.follower_id),
+    });
     let follower = UserId(follow.follower_id);
     notifications::notify(
         svc,
@@ -163,7 +153,7 @@ pub async fn reject(
 ) -> ServiceResult<FollowAck> {
     let mut db = svc.store().writer().await?;
     if !store::follows::delete_pending(db.conn(), follow_id.0, me.id().0, Side::Followed).await? {
-        return Err(ServiceError::NotFound(NO_PENDING_REQUEST.into()));
+        return Err(ServiceError::NotFound(Missing::PendingFollowRequest));
     }
     Ok(ack("Follow request rejected", follow_id.0))
 }
@@ -177,7 +167,7 @@ pub async fn reject_from(
     let mut db = svc.store().writer().await?;
     let id = store::follows::delete_between(db.conn(), user_id.0, me.id().0, PENDING)
         .await?
-        .ok_or_else(|| ServiceError::NotFound(NO_PENDING_REQUEST.into()))?;
+        .ok_or_else(|| ServiceError::NotFound(Missing::PendingFollowRequest))?;
     Ok(ack("Follow request rejected", id))
 }
 
@@ -186,8 +176,8 @@ pub async fn unfollow(svc: &Services, me: &AuthUser, user_id: UserId) -> Service
     let mut db = svc.store().writer().await?;
     let id = store::follows::delete_between(db.conn(), me.id().0, user_id.0, ACCEPTED)
         .await?
-        .ok_or_else(|| ServiceError::NotFound("You are not following this user".into()))?;
-    svc.feed_cache().sources_changed(me.id().0);
+        .ok_or_else(|| ServiceError::NotFound(Missing::Followee))?;
+    svc.committed(Change::Follows { viewer: me.id() });
     Ok(ack("Unfollowed successfully", id))
 }
 
@@ -200,8 +190,8 @@ pub async fn remove_follower(
     let mut db = svc.store().writer().await?;
     let id = store::follows::delete_between(db.conn(), user_id.0, me.id().0, ACCEPTED)
         .await?
-        .ok_or_else(|| ServiceError::NotFound("This user is not your follower".into()))?;
-    svc.feed_cache().sources_changed(user_id.0);
+        .ok_or_else(|| ServiceError::NotFound(Missing::Follower))?;
+    svc.committed(Change::Follows { viewer: user_id });
     Ok(ack("Follower removed successfully", id))
 }
 
@@ -300,5 +290,5 @@ async fn require_user(db: &mut Db, user_id: UserId) -> ServiceResult<()> {
     store::users::by_id(db.conn(), user_id.0)
         .await?
         .map(|_| ())
-        .ok_or_else(|| ServiceError::NotFound(USER_NOT_FOUND.into()))
+        .ok_or_else(|| ServiceError::NotFound(Missing::User))
 }

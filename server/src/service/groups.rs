@@ -11,7 +11,7 @@ use socmel_api_types::{
 };
 
 use super::{
-    ServiceError, ServiceResult, Services,
+    Missing, ServiceError, ServiceResult, Services,
     auth::AuthUser,
     now,
     pagination::{self, DEFAULT_LIMIT, MAX_LIMIT},
@@ -31,9 +31,6 @@ use crate::{
 /// The most members a group chat may have, its owner included. Keeps the member list
 /// that every group answer carries bounded.
 pub const MAX_GROUP_MEMBERS: i64 = 100;
-
-const GROUP_NOT_FOUND: &str = "the group you are looking for does not exist";
-const USER_NOT_FOUND: &str = "the user you are looking for does not exist";
 
 /// A group and where the caller stands in it. Only [`access`] makes one.
 struct GroupAccess {
@@ -59,7 +56,7 @@ async fn access(
 ) -> ServiceResult<GroupAccess> {
     let group = store::groups::by_id(conn.reborrow(), group_id.0)
         .await?
-        .ok_or_else(|| ServiceError::NotFound(GROUP_NOT_FOUND.into()))?;
+        .ok_or_else(|| ServiceError::NotFound(Missing::Group))?;
     let role = if group.owner_id == user.id().0 {
         GroupRole::Owner
     } else if store::groups::is_member(conn, group_id.0, user.id().0).await? {
@@ -114,7 +111,7 @@ async fn all_members(conn: Conn<'_>, group_id: GroupId) -> ServiceResult<Vec<Use
 }
 
 fn publish(svc: &Services, group_id: GroupId, user_id: UserId, change: MembershipChange) {
-    svc.events().publish(Event::Membership {
+    svc.committed(Event::Membership {
         scope: MembershipScope::Group,
         id: group_id.0,
         user_id,
@@ -126,7 +123,7 @@ fn publish(svc: &Services, group_id: GroupId, user_id: UserId, change: Membershi
 async fn require_user(conn: Conn<'_>, user_id: UserId) -> ServiceResult<()> {
     match store::users::by_id(conn, user_id.0).await? {
         Some(_) => Ok(()),
-        None => Err(ServiceError::NotFound(USER_NOT_FOUND.into())),
+        None => Err(ServiceError::NotFound(Missing::GroupUser)),
     }
 }
 
@@ -158,14 +155,11 @@ pub async fn create(
     let mut unknown = Vec::new();
     for &id in &others {
         if store::users::by_id(tx.conn(), id).await?.is_none() {
-            unknown.push(id.to_string());
+            unknown.push(id);
         }
     }
     if !unknown.is_empty() {
-        return Err(ServiceError::NotFound(format!(
-            "users not found: {}",
-            unknown.join(", ")
-        )));
+        return Err(ServiceError::NotFound(Missing::Users(unknown)));
     }
     let group = store::groups::insert(tx.conn(), name, user.id().0, at).await?;
     let group_id = GroupId(group.id);
@@ -293,7 +287,7 @@ pub async fn pass_ownership(
         .require(GroupAction::PassOwnership)?;
     let new_owner = store::users::by_id(tx.conn(), target.0)
         .await?
-        .ok_or_else(|| ServiceError::NotFound(USER_NOT_FOUND.into()))?;
+        .ok_or_else(|| ServiceError::NotFound(Missing::GroupUser))?;
     if !store::groups::is_member(tx.conn(), group_id.0, target.0).await? {
         return Err(ServiceError::BadRequest(
             "this user is not a member of this group".into(),
@@ -318,7 +312,7 @@ pub async fn rename(
         .require(GroupAction::Rename)?;
     let group = store::groups::rename(tx.conn(), group_id.0, name)
         .await?
-        .ok_or_else(|| ServiceError::NotFound(GROUP_NOT_FOUND.into()))?;
+        .ok_or_else(|| ServiceError::NotFound(Missing::Group))?;
     let members = all_members(tx.conn(), group_id).await?;
     tx.commit().await?;
     Ok(display(&group, &members, user.id()))

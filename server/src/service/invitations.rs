@@ -11,13 +11,13 @@ use socmel_api_types::{
 };
 
 use super::{
-    ServiceError, ServiceResult, Services,
+    Missing, ServiceError, ServiceResult, Services, Taken,
     auth::AuthUser,
     notifications::{self, About},
     now,
     pagination::{self, DEFAULT_LIMIT, MAX_LIMIT},
     permissions::{Action, Role},
-    spaces::{self, SPACE_NOT_FOUND, membership, membership_changed},
+    spaces::{self, membership, membership_changed},
     tokens::{random_token, token_hash},
     validation::Validation,
 };
@@ -26,8 +26,6 @@ use crate::store::{
     invitations::{InvitationRow, NewInvitation},
 };
 
-const INVITATION_NOT_FOUND: &str = "Invitation not found";
-const ALREADY_MEMBER: &str = "You are already a member of this space";
 const USED_UP: &str = "Invitation has reached the maximum number of uses";
 
 fn display(row: &InvitationRow, token: Option<String>) -> InvitationDisplay {
@@ -108,7 +106,7 @@ pub async fn revoke(
         .await?
         .require(Action::ManageInvitations)?;
     if !store::invitations::delete(tx.conn(), space_id.0, invitation_id.0).await? {
-        return Err(ServiceError::NotFound(INVITATION_NOT_FOUND.into()));
+        return Err(ServiceError::NotFound(Missing::Invitation));
     }
     tx.commit().await?;
     Ok(Detail::new("Invitation revoked"))
@@ -126,11 +124,11 @@ pub async fn join(
     let me = user.id().0;
     let mut tx = svc.store().begin().await?;
     if !store::spaces::exists(tx.conn(), space_id.0).await? {
-        return Err(ServiceError::NotFound(SPACE_NOT_FOUND.into()));
+        return Err(ServiceError::NotFound(Missing::Space));
     }
     let invitation = store::invitations::by_token(tx.conn(), space_id.0, &token_hash(token))
         .await?
-        .ok_or_else(|| ServiceError::NotFound(INVITATION_NOT_FOUND.into()))?;
+        .ok_or_else(|| ServiceError::NotFound(Missing::Invitation))?;
     if store::bans::is_banned(tx.conn(), space_id.0, me).await? {
         return Err(ServiceError::Forbidden(
             "You are banned from this space".into(),
@@ -146,25 +144,17 @@ pub async fn join(
         .await?
         .is_some()
     {
-        return Err(ServiceError::BadRequest(ALREADY_MEMBER.into()));
+        return Err(ServiceError::Taken(Taken::Membership));
     }
     // What was read above may be stale under PostgreSQL; this statement decides.
     if !store::invitations::consume(tx.conn(), invitation.id, at).await? {
         return Err(ServiceError::BadRequest(USED_UP.into()));
     }
-    store::spaces::add_member(tx.conn(), space_id.0, me, Role::Member.as_str(), at)
-        .await
-        .map_err(|err| {
-            if err.is_unique_on("space_members") {
-                ServiceError::BadRequest(ALREADY_MEMBER.into())
-            } else {
-                err.into()
-            }
-        })?;
+    store::spaces::add_member(tx.conn(), space_id.0, me, Role::Member.as_str(), at).await?;
     store::spaces::add_to_members_nbr(tx.conn(), space_id.0, 1).await?;
     let space = store::spaces::by_id(tx.conn(), space_id.0)
         .await?
-        .ok_or_else(|| ServiceError::NotFound(SPACE_NOT_FOUND.into()))?;
+        .ok_or_else(|| ServiceError::NotFound(Missing::Space))?;
     tx.commit().await?;
     membership_changed(svc, space_id, user.id(), MembershipChange::Joined);
     if let Some(inviter) = invitation.created_by {

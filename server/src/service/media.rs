@@ -4,7 +4,7 @@
 use bytes::Bytes;
 use tokio::io::{AsyncRead, AsyncReadExt};
 
-use super::{ServiceError, ServiceResult, Services, images};
+use super::{Missing, ServiceError, ServiceResult, Services, images};
 use crate::media::{ByteStream, Stored};
 
 /// An uploaded file as it arrives: its size as received and its bytes.
@@ -177,8 +177,6 @@ pub enum MediaAnswer {
     },
 }
 
-const MEDIA_NOT_FOUND: &str = "File not found";
-
 /// Keys are immutable, so the key itself is a strong validator.
 fn etag_of(key: &str) -> String {
     format!("\"{key}\"")
@@ -197,7 +195,7 @@ pub async fn open(
     key: &str,
     if_none_match: Option<&str>,
 ) -> ServiceResult<MediaAnswer> {
-    let not_found = || ServiceError::NotFound(MEDIA_NOT_FOUND.into());
+    let not_found = || ServiceError::NotFound(Missing::File);
     let kind = key_kind(key).ok_or_else(not_found)?;
     let fetched = svc
         .media()

@@ -15,7 +15,7 @@ use socmel_api_types::{
 };
 
 use super::{
-    ServiceError, ServiceResult, Services,
+    Missing, ServiceError, ServiceResult, Services,
     auth::AuthUser,
     media::{self, IncomingFile},
     notifications::{self, About},
@@ -43,11 +43,7 @@ pub const MAX_CONTENT_CHARS: usize = 4000;
 const DEFAULT_HISTORY: i64 = 50;
 pub const MAX_HISTORY: i64 = 200;
 
-const USER_NOT_FOUND: &str = "User not found";
-const GROUP_NOT_FOUND: &str = "the group you are looking for does not exist";
 const NOT_IN_GROUP: &str = "you are not a member of this group chat";
-const ROOM_NOT_FOUND: &str = "Room not found";
-const MESSAGE_NOT_FOUND: &str = "Message not found";
 
 /// Where a message goes, as the sender names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -112,7 +108,7 @@ pub async fn require_access(svc: &Services, user: &AuthUser, target: Target) -> 
             let mut db = svc.store().reader().await?;
             store::users::by_id(db.conn(), other.0)
                 .await?
-                .ok_or_else(|| ServiceError::NotFound(USER_NOT_FOUND.into()))?;
+                .ok_or_else(|| ServiceError::NotFound(Missing::User))?;
         }
         Target::Group(group) => {
             let mut db = svc.store().reader().await?;
@@ -121,7 +117,7 @@ pub async fn require_access(svc: &Services, user: &AuthUser, target: Target) -> 
                     if store::messages::group_exists(db.conn(), group.0).await? {
                         ServiceError::Forbidden(NOT_IN_GROUP.into())
                     } else {
-                        ServiceError::NotFound(GROUP_NOT_FOUND.into())
+                        ServiceError::NotFound(Missing::Group)
                     },
                 );
             }
@@ -132,7 +128,7 @@ pub async fn require_access(svc: &Services, user: &AuthUser, target: Target) -> 
                 .require(Action::Participate)?;
             let mut db = svc.store().reader().await?;
             if !store::messages::room_in_space(db.conn(), space.0, room.0).await? {
-                return Err(ServiceError::NotFound(ROOM_NOT_FOUND.into()));
+                return Err(ServiceError::NotFound(Missing::Room));
             }
         }
     }
@@ -210,7 +206,7 @@ pub async fn send(
     let attachments = store::message_attachments::of_message(tx.conn(), row.id).await?;
     tx.commit().await?;
     let message = Arc::new(to_message(&row, false, &attachments));
-    svc.events().publish(Event::MessageCreated(message.clone()));
+    svc.committed(Event::MessageCreated(message.clone()));
     notify_mentions(svc, sender, target, &message).await;
     Ok(Arc::unwrap_or_clone(message))
 }
@@ -329,10 +325,10 @@ pub async fn mark_read(
     let row = store::messages::by_id(tx.conn(), message_id.0)
         .await?
         .filter(|row| row.conversation == conversation)
-        .ok_or_else(|| ServiceError::NotFound(MESSAGE_NOT_FOUND.into()))?;
+        .ok_or_else(|| ServiceError::NotFound(Missing::Message))?;
     store::messages::mark_read(tx.conn(), user.id().0, &conversation, row.id).await?;
     tx.commit().await?;
-    svc.events().publish(Event::Read {
+    svc.committed(Event::Read {
         reader_id: user.id(),
         message: Arc::new(to_message(&row, false, &[])),
         message_id,
@@ -359,13 +355,13 @@ pub async fn edit(
     let mut db = svc.store().writer().await?;
     let row = store::messages::set_content(db.conn(), row.id, content, now())
         .await?
-        .ok_or_else(|| ServiceError::NotFound(MESSAGE_NOT_FOUND.into()))?;
+        .ok_or_else(|| ServiceError::NotFound(Missing::Message))?;
     let attachments = store::message_attachments::of_message(db.conn(), row.id).await?;
     drop(db);
     // On disk before anyone hears of it, as a transaction's commit is.
     svc.store().durable().await?;
     let message = Arc::new(to_message(&row, false, &attachments));
-    svc.events().publish(Event::MessageEdited(message.clone()));
+    svc.committed(Event::MessageEdited(message.clone()));
     Ok(Arc::unwrap_or_clone(message))
 }
 
@@ -407,8 +403,7 @@ pub async fn delete(
     let keys: Vec<String> = attachments.iter().map(|a| a.file_key.clone()).collect();
     media::delete_objects(svc, &keys).await;
     let message = to_message(&row, false, &attachments);
-    svc.events()
-        .publish(Event::MessageDeleted(Arc::new(message)));
+    svc.committed(Event::MessageDeleted(Arc::new(message)));
     Ok(Detail::new("the message has been deleted"))
 }
 
@@ -419,7 +414,7 @@ async fn visible_message(
     kind: ConversationKind,
     message_id: MessageId,
 ) -> ServiceResult<MessageRow> {
-    let not_found = || ServiceError::NotFound(MESSAGE_NOT_FOUND.into());
+    let not_found = || ServiceError::NotFound(Missing::Message);
     let row = {
         let mut db = svc.store().reader().await?;
         store::messages::by_id(db.conn(), message_id.0).await?

@@ -6,7 +6,7 @@ use socmel_api_types::{
 };
 
 use super::{
-    ServiceError, ServiceResult, Services, auth::AuthUser, now, posts::USER_NOT_FOUND,
+    Missing, ServiceError, ServiceResult, Services, Unauthenticated, auth::AuthUser, now,
     validation::Validation,
 };
 use crate::store::{self, Millis};
@@ -24,7 +24,7 @@ pub async fn get(
     let mut db = svc.store().reader().await?;
     store::users::by_id(db.conn(), user_id.0)
         .await?
-        .ok_or_else(|| ServiceError::NotFound(USER_NOT_FOUND.into()))?;
+        .ok_or_else(|| ServiceError::NotFound(Missing::User))?;
     let note = store::notes::written_since(db.conn(), user_id.0, now() - NOTE_LIFETIME).await?;
     Ok(match note {
         Some(note) => NoteDisplay {
@@ -56,7 +56,9 @@ pub async fn set(svc: &Services, me: &AuthUser, text: Option<String>) -> Service
     let note = store::notes::upsert(db.conn(), me.id().0, text.trim(), now())
         .await
         .map_err(|err| match err {
-            store::StoreError::ForeignKey => ServiceError::Unauthorized("Invalid token".into()),
+            store::StoreError::ForeignKey => {
+                ServiceError::Unauthorized(Unauthenticated::InvalidToken)
+            }
             other => other.into(),
         })?;
     Ok(NoteSaved {

@@ -74,7 +74,7 @@ async fn store_and_publish(
     let notification = to_notification(&row, &people).ok_or_else(|| {
         ServiceError::internal(anyhow::anyhow!("unknown notification kind {}", row.kind))
     })?;
-    svc.events().publish(Event::Notification {
+    svc.committed(Event::Notification {
         user_id: recipient,
         notification: Arc::new(notification),
     });

@@ -1,6 +1,7 @@
 //! Posts: writing, reading and liking them, and the one rule deciding who may see a
 //! post ([`visible`]). Their images are in `attachments`.
 
+use crate::effects::{Change, post_writer::Draft};
 use std::collections::HashMap;
 
 use socmel_api_types::{
@@ -11,14 +12,13 @@ use socmel_api_types::{
 };
 
 use super::{
-    ServiceError, ServiceResult, Services,
+    Missing, ServiceError, ServiceResult, Services, Unauthenticated,
     auth::AuthUser,
     media,
     notifications::{self, About},
     now,
     pagination::{PageQuery, PageWindow, paginate},
     permissions::{self, Action, Role},
-    post_writer::Draft,
     spaces,
     validation::Validation,
 };
@@ -31,8 +31,6 @@ use crate::{
 };
 use std::sync::Arc;
 
-pub const POST_NOT_FOUND: &str = "the post you are looking for does not exist";
-pub(crate) const USER_NOT_FOUND: &str = "User not found";
 /// Page size of upstream's listings when the client names none.
 pub(crate) const DEFAULT_PAGE_SIZE: i64 = 10;
 
@@ -150,7 +148,7 @@ pub(crate) async fn access(
 }
 
 pub(crate) fn not_found() -> ServiceError {
-    ServiceError::NotFound(POST_NOT_FOUND.into())
+    ServiceError::NotFound(Missing::Post)
 }
 
 /// A write that raced with the post's deletion hits its foreign key: the post is gone.
@@ -269,7 +267,7 @@ pub async fn create(
 /// Tells the live feed: followers for a profile post, the space's members for a space
 /// post (the hub knows who is online in each space).
 fn publish_created(svc: &Services, post: &PostDisplay, followers: Vec<UserId>) {
-    svc.events().publish(Event::PostCreated {
+    svc.committed(Event::PostCreated {
         post: Arc::new(post.clone()),
         followers,
     });
@@ -315,10 +313,8 @@ async fn insert(
         .await
         .map_err(|err| match err {
             // The space (or the account) went away meanwhile.
-            StoreError::ForeignKey if space_id.is_some() => {
-                ServiceError::NotFound(spaces::SPACE_NOT_FOUND.into())
-            }
-            StoreError::ForeignKey => ServiceError::Unauthorized("Invalid token".into()),
+            StoreError::ForeignKey if space_id.is_some() => ServiceError::NotFound(Missing::Space),
+            StoreError::ForeignKey => ServiceError::Unauthorized(Unauthenticated::InvalidToken),
             other => other.into(),
         })?;
     let row = PostRow {
@@ -390,8 +386,10 @@ pub async fn delete(svc: &Services, me: &AuthUser, post_id: PostId) -> ServiceRe
     let keys = store::attachments::keys_of_post(tx.conn(), post_id.0).await?;
     store::posts::delete(tx.conn(), post_id.0).await?;
     tx.commit().await?;
-    svc.feed_cache()
-        .post_changed(post.author.0, post.space_id.map(|space| space.0));
+    svc.committed(Change::Post {
+        author: post.author,
+        space: post.space_id,
+    });
     media::delete_objects(svc, &keys).await;
     Ok(Detail::new("the post has been deleted successfully"))
 }
@@ -494,7 +492,7 @@ async fn require_user(db: &mut Db, user_id: UserId) -> ServiceResult<()> {
     store::users::by_id(db.conn(), user_id.0)
         .await?
         .map(|_| ())
-        .ok_or_else(|| ServiceError::NotFound(USER_NOT_FOUND.into()))
+        .ok_or_else(|| ServiceError::NotFound(Missing::User))
 }
 
 /// The store's view of a page window: rows after the cursor, one more than the page.

@@ -6,7 +6,7 @@ use socmel_api_types::{
 };
 
 use super::{
-    ServiceError, ServiceResult, Services,
+    Missing, ServiceError, ServiceResult, Services,
     auth::AuthUser,
     now,
     pagination::{self, DEFAULT_LIMIT, MAX_LIMIT},
@@ -16,10 +16,8 @@ use super::{
 };
 use crate::{
     events::Event,
-    store::{self, StoreError, rooms::RoomRow},
+    store::{self, rooms::RoomRow},
 };
-
-const ROOM_NOT_FOUND: &str = "Room not found";
 
 fn display(row: &RoomRow) -> RoomDisplay {
     RoomDisplay {
@@ -30,16 +28,8 @@ fn display(row: &RoomRow) -> RoomDisplay {
     }
 }
 
-fn name_taken(err: StoreError) -> ServiceError {
-    if err.is_unique_on("rooms_space_name_key") {
-        ServiceError::BadRequest("Room name already taken".into())
-    } else {
-        err.into()
-    }
-}
-
 fn not_found() -> ServiceError {
-    ServiceError::NotFound(ROOM_NOT_FOUND.into())
+    ServiceError::NotFound(Missing::Room)
 }
 
 /// Adds a room (owner and moderators); its name is unique within the space.
@@ -54,9 +44,7 @@ pub async fn add(
     membership(tx.conn(), space_id, user.id())
         .await?
         .require(Action::ManageRooms)?;
-    let row = store::rooms::insert(tx.conn(), space_id.0, name, now())
-        .await
-        .map_err(name_taken)?;
+    let row = store::rooms::insert(tx.conn(), space_id.0, name, now()).await?;
     tx.commit().await?;
     Ok(display(&row))
 }
@@ -75,9 +63,7 @@ pub async fn edit(
         .await?
         .require(Action::ManageRooms)?;
     let row = match name {
-        Some(name) => store::rooms::rename(tx.conn(), space_id.0, room_id.0, name)
-            .await
-            .map_err(name_taken)?,
+        Some(name) => store::rooms::rename(tx.conn(), space_id.0, room_id.0, name).await?,
         None => store::rooms::in_space(tx.conn(), space_id.0, room_id.0).await?,
     }
     .ok_or_else(not_found)?;
@@ -100,8 +86,7 @@ pub async fn delete(
         return Err(not_found());
     }
     tx.commit().await?;
-    svc.events()
-        .publish(Event::RoomDeleted { space_id, room_id });
+    svc.committed(Event::RoomDeleted { space_id, room_id });
     Ok(Notice::new("Room deleted"))
 }
 

@@ -13,7 +13,7 @@ use socmel_api_types::{
 };
 
 use super::{
-    ServiceError, ServiceResult, Services,
+    Missing, ServiceError, ServiceResult, Services, Unauthenticated,
     auth::AuthUser,
     now,
     validation::{EMAIL_RULE, PASSWORD_RULE, Validation, is_valid_email, is_valid_password},
@@ -30,7 +30,6 @@ const CODE_MINUTES: i64 = 10;
 const MAX_WRONG_TRIES: i64 = 5;
 
 const CODE_SENT: &str = "the verification code has been sent successfully, check your email";
-const WRONG_CODE: &str = "incorrect code, try again";
 const EXPIRED_CODE: &str = "the code you entered is no longer valid, generate a new one";
 
 /// Sends a code to `email` if it belongs to an account; answers the same either way.
@@ -90,15 +89,7 @@ pub async fn change_email(
         .finish()?;
     let tx = svc.store().begin().await?;
     let (mut tx, code_id) = check_code(tx, CodePurpose::ChangeEmail, &current, &input.key).await?;
-    store::users::set_email(tx.conn(), user.id().0, &new_email, now())
-        .await
-        .map_err(|err| {
-            if err.is_unique_on("email") {
-                ServiceError::Conflict("this email is already registered".into())
-            } else {
-                err.into()
-            }
-        })?;
+    store::users::set_email(tx.conn(), user.id().0, &new_email, now()).await?;
     store::security::delete(tx.conn(), code_id).await?;
     // The address signs in: every session ends with the change, as with a password.
     super::auth::end_all_sessions(&mut tx, user.id()).await?;
@@ -121,7 +112,7 @@ pub async fn change_password(
         let mut db = svc.store().reader().await?;
         store::users::by_id(db.conn(), user.id().0)
             .await?
-            .ok_or_else(|| ServiceError::Unauthorized("Invalid token".into()))?
+            .ok_or_else(|| ServiceError::Unauthorized(Unauthenticated::InvalidToken))?
     };
     let email = row.email;
     if input.email.trim().to_lowercase() != email {
@@ -155,7 +146,7 @@ pub async fn reset_password(svc: &Services, input: ResetPassword) -> ServiceResu
         store::users::by_email(db.conn(), &email).await?
     };
     // An unknown account is answered exactly like a wrong code.
-    let user = user.ok_or_else(|| ServiceError::NotFound(WRONG_CODE.into()))?;
+    let user = user.ok_or_else(|| ServiceError::NotFound(Missing::Code))?;
     let new = NewPassword {
         password: input.new_password,
         key: input.key,
@@ -215,7 +206,7 @@ async fn check_code(
     email: &str,
     key: &str,
 ) -> ServiceResult<(Tx, i64)> {
-    let wrong = || ServiceError::NotFound(WRONG_CODE.into());
+    let wrong = || ServiceError::NotFound(Missing::Code);
     let row = store::security::find(tx.conn(), email, purpose.as_str())
         .await?
         .ok_or_else(wrong)?;

@@ -7,17 +7,15 @@ use socmel_api_types::{
 };
 
 use super::{
-    ServiceError, ServiceResult, Services,
+    Missing, ServiceError, ServiceResult, Services,
     auth::AuthUser,
     pagination::{self, DEFAULT_LIMIT, MAX_LIMIT},
     permissions::{Action, Role},
-    spaces::{self, SPACE_NOT_FOUND, membership, membership_changed, parse_role, wire_role},
-    users::{self, USER_NOT_FOUND},
+    spaces::{self, membership, membership_changed, parse_role, wire_role},
+    users,
     validation::Validation,
 };
 use crate::store::{self, Conn, spaces::MemberRow};
-
-pub(crate) const MEMBER_NOT_FOUND: &str = "Member not found";
 
 fn display(row: &MemberRow, viewer: UserId) -> ServiceResult<SpaceMemberDisplay> {
     Ok(SpaceMemberDisplay {
@@ -31,7 +29,7 @@ fn display(row: &MemberRow, viewer: UserId) -> ServiceResult<SpaceMemberDisplay>
 async fn target_role(conn: Conn<'_>, space_id: SpaceId, target: UserId) -> ServiceResult<Role> {
     let stored = store::spaces::member_role(conn, space_id.0, target.0)
         .await?
-        .ok_or_else(|| ServiceError::NotFound(MEMBER_NOT_FOUND.into()))?;
+        .ok_or_else(|| ServiceError::NotFound(Missing::Member))?;
     parse_role(&stored)
 }
 
@@ -106,7 +104,7 @@ pub async fn set_role(
     store::spaces::set_role(tx.conn(), space_id.0, target.0, new_role.as_str()).await?;
     let row = store::spaces::member(tx.conn(), space_id.0, target.0)
         .await?
-        .ok_or_else(|| ServiceError::NotFound(MEMBER_NOT_FOUND.into()))?;
+        .ok_or_else(|| ServiceError::NotFound(Missing::Member))?;
     tx.commit().await?;
     display(&row, user.id())
 }
@@ -122,7 +120,7 @@ pub async fn pass_ownership(
     let actor = membership(tx.conn(), space_id, user.id()).await?;
     actor.require(Action::PassOwnership)?;
     if store::users::by_id(tx.conn(), target.0).await?.is_none() {
-        return Err(ServiceError::NotFound(USER_NOT_FOUND.into()));
+        return Err(ServiceError::NotFound(Missing::User));
     }
     if store::spaces::member_role(tx.conn(), space_id.0, target.0)
         .await?
@@ -142,7 +140,7 @@ pub async fn pass_ownership(
     };
     let row = store::spaces::set_owner(tx.conn(), space_id.0, target.0)
         .await?
-        .ok_or_else(|| ServiceError::NotFound(SPACE_NOT_FOUND.into()))?;
+        .ok_or_else(|| ServiceError::NotFound(Missing::Space))?;
     tx.commit().await?;
     tracing::info!(space_id = space_id.0, "space ownership passed");
     Ok(spaces::display(&row, Some(my_role)))

@@ -9,7 +9,7 @@ use socmel_api_types::{
 };
 
 use super::{
-    ServiceError, ServiceResult, Services,
+    Missing, ServiceError, ServiceResult, Services,
     auth::AuthUser,
     now,
     pagination::{self, DEFAULT_LIMIT, MAX_LIMIT},
@@ -18,12 +18,10 @@ use super::{
 };
 use crate::{
     events::Event,
-    store::{self, Conn, StoreError, spaces::SpaceRow},
+    store::{self, Conn, spaces::SpaceRow},
 };
 
-pub const SPACE_NOT_FOUND: &str = "Space not found";
 pub const NOT_A_MEMBER: &str = "You are not a member of this space";
-const NAME_TAKEN: &str = "Space name already taken";
 /// The room every space starts with.
 const MAIN_ROOM: &str = "main";
 /// Longest directory search text.
@@ -85,7 +83,7 @@ pub(crate) async fn membership(
         return Err(if store::spaces::exists(conn, space_id.0).await? {
             ServiceError::Forbidden(NOT_A_MEMBER.into())
         } else {
-            ServiceError::NotFound(SPACE_NOT_FOUND.into())
+            ServiceError::NotFound(Missing::Space)
         });
     };
     Ok(SpaceMembership {
@@ -154,21 +152,12 @@ pub(crate) fn membership_changed(
     user_id: UserId,
     change: MembershipChange,
 ) {
-    svc.feed_cache().sources_changed(user_id.0);
-    svc.events().publish(Event::Membership {
+    svc.committed(Event::Membership {
         scope: MembershipScope::Space,
         id: space_id.0,
         user_id,
         change,
     });
-}
-
-fn name_taken(err: StoreError) -> ServiceError {
-    if err.is_unique_on("spaces_name_key") {
-        ServiceError::BadRequest(NAME_TAKEN.into())
-    } else {
-        err.into()
-    }
 }
 
 /// Creates the space with the caller as owner and its `main` room inside it.
@@ -180,9 +169,7 @@ pub async fn create(
     let name = checked_name(&input.name)?;
     let at = now();
     let mut tx = svc.store().begin().await?;
-    let space = store::spaces::insert(tx.conn(), name, user.id().0, at)
-        .await
-        .map_err(name_taken)?;
+    let space = store::spaces::insert(tx.conn(), name, user.id().0, at).await?;
     store::spaces::add_member(tx.conn(), space.id, user.id().0, Role::Owner.as_str(), at).await?;
     store::rooms::insert(tx.conn(), space.id, MAIN_ROOM, at).await?;
     tx.commit().await?;
@@ -203,12 +190,10 @@ pub async fn edit(
     let member = membership(tx.conn(), space_id, user.id()).await?;
     member.require(Action::EditSpace)?;
     let row = match name {
-        Some(name) => store::spaces::rename(tx.conn(), space_id.0, name)
-            .await
-            .map_err(name_taken)?,
+        Some(name) => store::spaces::rename(tx.conn(), space_id.0, name).await?,
         None => store::spaces::by_id(tx.conn(), space_id.0).await?,
     }
-    .ok_or_else(|| ServiceError::NotFound(SPACE_NOT_FOUND.into()))?;
+    .ok_or_else(|| ServiceError::NotFound(Missing::Space))?;
     tx.commit().await?;
     Ok(display(&row, Some(member.role())))
 }
@@ -235,7 +220,7 @@ pub async fn view(svc: &Services, space_id: SpaceId) -> ServiceResult<SpaceDispl
     let mut db = svc.store().reader().await?;
     let row = store::spaces::by_id(db.conn(), space_id.0)
         .await?
-        .ok_or_else(|| ServiceError::NotFound(SPACE_NOT_FOUND.into()))?;
+        .ok_or_else(|| ServiceError::NotFound(Missing::Space))?;
     Ok(display(&row, None))
 }
 

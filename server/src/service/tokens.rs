@@ -6,6 +6,7 @@ use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+pub use crate::session::SessionId;
 use crate::store::Millis;
 
 /// How long tokens live.
@@ -34,33 +35,6 @@ pub(crate) struct Claims {
     /// The session (refresh-token family) the token belongs to: ending the session
     /// ends the token too, before its expiry.
     pub sid: String,
-}
-
-/// One login session: the refresh-token family every token of it shares. Access
-/// tokens carry it (`sid`), and live WebSockets belong to it, so ending the session
-/// ends both. Fixed-size (the family is 256 random bits) so that the proof of
-/// authentication stays `Copy`.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
-pub struct SessionId([u8; 32]);
-
-impl SessionId {
-    /// The session a family names; `None` for anything this server did not make.
-    pub(crate) fn from_family(family: &str) -> Option<Self> {
-        let bytes = URL_SAFE_NO_PAD.decode(family).ok()?;
-        Some(Self(bytes.try_into().ok()?))
-    }
-
-    /// The family as stored.
-    pub(crate) fn family(&self) -> String {
-        URL_SAFE_NO_PAD.encode(self.0)
-    }
-}
-
-/// Never printed: knowing a session's family grants nothing, but logs need not hold it.
-impl std::fmt::Debug for SessionId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("SessionId(..)")
-    }
 }
 
 impl TokenKeys {
@@ -115,12 +89,6 @@ impl TokenKeys {
     }
 }
 
-/// A family made of one repeated byte, for tests.
-#[cfg(test)]
-pub(crate) fn tests_family(byte: u8) -> String {
-    URL_SAFE_NO_PAD.encode([byte; 32])
-}
-
 /// A fresh token (256 random bits, URL-safe): refresh tokens, session families, invitations.
 pub(crate) fn random_token() -> String {
     let mut bytes = [0u8; 32];
@@ -169,7 +137,7 @@ mod tests {
     }
 
     fn session() -> SessionId {
-        SessionId([7; 32])
+        SessionId::from_family(&crate::session::tests_family(7)).unwrap()
     }
 
     #[test]

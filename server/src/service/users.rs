@@ -8,7 +8,7 @@ use socmel_api_types::{
 };
 
 use super::{
-    ServiceError, ServiceResult, Services,
+    Missing, ServiceError, ServiceResult, Services, Unauthenticated,
     auth::AuthUser,
     media::{self, IncomingFile},
     now, pagination,
@@ -21,8 +21,6 @@ use crate::store::{
     self, Conn,
     users::{SummaryRow, UserRow},
 };
-
-pub(crate) const USER_NOT_FOUND: &str = "User not found";
 
 /// The profile as `viewer` may see it.
 pub(crate) fn display(row: &UserRow, viewer: Option<UserId>) -> UserDisplay {
@@ -87,7 +85,7 @@ pub async fn by_username(
     let mut db = svc.store().reader().await?;
     let row = store::users::active_by_username(db.conn(), username.trim())
         .await?
-        .ok_or_else(|| ServiceError::NotFound(USER_NOT_FOUND.into()))?;
+        .ok_or_else(|| ServiceError::NotFound(Missing::User))?;
     Ok(display(&row, Some(viewer.id())))
 }
 
@@ -133,7 +131,7 @@ pub async fn view(
     let mut db = svc.store().reader().await?;
     let row = store::users::by_id(db.conn(), user_id.0)
         .await?
-        .ok_or_else(|| ServiceError::NotFound(USER_NOT_FOUND.into()))?;
+        .ok_or_else(|| ServiceError::NotFound(Missing::User))?;
     Ok(display(&row, Some(viewer.id())))
 }
 
@@ -173,18 +171,11 @@ pub async fn update_me(
     if username.is_none() && display_name.is_none() && bio.is_none() {
         return Ok(current);
     }
-    let gone = || ServiceError::Unauthorized("Invalid token".into());
+    let gone = || ServiceError::Unauthorized(Unauthenticated::InvalidToken);
     let mut tx = svc.store().begin().await?;
     if let Some(username) = username {
         store::users::set_username(tx.conn(), me.id().0, username, now())
-            .await
-            .map_err(|err| {
-                if err.is_unique_on("username") {
-                    ServiceError::Conflict("this username is already taken".into())
-                } else {
-                    err.into()
-                }
-            })?
+            .await?
             .ok_or_else(gone)?;
     }
     // Absent keys keep what is stored; an empty text clears it.
@@ -246,7 +237,7 @@ async fn swap_pfp(
     me: &AuthUser,
     new: Option<(&str, &str)>,
 ) -> ServiceResult<(UserRow, Option<String>)> {
-    let gone = || ServiceError::Unauthorized("Invalid token".into());
+    let gone = || ServiceError::Unauthorized(Unauthenticated::InvalidToken);
     let mut tx = svc.store().begin().await?;
     let old_key = store::users::pfp_key(tx.conn(), me.id().0)
         .await?

@@ -2,7 +2,7 @@
 //!
 //! One query text serves both backends: every statement is written in the common
 //! dialect (`$N` placeholders, `RETURNING`, `ON CONFLICT`, BIGINT ids, timestamps as
-//! BIGINT Unix milliseconds) and [`query!`]-style helpers dispatch it to whichever
+//! BIGINT Unix milliseconds) and [`run!`] dispatches it to whichever
 //! driver the connection belongs to. Backend-specific features (full-text search,
 //! LISTEN/NOTIFY, advisory locks) sit behind their own small functions.
 //!
@@ -41,7 +41,7 @@ use sqlx::{
 
 use durable::Syncer;
 
-pub use error::StoreError;
+pub use error::{Constraint, StoreError};
 pub use open::open;
 
 pub type StoreResult<T> = Result<T, StoreError>;
@@ -85,6 +85,13 @@ impl Store {
             Pools::Sqlite { .. } => Backend::Sqlite,
             Pools::Postgres(_) => Backend::Postgres,
         }
+    }
+
+    /// Whether this process is the database's only writer, and so sees every change
+    /// it could cache around: true of the embedded SQLite file, false of PostgreSQL,
+    /// which other nodes (or an operator) may write.
+    pub fn is_sole_writer(&self) -> bool {
+        matches!(self.pools, Pools::Sqlite { .. })
     }
 
     /// A connection for reads.

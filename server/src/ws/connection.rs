@@ -227,7 +227,7 @@ pub async fn run(
             _ = &mut writer => break,
             _ = session_check.tick() => {
                 if matches!(Box::pin(auth::session_lives(&svc, &user)).await, Ok(false)) {
-                    svc.events().publish(Event::SessionsEnded {
+                    svc.committed(Event::SessionsEnded {
                         user_id: me,
                         session: Some(user.session()),
                     });

@@ -32,7 +32,7 @@ use socmel_api_types::{
 };
 use tokio::sync::mpsc;
 
-use crate::{events::Event, service::SessionId};
+use crate::{events::Event, session::SessionId};
 
 /// Frames a connection may have waiting before it counts as too slow.
 pub const QUEUE_FRAMES: usize = 256;

@@ -296,48 +296,16 @@ impl Drop for TestServer {
     }
 }
 
-/// SQLite in the test's folder, or a fresh database on `TEST_DATABASE_URL`.
-pub async fn database_url(data_dir: &tempfile::TempDir) -> String {
-    match std::env::var("TEST_DATABASE_URL") {
-        Ok(admin_url) if !admin_url.is_empty() => fresh_postgres_database(&admin_url).await,
-        _ => format!("sqlite://{}", data_dir.path().join("test.db").display()),
-    }
-}
-
-async fn fresh_postgres_database(admin_url: &str) -> String {
-    use sqlx::Connection;
-    let name = format!("socmel_test_{:016x}", rand::random::<u64>());
-    let mut admin = sqlx::PgConnection::connect(admin_url)
-        .await
-        .expect("connect to TEST_DATABASE_URL");
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-        .execute(&mut admin)
-        .await
-        .expect("create test database");
-    let (base, _) = admin_url
-        .rsplit_once('/')
-        .expect("TEST_DATABASE_URL names a database");
-    format!("{base}/{name}")
-}
+use socmel_test_support::mails_to;
 
 /// Whether this run talks to PostgreSQL.
 pub fn on_postgres() -> bool {
-    std::env::var("TEST_DATABASE_URL").is_ok_and(|url| !url.is_empty())
+    socmel_test_support::on_postgres()
 }
 
-fn mails_to(outbox: &std::path::Path, to: &str) -> Vec<String> {
-    let mut files: Vec<_> = std::fs::read_dir(outbox)
-        .map(|entries| entries.filter_map(Result::ok).map(|e| e.path()).collect())
-        .unwrap_or_default();
-    files.sort();
-    files
-        .iter()
-        .filter_map(|path| std::fs::read_to_string(path).ok())
-        .filter(|mail| {
-            mail.lines()
-                .any(|line| line.eq_ignore_ascii_case(&format!("To: {to}")))
-        })
-        .collect()
+/// SQLite in the test's folder, or a fresh database on `TEST_DATABASE_URL`.
+pub async fn database_url(data_dir: &tempfile::TempDir) -> String {
+    socmel_test_support::database_url(data_dir.path()).await
 }
 
 /// Takes the code out of a verification mail's subject ("Your SocMel code: ABCD1234").

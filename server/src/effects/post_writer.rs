@@ -12,10 +12,11 @@ use std::sync::Arc;
 
 use tokio::sync::{mpsc, oneshot};
 
-use super::feed_cache::FeedCache;
+use socmel_api_types::{SpaceId, UserId};
 
+use super::{Change, Effects};
 use crate::store::{
-    self, Backend, Conn, Millis, Store, StoreError, StoreResult,
+    self, Conn, Millis, Store, StoreError, StoreResult,
     posts::{InsertedPost, NewPost},
 };
 
@@ -46,11 +47,13 @@ struct Queued {
 #[derive(Clone)]
 pub struct PostWriter {
     queue: Option<mpsc::UnboundedSender<Queued>>,
+    effects: Arc<Effects>,
 }
 
 impl PostWriter {
-    /// On SQLite, starts the thread that writes the queued posts; it ends when the last
-    /// `PostWriter` is dropped. It tells `feed_cache` of each post it stores.
+    /// With the store as its sole writer (SQLite), starts the thread that writes the
+    /// queued posts; it ends when the last `PostWriter` is dropped. Each stored post
+    /// is [`Effects::committed`] by whoever committed it.
     ///
     /// The writer has a thread and a runtime of its own because every post waits for
     /// it: as a task among the request handlers, each of its statements' answers woke
@@ -58,12 +61,16 @@ impl PostWriter {
     /// spent most of its time waiting for a turn (same seeded data, alternating: 2,678
     /// / 2,988 posts/s and a p99 at 2,000/s of 69 / 101 ms as a task, 2,927 / 3,186
     /// and 46 / 47 ms on its own thread).
-    pub fn start(store: &Store, feed_cache: Arc<FeedCache>) -> Self {
-        if store.backend() != Backend::Sqlite {
-            return Self { queue: None };
+    pub fn start(store: &Store, effects: Arc<Effects>) -> Self {
+        if !store.is_sole_writer() {
+            return Self {
+                queue: None,
+                effects,
+            };
         }
         let (queue, queued) = mpsc::unbounded_channel();
         let store = store.clone();
+        let writer_effects = Arc::clone(&effects);
         std::thread::Builder::new()
             .name("post-writer".into())
             .spawn(move || {
@@ -71,10 +78,13 @@ impl PostWriter {
                     .enable_all()
                     .build()
                     .expect("the post writer's runtime")
-                    .block_on(write_queued(store, feed_cache, queued));
+                    .block_on(write_queued(store, writer_effects, queued));
             })
             .expect("the post writer's thread");
-        Self { queue: Some(queue) }
+        Self {
+            queue: Some(queue),
+            effects,
+        }
     }
 
     /// Stores the post and its tags; committed when this returns `Ok`.
@@ -83,6 +93,7 @@ impl PostWriter {
             let mut tx = store.begin().await?;
             let inserted = insert_one(tx.conn(), &draft).await?;
             tx.commit().await?;
+            self.effects.committed(stored_post(&draft));
             return Ok((inserted, draft));
         };
         let stopped = || StoreError::Batch("the post writer has stopped".into());
@@ -116,9 +127,17 @@ async fn insert_one(mut conn: Conn<'_>, draft: &Draft) -> StoreResult<InsertedPo
     Ok(inserted)
 }
 
+/// What a stored post makes stale.
+fn stored_post(draft: &Draft) -> Change {
+    Change::Post {
+        author: UserId(draft.user_id),
+        space: draft.space_id.map(SpaceId),
+    }
+}
+
 async fn write_queued(
     store: Store,
-    feed_cache: Arc<FeedCache>,
+    effects: Arc<Effects>,
     mut queued: mpsc::UnboundedReceiver<Queued>,
 ) {
     while let Some(first) = queued.recv().await {
@@ -134,7 +153,7 @@ async fn write_queued(
                 for (queued, outcome) in batch.into_iter().zip(outcomes) {
                     // Here rather than in the caller, which may be gone by now.
                     if outcome.is_ok() {
-                        feed_cache.post_changed(queued.draft.user_id, queued.draft.space_id);
+                        effects.committed(stored_post(&queued.draft));
                     }
                     let stored = outcome.map(|inserted| (inserted, queued.draft));
                     let _ = queued.reply.send(stored);
@@ -212,7 +231,8 @@ mod tests {
             .unwrap();
         tx.commit().await.unwrap();
 
-        let writer = PostWriter::start(&store, Arc::new(FeedCache::new(true)));
+        let effects = Arc::new(Effects::new(crate::events::EventBus::new(), true));
+        let writer = PostWriter::start(&store, effects);
         let drafts = vec![
             draft(ada, "first", &["rust", "sqlite"]),
             draft(ada + 1000, "nobody's", &["lost"]),

@@ -133,8 +133,8 @@ impl FeedCache {
         );
     }
 
-    /// A post by `author` (in `space`, if any) was added or removed; call once it has
-    /// committed.
+    /// A post by `author` (in `space`, if any) was added or removed: only through
+    /// `Effects::committed`, once it has committed.
     pub fn post_changed(&self, author: i64, space: Option<i64>) {
         if !self.enabled {
             return;
@@ -148,8 +148,8 @@ impl FeedCache {
         state.bound();
     }
 
-    /// Whom `viewer` follows, or which spaces they belong to, changed; call once it
-    /// has committed.
+    /// Whom `viewer` follows, or which spaces they belong to, changed: only through
+    /// `Effects::committed`, once it has committed.
     pub fn sources_changed(&self, viewer: i64) {
         if !self.enabled {
             return;
@@ -207,6 +207,7 @@ impl State {
 }
 
 #[cfg(test)]
+#[allow(clippy::disallowed_methods)] // the tests stamp by hand
 mod tests {
     use super::*;
 

@@ -18,7 +18,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use super::tokens::SessionId;
+use crate::session::SessionId;
 
 /// Beyond this many accounts the cache starts over, which keeps it bounded.
 const CAPACITY: usize = 100_000;
@@ -91,14 +91,14 @@ impl TokenChecks {
             .insert(session, (check, Instant::now()));
     }
 
-    /// The account's tokens or status changed (call after the commit).
+    /// The account's tokens or status changed: only through `Effects::committed`.
     pub fn forget(&self, user_id: i64) {
         let mut known = self.known.write().unwrap_or_else(|p| p.into_inner());
         self.generation.fetch_add(1, Ordering::AcqRel);
         known.remove(&user_id);
     }
 
-    /// One session of the account ended (call after the commit).
+    /// One session of the account ended: only through `Effects::committed`.
     pub fn forget_session(&self, user_id: i64, session: SessionId) {
         let mut known = self.known.write().unwrap_or_else(|p| p.into_inner());
         self.generation.fetch_add(1, Ordering::AcqRel);
@@ -109,6 +109,7 @@ impl TokenChecks {
 }
 
 #[cfg(test)]
+#[allow(clippy::disallowed_methods)] // the tests forget by hand
 mod tests {
     use super::*;
 
@@ -119,7 +120,7 @@ mod tests {
     };
 
     fn session(n: u8) -> SessionId {
-        SessionId::from_family(&super::super::tokens::tests_family(n)).unwrap()
+        SessionId::from_family(&crate::session::tests_family(n)).unwrap()
     }
 
     #[test]
