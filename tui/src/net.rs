@@ -5,7 +5,7 @@
 use std::{sync::Arc, time::Duration};
 
 use socmel_client::{
-    Client, ClientError, HistoryPage, Method,
+    Client, ClientError, HistoryPage,
     profiles::{Credentials, Profile},
     types::{
         auth::UserCreate,
@@ -464,68 +464,21 @@ async fn members(client: &Client, conversation: Conversation) -> Result<Vec<Pers
     })
 }
 
-/// People named `query`: the exact username first, then those whose name starts with it.
+/// People named `query`: the exact username first, then those whose username or
+/// display name starts with it. An unknown exact name is not an error (the prefix
+/// search still answers); a failing search is.
 async fn find_people(client: &Client, query: &str) -> Result<NetEvent, ClientError> {
     let name = query.trim().trim_start_matches('@');
     let mut found = Vec::new();
-    let exact = client
-        .raw(
-            Method::GET,
-            &format!("/users/by_username/{}/", encode(name)),
-            None,
-        )
-        .await;
-    if let Ok(answer) = exact
-        && let Ok(user) = serde_json::from_slice::<UserDisplay>(&answer.body)
-    {
+    if name.is_empty() {
+        return Ok(NetEvent::Found(found));
+    }
+    if let Ok(user) = client.user_by_username(name).await {
         found.push(Person::from(&user));
     }
-    let prefix = client
-        .raw(
-            Method::GET,
-            &format!("/users/?q={}&limit=10", encode(name)),
-            None,
-        )
-        .await;
-    if let Ok(answer) = prefix
-        && let Ok(page) = serde_json::from_slice::<serde_json::Value>(&answer.body)
-    {
-        let items = page
-            .get("items")
-            .and_then(|i| i.as_array())
-            .cloned()
-            .unwrap_or_default();
-        for item in items {
-            if let Ok(person) = serde_json::from_value::<PersonWire>(item) {
-                found.push(Person {
-                    id: person.id,
-                    username: person.username,
-                    display_name: person.display_name,
-                });
-            }
-        }
-    }
+    let page = client.search_users(name, None, Some(10)).await?;
+    found.extend(page.items.iter().map(Person::from));
     Ok(NetEvent::Found(found))
-}
-
-#[derive(serde::Deserialize)]
-struct PersonWire {
-    id: socmel_client::types::UserId,
-    username: String,
-    #[serde(default)]
-    display_name: Option<String>,
-}
-
-/// Percent-encodes a path or query segment.
-fn encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            other => format!("%{other:02X}"),
-        })
-        .collect()
 }
 
 /// Who the user is comes first (every rule about "mine" needs it; the server may be
@@ -716,11 +669,5 @@ mod tests {
         assert!(first >= Duration::from_millis(400) && first <= Duration::from_millis(600));
         let later = backoff(20);
         assert!(later >= Duration::from_secs(24) && later <= Duration::from_secs(36));
-    }
-
-    #[test]
-    fn names_are_encoded_for_paths() {
-        assert_eq!(encode("bob"), "bob");
-        assert_eq!(encode("a b/é"), "a%20b%2F%C3%A9");
     }
 }

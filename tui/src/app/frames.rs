@@ -61,6 +61,9 @@ impl App {
                 }
             }
             ServerFrame::Typing(typing) => {
+                if let Some(id) = self.meet(typing.typer_id, &typing.typer) {
+                    cmds.push(Cmd::LoadPeople(vec![id]));
+                }
                 let conversation = self.seen_by_me(typing.conversation, typing.typer_id);
                 if typing.typer_id != self.me_id() {
                     self.typing_started(conversation, typing.typer_id);
@@ -68,6 +71,7 @@ impl App {
                 }
             }
             ServerFrame::Presence(presence) => {
+                self.meet(presence.user_id, &presence.user);
                 let changed = match presence.status {
                     PresenceStatus::Online => self.online.insert(presence.user_id),
                     PresenceStatus::Offline => self.online.remove(&presence.user_id),
@@ -112,8 +116,8 @@ impl App {
         let me = self.me_id();
         let sender = message.sender_id();
         let conversation = crate::timeline::conversation_of(&message, me);
-        if self.people.should_ask(sender) {
-            cmds.push(Cmd::LoadPeople(vec![sender]));
+        if let Some(id) = self.meet(sender, message.sender()) {
+            cmds.push(Cmd::LoadPeople(vec![id]));
         }
         let known = self.sidebar.get(&conversation).is_some();
         if !known {

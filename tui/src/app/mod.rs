@@ -15,6 +15,7 @@ use socmel_client::types::{
     conversations::Conversation,
     frames::{ClientFrame, MessageDraft, SendDm, SendGroupMessage, SendRoomMessage, StartTyping},
     messages::MarkRead,
+    users::UserSummary,
 };
 
 pub use signin::{Field as SignInField, SignIn, signin_field_label};
@@ -382,14 +383,18 @@ impl App {
             let conversation = entry.conversation;
             let name = match conversation {
                 Conversation::Dm { user_id } => {
-                    self.people.learn(Person {
-                        id: user_id,
-                        username: entry.name.clone(),
-                        display_name: self
-                            .people
-                            .get(user_id)
-                            .and_then(|p| p.display_name.clone()),
-                    });
+                    let summary = entry.other.as_ref().filter(|other| other.id == user_id);
+                    if !summary.is_some_and(|other| self.people.learn_summary(other)) {
+                        // A server that names the other person only by username.
+                        self.people.learn(Person {
+                            id: user_id,
+                            username: entry.name.clone(),
+                            display_name: self
+                                .people
+                                .get(user_id)
+                                .and_then(|p| p.display_name.clone()),
+                        });
+                    }
                     self.people.name(user_id).to_owned()
                 }
                 Conversation::Room { space_id, .. } => {
@@ -434,9 +439,7 @@ impl App {
         let me = self.me_id();
         let mut unknown = Vec::new();
         for message in &messages {
-            if self.people.should_ask(message.sender_id()) {
-                unknown.push(message.sender_id());
-            }
+            unknown.extend(self.meet(message.sender_id(), message.sender()));
         }
         if !unknown.is_empty() {
             cmds.push(Cmd::LoadPeople(unknown));
@@ -531,6 +534,16 @@ impl App {
     }
 
     /// A DM's sidebar name follows the person's display name.
+    /// Learns the person a payload names. `Some(id)` when the payload carried no name
+    /// and `id` should be looked up (once).
+    fn meet(&mut self, id: UserId, summary: &UserSummary) -> Option<UserId> {
+        if summary.id == id && self.people.learn_summary(summary) {
+            self.refresh_dm_name(&Person::from(summary));
+            self.dirty = true;
+        }
+        self.people.should_ask(id).then_some(id)
+    }
+
     fn refresh_dm_name(&mut self, person: &Person) {
         if let Some(entry) = self
             .sidebar

@@ -692,3 +692,43 @@ fn a_bracketed_paste_is_one_message_with_its_newlines() {
     type_text(&mut app, "b");
     assert_eq!(app.composer.text(), "a\nb");
 }
+
+#[test]
+fn names_come_with_the_payloads_and_only_nameless_ids_are_looked_up() {
+    let mut app = app();
+    let carol = UserId(3);
+    // A message names its sender: shown at once, nothing to look up.
+    let cmds = frame(&mut app, room_frame(10, carol, "hi"));
+    assert!(!cmds.iter().any(|c| matches!(c, Cmd::LoadPeople(_))));
+    assert_eq!(app.people.name(carol), "user3");
+    // A later payload with a new display name renames them everywhere, DM included.
+    let mut renamed = summary(BOB);
+    renamed.display_name = Some("Bob the Builder".into());
+    frame(
+        &mut app,
+        ServerFrame::Typing(Typing {
+            conversation: bob_dm(),
+            typer_id: BOB,
+            typer: renamed,
+        }),
+    );
+    assert_eq!(app.people.name(BOB), "Bob the Builder");
+    assert_eq!(app.sidebar.get(&bob_dm()).unwrap().name, "Bob the Builder");
+    // A server that sends only ids: the sender is looked up, once.
+    let dave = UserId(4);
+    let mut nameless = room_message(11, dave, "hello");
+    if let Message::Room(m) = &mut nameless {
+        m.sender = Default::default();
+    }
+    let cmds = frame(&mut app, ServerFrame::Space(room_of(nameless.clone())));
+    assert!(cmds.contains(&Cmd::LoadPeople(vec![dave])));
+    let cmds = frame(&mut app, ServerFrame::Space(room_of(nameless)));
+    assert!(!cmds.iter().any(|c| matches!(c, Cmd::LoadPeople(_))));
+}
+
+fn room_of(message: Message) -> RoomMessage {
+    match message {
+        Message::Room(m) => m,
+        _ => unreachable!("a room message"),
+    }
+}
