@@ -72,11 +72,17 @@ fn signed_in() -> App {
     app
 }
 
-/// The summary payloads carry for user `id` (named `user<id>`).
+/// The summary payloads carry for user `id`.
 fn summary(id: UserId) -> socmel_client::types::users::UserSummary {
+    let username = match id {
+        ADA => "ada",
+        BOB => "bob",
+        CLEO => "cleo",
+        _ => "someone",
+    };
     socmel_client::types::users::UserSummary {
         id,
-        username: format!("user{id}"),
+        username: username.into(),
         display_name: None,
         pfp: None,
     }

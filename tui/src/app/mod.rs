@@ -95,6 +95,8 @@ pub struct App {
     pub server: String,
     pub me: Option<Person>,
     pub link: Link,
+    /// While waiting to reconnect: when the next attempt starts (the title counts down).
+    pub retry_at: Option<DateTime<Utc>>,
     pub sidebar: Sidebar,
     pub timelines: HashMap<Conversation, Timeline>,
     pub people: People,
@@ -143,6 +145,7 @@ impl App {
             server: host_of(server),
             me: signed_in,
             link: Link::Connecting,
+            retry_at: None,
             sidebar: Sidebar::default(),
             timelines: HashMap::new(),
             people: People::default(),
@@ -205,7 +208,18 @@ impl App {
             .typing
             .values()
             .flat_map(|list| list.iter().map(|(_, until)| *until));
-        typing.chain(self.notice.as_ref().map(|n| n.until)).min()
+        typing
+            .chain(self.notice.as_ref().map(|n| n.until))
+            .chain(self.countdown_step())
+            .min()
+    }
+
+    /// While waiting to reconnect, the next moment the countdown shows another
+    /// second (it shows the time left rounded up: "3 s" until exactly 2 s are left).
+    fn countdown_step(&self) -> Option<DateTime<Utc>> {
+        let at = self.retry_at?;
+        let left = (at - self.now).num_milliseconds();
+        (left > 0).then(|| at - chrono::TimeDelta::seconds((left - 1) / 1000))
     }
 
     fn on_tick(&mut self) {
@@ -220,7 +234,7 @@ impl App {
             self.notice = None;
             self.dirty = true;
         }
-        self.dirty |= before != after;
+        self.dirty |= before != after || self.retry_at.is_some();
     }
 
     fn on_net(&mut self, event: NetEvent, cmds: &mut Vec<Cmd>) {
@@ -354,6 +368,12 @@ impl App {
             }
             _ => {}
         }
+        self.retry_at = match &link {
+            Link::Reconnecting { retry_in, .. } => {
+                Some(self.now + chrono::TimeDelta::from_std(*retry_in).unwrap_or_default())
+            }
+            _ => None,
+        };
         self.link = link;
     }
 

@@ -732,3 +732,35 @@ fn room_of(message: Message) -> RoomMessage {
         _ => unreachable!("a room message"),
     }
 }
+
+#[test]
+fn the_reconnection_countdown_wakes_once_a_second_and_stops_when_connected() {
+    let mut app = app();
+    assert_eq!(
+        app.next_deadline(),
+        None,
+        "connected and idle: nothing is due"
+    );
+    app.update(Msg::Net(NetEvent::Link(Link::Reconnecting {
+        attempt: 2,
+        retry_in: std::time::Duration::from_millis(2500),
+        reason: "closed".into(),
+    })));
+    // "3 s" until 2 s are left, then once a second, then the attempt itself.
+    assert_eq!(
+        app.next_deadline(),
+        Some(at(0) + chrono::TimeDelta::milliseconds(500))
+    );
+    app.now = at(0) + chrono::TimeDelta::milliseconds(500);
+    app.dirty = false;
+    app.update(Msg::Tick);
+    assert!(app.dirty, "the countdown is redrawn");
+    assert_eq!(
+        app.next_deadline(),
+        Some(at(1) + chrono::TimeDelta::milliseconds(500))
+    );
+    app.now = at(2) + chrono::TimeDelta::milliseconds(500);
+    assert_eq!(app.next_deadline(), None, "the attempt is under way");
+    app.update(Msg::Net(NetEvent::Link(Link::Connected)));
+    assert_eq!(app.retry_at, None);
+}
