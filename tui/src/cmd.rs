@@ -21,6 +21,8 @@ pub enum Cmd {
     },
     LoadMembers(Conversation),
     LoadPeople(Vec<UserId>),
+    /// Cut the wait before the next reconnection attempt short.
+    Reconnect,
     /// A frame for the socket (messages, typing, read marks).
     Frame(ClientFrame),
     Edit {

@@ -89,6 +89,7 @@ actions! {
     NextConversation => "next_conversation", "next conversation in the sidebar";
     ScrollUp => "scroll_up", "scroll up a page (loads older messages)";
     ScrollDown => "scroll_down", "scroll down a page";
+    Reconnect => "reconnect", "reconnect now instead of waiting";
     Send => "send", "send the message";
     Newline => "newline", "new line in the message";
     EditLast => "edit_last", "edit your last message (empty composer)";
@@ -234,6 +235,7 @@ const DEFAULTS: &[(Layer, Action, &[&str])] = &[
     (Layer::Global, Action::NextConversation, &["alt-down"]),
     (Layer::Global, Action::ScrollUp, &["pageup"]),
     (Layer::Global, Action::ScrollDown, &["pagedown"]),
+    (Layer::Global, Action::Reconnect, &["f5"]),
     (Layer::Composer, Action::Send, &["enter"]),
     (
         Layer::Composer,

@@ -16,7 +16,7 @@ use socmel_client::{
         users::UserDisplay,
     },
 };
-use tokio::sync::{Mutex, mpsc};
+use tokio::sync::{Mutex, Notify, mpsc};
 
 use crate::{
     app::HISTORY_PAGE,
@@ -122,6 +122,8 @@ pub struct Net {
     session: Arc<Session>,
     tx: mpsc::UnboundedSender<Msg>,
     socket: Option<mpsc::UnboundedSender<ClientFrame>>,
+    /// Wakes the reconnection loop before its backoff is over (the app's "reconnect now").
+    retry_now: Arc<Notify>,
 }
 
 impl Net {
@@ -131,6 +133,7 @@ impl Net {
             session,
             tx,
             socket: None,
+            retry_now: Arc::new(Notify::new()),
         }
     }
 
@@ -180,7 +183,8 @@ impl Net {
                 self.socket = Some(out);
                 let (client, session, tx) =
                     (self.client.clone(), self.session.clone(), self.tx.clone());
-                tokio::spawn(start(client, session, tx, out_rx));
+                let retry_now = self.retry_now.clone();
+                tokio::spawn(start(client, session, tx, out_rx, retry_now));
             }
             Cmd::LoadInbox => self
                 .call(|c| async move { c.conversations().await.map(|p| NetEvent::Inbox(p.items)) }),
@@ -236,6 +240,8 @@ impl Net {
                     });
                 }
             }
+            // Only sent while waiting, so no wake-up is left stored for a later wait.
+            Cmd::Reconnect => self.retry_now.notify_one(),
             Cmd::Frame(frame) => {
                 if let Some(socket) = &self.socket {
                     let _ = socket.send(frame);
@@ -488,6 +494,7 @@ async fn start(
     session: Arc<Session>,
     tx: mpsc::UnboundedSender<Msg>,
     out: mpsc::UnboundedReceiver<ClientFrame>,
+    retry_now: Arc<Notify>,
 ) {
     let mut attempt = 0;
     let me = loop {
@@ -505,7 +512,7 @@ async fn start(
                     return;
                 }
                 attempt += 1;
-                wait_to_retry(&tx, attempt, reason).await;
+                wait_to_retry(&tx, &retry_now, attempt, reason).await;
             }
         }
     };
@@ -526,7 +533,7 @@ async fn start(
         Ok(page) => send(&tx, NetEvent::Inbox(page.items)),
         Err(reason) => send(&tx, NetEvent::Failed(reason)),
     }
-    socket_loop(client, session, tx, out).await;
+    socket_loop(client, session, tx, out, &retry_now).await;
 }
 
 /// The socket: connect, read frames and write the app's, reconnect with backoff and
@@ -536,6 +543,7 @@ async fn socket_loop(
     session: Arc<Session>,
     tx: mpsc::UnboundedSender<Msg>,
     mut out: mpsc::UnboundedReceiver<ClientFrame>,
+    retry_now: &Notify,
 ) {
     let mut since: Option<u64> = None;
     let mut attempt: u32 = 0;
@@ -584,7 +592,7 @@ async fn socket_loop(
             }
         }
         attempt = attempt.saturating_add(1);
-        wait_to_retry(&tx, attempt, reason).await;
+        wait_to_retry(&tx, retry_now, attempt, reason).await;
     }
 }
 
@@ -636,7 +644,12 @@ async fn serve(
 }
 
 /// Tells the app the link is down and why, then waits out the backoff of `attempt`.
-async fn wait_to_retry(tx: &mpsc::UnboundedSender<Msg>, attempt: u32, reason: String) {
+async fn wait_to_retry(
+    tx: &mpsc::UnboundedSender<Msg>,
+    retry_now: &Notify,
+    attempt: u32,
+    reason: String,
+) {
     let retry_in = backoff(attempt);
     send(
         tx,
@@ -646,7 +659,10 @@ async fn wait_to_retry(tx: &mpsc::UnboundedSender<Msg>, attempt: u32, reason: St
             reason,
         }),
     );
-    tokio::time::sleep(retry_in).await;
+    tokio::select! {
+        () = tokio::time::sleep(retry_in) => {}
+        () = retry_now.notified() => {}
+    }
 }
 
 /// 0.5 s, 1 s, 2 s … up to 30 s, with ±20 % jitter so clients that lost the same server

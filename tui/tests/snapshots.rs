@@ -293,6 +293,23 @@ fn help() {
 }
 
 #[test]
+fn help_longer_than_the_screen_scrolls_to_its_end() {
+    let mut app = busy();
+    key(&mut app, KeyCode::F(1), KeyModifiers::NONE);
+    for _ in 0..5 {
+        key(&mut app, KeyCode::PageDown, KeyModifiers::NONE);
+    }
+    insta::assert_snapshot!("help_scrolled_80x24", render(&mut app, 80, 24));
+    // Scrolling stopped at the end, so one step up shows the line above the first one.
+    key(&mut app, KeyCode::Up, KeyModifiers::NONE);
+    let up = render(&mut app, 80, 24);
+    assert!(up.contains("delete the selected message"), "{up}");
+    assert!(!up.contains("Keys can be changed"), "{up}");
+    key(&mut app, KeyCode::Char('x'), KeyModifiers::NONE);
+    assert!(app.overlay.is_none(), "any other key closes help");
+}
+
+#[test]
 fn narrow_terminal_hides_the_sidebar() {
     let mut app = busy();
     insta::assert_snapshot!("narrow_60x20", render(&mut app, 60, 20));

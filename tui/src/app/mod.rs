@@ -56,7 +56,11 @@ pub enum Focus {
 #[derive(Debug)]
 pub enum Overlay {
     Switcher(Switcher),
-    Help,
+    /// The help screen, scrolled down by this many lines (kept within its length when
+    /// drawn, since only drawing knows the screen's height).
+    Help {
+        scroll: u16,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -802,7 +806,7 @@ impl App {
             },
             "help" => {
                 self.composer.reset();
-                self.overlay = Some(Overlay::Help);
+                self.overlay = Some(Overlay::Help { scroll: 0 });
             }
             "quit" | "exit" => {
                 self.quit = true;

@@ -764,3 +764,20 @@ fn the_reconnection_countdown_wakes_once_a_second_and_stops_when_connected() {
     app.update(Msg::Net(NetEvent::Link(Link::Connected)));
     assert_eq!(app.retry_at, None);
 }
+
+#[test]
+fn f5_cuts_the_reconnection_wait_short_only_while_waiting() {
+    let mut app = app();
+    let cmds = key(&mut app, KeyCode::F(5), KeyModifiers::NONE);
+    assert!(
+        !cmds.contains(&Cmd::Reconnect),
+        "connected: nothing to cut short"
+    );
+    app.update(Msg::Net(NetEvent::Link(Link::Reconnecting {
+        attempt: 4,
+        retry_in: std::time::Duration::from_secs(8),
+        reason: "closed".into(),
+    })));
+    let cmds = key(&mut app, KeyCode::F(5), KeyModifiers::NONE);
+    assert_eq!(cmds, [Cmd::Reconnect]);
+}
