@@ -50,6 +50,7 @@ fn main() {
             rows: 60,
             cols: 200,
             no_color: false,
+            notify: "bell",
         },
     );
     tui.wait_within(Duration::from_secs(60), "the first frame", |text| {

@@ -41,5 +41,7 @@ pub enum Cmd {
     },
     LeaveGroup(socmel_client::types::GroupId),
     OpenUrl(String),
+    /// Ask for attention (bell / desktop notification, as configured).
+    Alert(crate::alert::Alert),
     Quit,
 }

@@ -2,6 +2,7 @@
 //! through `update`; `ui` draws it; `net` talks to the server; `runtime` ties them
 //! together in one loop.
 
+pub mod alert;
 pub mod app;
 pub mod cmd;
 pub mod composer;

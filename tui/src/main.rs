@@ -8,7 +8,9 @@ use socmel_client::{
     Client,
     profiles::{Credentials, config_dir},
 };
-use socmel_tui::{app::App, keymap::Keymap, net, people::Person, runtime, terminal};
+use socmel_tui::{
+    alert::Attention, app::App, keymap::Keymap, net, people::Person, runtime, terminal,
+};
 
 const DEFAULT_SERVER: &str = "http://127.0.0.1:8000";
 
@@ -25,6 +27,11 @@ struct Args {
     /// Leave the mouse to the terminal (text selection) instead of scrolling and clicking.
     #[arg(long)]
     no_mouse: bool,
+    /// How a DM, a group message or a mention gets your attention while you look
+    /// elsewhere: the terminal bell (marks the tmux window), a desktop notification
+    /// through the terminal (OSC 9), both, or off.
+    #[arg(long, env = "SOCMEL_NOTIFY", value_enum, default_value_t = Attention::Bell)]
+    notify: Attention,
 }
 
 fn main() -> ExitCode {
@@ -80,6 +87,7 @@ async fn run(args: Args) -> Result<(), String> {
 
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let mut net = net::Net::new(client, net::Session::new(&args.profile), tx);
+    net.notify = args.notify;
     let mut term = terminal::setup(!args.no_mouse).map_err(|e| e.to_string())?;
     let events = crossterm::event::EventStream::new();
     let result = runtime::run(

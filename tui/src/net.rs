@@ -122,6 +122,8 @@ pub struct Net {
     session: Arc<Session>,
     tx: mpsc::UnboundedSender<Msg>,
     socket: Option<mpsc::UnboundedSender<ClientFrame>>,
+    /// How alerts reach the person (the command line's `--notify`).
+    pub notify: crate::alert::Attention,
     /// Wakes the reconnection loop before its backoff is over (the app's "reconnect now").
     retry_now: Arc<Notify>,
 }
@@ -133,6 +135,7 @@ impl Net {
             session,
             tx,
             socket: None,
+            notify: crate::alert::Attention::default(),
             retry_now: Arc::new(Notify::new()),
         }
     }
@@ -310,6 +313,7 @@ impl Net {
                     );
                 }
             }
+            Cmd::Alert(alert) => self.notify.ring(&alert),
             Cmd::Quit => {}
         }
     }

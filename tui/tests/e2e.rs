@@ -24,6 +24,7 @@ fn terminal() -> Term {
         rows: 40,
         cols: 120,
         no_color: true,
+        notify: "both",
     }
 }
 
@@ -83,6 +84,9 @@ fn chat_live_in_a_terminal_and_nothing_lost_or_doubled_across_a_server_crash() {
         })
     });
     tui.wait_for("1 unread");
+    // ada is in the room, not the DM: the DM rang and asked for a notification.
+    tui.wait("the DM's bell", |_| tui.seen().0 == 1);
+    assert_eq!(tui.seen().1, ["bob: psst"]);
 
     // ada answers from the composer; the server has it once.
     tui.type_text("hi bob!");

@@ -131,6 +131,8 @@ pub struct App {
     in_flight: HashMap<String, Conversation>,
     client_ids: u64,
     typing_sent: HashMap<Conversation, DateTime<Utc>>,
+    /// When each conversation last asked for attention.
+    alerted: HashMap<Conversation, DateTime<Utc>>,
     delete_armed: Option<MessageId>,
     waiting: Option<Waiting>,
     /// The first sign-in happened (later `Link::Connected` are reconnections).
@@ -175,6 +177,7 @@ impl App {
             in_flight: HashMap::new(),
             client_ids: 0,
             typing_sent: HashMap::new(),
+            alerted: HashMap::new(),
             delete_armed: None,
             waiting: None,
             started: false,

@@ -69,11 +69,16 @@ fn user(id: UserId, name: &str) -> socmel_client::types::users::UserDisplay {
     }
 }
 
-/// The summary payloads carry for user `id` (named `user<id>`).
+/// The summary payloads carry for user `id` (ada, bob, else `user<id>`).
 fn summary(id: UserId) -> socmel_client::types::users::UserSummary {
+    let username = match id {
+        ME => "ada".to_owned(),
+        BOB => "bob".to_owned(),
+        other => format!("user{other}"),
+    };
     socmel_client::types::users::UserSummary {
         id,
-        username: format!("user{id}"),
+        username,
         display_name: None,
         pfp: None,
     }
@@ -780,4 +785,45 @@ fn f5_cuts_the_reconnection_wait_short_only_while_waiting() {
     })));
     let cmds = key(&mut app, KeyCode::F(5), KeyModifiers::NONE);
     assert_eq!(cmds, [Cmd::Reconnect]);
+}
+
+fn alerts(cmds: &[Cmd]) -> Vec<crate::alert::Alert> {
+    cmds.iter()
+        .filter_map(|c| match c {
+            Cmd::Alert(alert) => Some(alert.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn dms_and_mentions_ask_for_attention_once_per_burst_unless_watched() {
+    let mut app = app();
+    let mut cmds = Vec::new();
+    app.open(room(), &mut cmds);
+    // A DM elsewhere: an alert naming the sender; its echo on replay is not news.
+    let got = alerts(&frame(&mut app, dm(20, BOB, ME, "psst")));
+    assert_eq!(got.len(), 1);
+    assert_eq!(
+        (got[0].title.as_str(), got[0].body.as_str()),
+        ("bob", "psst")
+    );
+    assert!(alerts(&frame(&mut app, dm(20, BOB, ME, "psst"))).is_empty());
+    // A burst is one alert; after the quiet time, the next one rings again.
+    assert!(alerts(&frame(&mut app, dm(21, BOB, ME, "are you there?"))).is_empty());
+    app.now = at(11);
+    assert_eq!(alerts(&frame(&mut app, dm(22, BOB, ME, "hello?"))).len(), 1);
+    // In a room only a mention does, and not in the room one is looking at.
+    app.open(bob_dm(), &mut cmds);
+    assert!(alerts(&frame(&mut app, room_frame(30, BOB, "lunch?"))).is_empty());
+    let got = alerts(&frame(&mut app, room_frame(31, BOB, "@ada lunch?")));
+    assert_eq!(got[0].title, "bob in # lounge / general");
+    app.now = at(30);
+    assert!(alerts(&frame(&mut app, dm(23, BOB, ME, "I see you"))).is_empty());
+    // …unless the terminal lost focus: nobody is looking.
+    app.update(Msg::Term(Event::FocusLost));
+    assert_eq!(alerts(&frame(&mut app, dm(24, BOB, ME, "ping"))).len(), 1);
+    // One's own messages never ask.
+    app.now = at(60);
+    assert!(alerts(&frame(&mut app, dm(25, ME, BOB, "pong"))).is_empty());
 }

@@ -127,7 +127,7 @@ fn rand_id() -> u64 {
 /// The TUI in a pseudo-terminal, its screen kept current by a reader thread that also
 /// answers the queries a real terminal answers.
 pub struct Tui {
-    screen: Arc<Mutex<vt100::Parser>>,
+    screen: Arc<Mutex<vt100::Parser<Seen>>>,
     writer: Arc<Mutex<Box<dyn Write + Send>>>,
     pub child: Box<dyn portable_pty::Child + Send + Sync>,
     /// When the process was started.
@@ -140,6 +140,32 @@ pub struct Term {
     pub cols: u16,
     /// `NO_COLOR` set: the screen text is the same, the escape sequences fewer.
     pub no_color: bool,
+    /// `SOCMEL_NOTIFY`: how the app asks for attention.
+    pub notify: &'static str,
+}
+
+/// What the terminal was asked that leaves no trace on the screen.
+#[derive(Debug, Default)]
+pub struct Seen {
+    pub bells: usize,
+    /// Desktop notifications (OSC 9), their text.
+    pub notifications: Vec<String>,
+}
+
+impl vt100::Callbacks for Seen {
+    fn audible_bell(&mut self, _: &mut vt100::Screen) {
+        self.bells += 1;
+    }
+
+    fn unhandled_osc(&mut self, _: &mut vt100::Screen, params: &[&[u8]]) {
+        if let [b"9", text @ ..] = params {
+            let text: Vec<String> = text
+                .iter()
+                .map(|part| String::from_utf8_lossy(part).into_owned())
+                .collect();
+            self.notifications.push(text.join(";"));
+        }
+    }
 }
 
 impl Tui {
@@ -160,6 +186,7 @@ impl Tui {
         } else {
             command.env_remove("NO_COLOR");
         }
+        command.env("SOCMEL_NOTIFY", term.notify);
         command.env_remove("SOCMEL_SERVER");
         command.env_remove("SOCMEL_PROFILE");
         let started = Instant::now();
@@ -167,10 +194,11 @@ impl Tui {
         drop(pty.slave);
         let mut reader = pty.master.try_clone_reader().expect("reader");
         let writer = Arc::new(Mutex::new(pty.master.take_writer().expect("writer")));
-        let screen = Arc::new(Mutex::new(vt100::Parser::new(
+        let screen = Arc::new(Mutex::new(vt100::Parser::new_with_callbacks(
             term.rows.try_into().expect("rows"),
             term.cols.try_into().expect("cols"),
             0,
+            Seen::default(),
         )));
         let (screen_in, answer) = (screen.clone(), writer.clone());
         std::thread::spawn(move || {
@@ -211,6 +239,13 @@ impl Tui {
 
     pub fn text(&self) -> String {
         self.screen.lock().unwrap().screen().contents()
+    }
+
+    /// Bells rung and desktop notifications asked for so far.
+    pub fn seen(&self) -> (usize, Vec<String>) {
+        let screen = self.screen.lock().unwrap();
+        let seen = screen.callbacks();
+        (seen.bells, seen.notifications.clone())
     }
 
     pub fn alternate_screen(&self) -> bool {
