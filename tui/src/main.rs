@@ -9,7 +9,12 @@ use socmel_client::{
     profiles::{Credentials, config_dir},
 };
 use socmel_tui::{
-    alert::Attention, app::App, keymap::Keymap, net, people::Person, runtime, terminal,
+    alert::{Attention, Desktop, Notifier},
+    app::App,
+    keymap::Keymap,
+    net,
+    people::Person,
+    runtime, terminal,
 };
 
 const DEFAULT_SERVER: &str = "http://127.0.0.1:8000";
@@ -29,7 +34,7 @@ struct Args {
     no_mouse: bool,
     /// How a DM, a group message or a mention gets your attention while you look
     /// elsewhere: the terminal bell (marks the tmux window), a desktop notification
-    /// through the terminal (OSC 9), both, or off.
+    /// through the terminal (iTerm2, kitty, Ghostty, WezTerm, foot, VTE), both, or off.
     #[arg(long, env = "SOCMEL_NOTIFY", value_enum, default_value_t = Attention::Bell)]
     notify: Attention,
 }
@@ -87,7 +92,10 @@ async fn run(args: Args) -> Result<(), String> {
 
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let mut net = net::Net::new(client, net::Session::new(&args.profile), tx);
-    net.notify = args.notify;
+    net.notify = Notifier {
+        attention: args.notify,
+        desktop: Desktop::from_env(|name| std::env::var(name).ok()),
+    };
     let mut term = terminal::setup(!args.no_mouse).map_err(|e| e.to_string())?;
     let events = crossterm::event::EventStream::new();
     let result = runtime::run(

@@ -123,7 +123,7 @@ pub struct Net {
     tx: mpsc::UnboundedSender<Msg>,
     socket: Option<mpsc::UnboundedSender<ClientFrame>>,
     /// How alerts reach the person (the command line's `--notify`).
-    pub notify: crate::alert::Attention,
+    pub notify: crate::alert::Notifier,
     /// Wakes the reconnection loop before its backoff is over (the app's "reconnect now").
     retry_now: Arc<Notify>,
 }
@@ -135,7 +135,7 @@ impl Net {
             session,
             tx,
             socket: None,
-            notify: crate::alert::Attention::default(),
+            notify: crate::alert::Notifier::default(),
             retry_now: Arc::new(Notify::new()),
         }
     }

@@ -148,7 +148,7 @@ pub struct Term {
 #[derive(Debug, Default)]
 pub struct Seen {
     pub bells: usize,
-    /// Desktop notifications (OSC 9), their text.
+    /// Desktop notifications (OSC 9 or 777), as `title: body`.
     pub notifications: Vec<String>,
 }
 
@@ -158,12 +158,17 @@ impl vt100::Callbacks for Seen {
     }
 
     fn unhandled_osc(&mut self, _: &mut vt100::Screen, params: &[&[u8]]) {
-        if let [b"9", text @ ..] = params {
-            let text: Vec<String> = text
+        let text = |parts: &[&[u8]], separator: &str| {
+            parts
                 .iter()
                 .map(|part| String::from_utf8_lossy(part).into_owned())
-                .collect();
-            self.notifications.push(text.join(";"));
+                .collect::<Vec<_>>()
+                .join(separator)
+        };
+        match params {
+            [b"9", rest @ ..] => self.notifications.push(text(rest, ";")),
+            [b"777", b"notify", rest @ ..] => self.notifications.push(text(rest, ": ")),
+            _ => {}
         }
     }
 }
@@ -187,6 +192,9 @@ impl Tui {
             command.env_remove("NO_COLOR");
         }
         command.env("SOCMEL_NOTIFY", term.notify);
+        // Whichever terminal runs the tests, the app talks to this one.
+        command.env_remove("TERM_PROGRAM");
+        command.env_remove("KITTY_WINDOW_ID");
         command.env_remove("SOCMEL_SERVER");
         command.env_remove("SOCMEL_PROFILE");
         let started = Instant::now();
