@@ -93,6 +93,7 @@ actions! {
     Send => "send", "send the message";
     Newline => "newline", "new line in the message";
     EditLast => "edit_last", "edit your last message (empty composer)";
+    OpenEditor => "open_editor", "write the message in $VISUAL / $EDITOR";
     Cancel => "cancel", "cancel reply or edit; close an overlay";
     SelectOlder => "select_older", "select the older message";
     SelectNewer => "select_newer", "select the newer message";
@@ -243,6 +244,7 @@ const DEFAULTS: &[(Layer, Action, &[&str])] = &[
         &["alt-enter", "shift-enter", "ctrl-j"],
     ),
     (Layer::Composer, Action::EditLast, &["up"]),
+    (Layer::Composer, Action::OpenEditor, &["ctrl-e"]),
     (Layer::Composer, Action::Cancel, &["esc"]),
     (Layer::Messages, Action::SelectOlder, &["up", "k"]),
     (Layer::Messages, Action::SelectNewer, &["down", "j"]),

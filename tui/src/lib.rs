@@ -6,6 +6,7 @@ pub mod alert;
 pub mod app;
 pub mod cmd;
 pub mod composer;
+pub mod editor;
 pub mod keymap;
 pub mod msg;
 pub mod net;

@@ -11,6 +11,7 @@ use socmel_client::{
 use socmel_tui::{
     alert::{Attention, Desktop, Notifier},
     app::App,
+    editor,
     keymap::Keymap,
     net,
     people::Person,
@@ -96,17 +97,30 @@ async fn run(args: Args) -> Result<(), String> {
         attention: args.notify,
         desktop: Desktop::from_env(|name| std::env::var(name).ok()),
     };
-    let mut term = terminal::setup(!args.no_mouse).map_err(|e| e.to_string())?;
-    let events = crossterm::event::EventStream::new();
-    let result = runtime::run(
-        &mut term,
-        events,
-        &mut app,
-        &mut net,
-        &mut rx,
-        chrono::Utc::now,
-    )
-    .await;
-    terminal::restore();
-    result.map_err(|e| e.to_string())
+    loop {
+        let mut term = terminal::setup(!args.no_mouse).map_err(|e| e.to_string())?;
+        // A new reader each time: while the editor runs, nothing of the app may read
+        // the keys meant for it.
+        let events = crossterm::event::EventStream::new();
+        let result = runtime::run(
+            &mut term,
+            events,
+            &mut app,
+            &mut net,
+            &mut rx,
+            chrono::Utc::now,
+        )
+        .await;
+        terminal::restore();
+        match result.map_err(|e| e.to_string())? {
+            runtime::Exit::Quit => return Ok(()),
+            runtime::Exit::Editor(draft) => {
+                // What arrives meanwhile waits in the channel and is shown on return.
+                let edited = tokio::task::spawn_blocking(move || editor::edit(&draft))
+                    .await
+                    .map_err(|e| e.to_string())?;
+                app.edited(edited);
+            }
+        }
+    }
 }

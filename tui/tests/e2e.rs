@@ -88,8 +88,12 @@ fn chat_live_in_a_terminal_and_nothing_lost_or_doubled_across_a_server_crash() {
     tui.wait("the DM's bell", |_| tui.seen().0 == 1);
     assert_eq!(tui.seen().1, ["bob: psst"]);
 
-    // ada answers from the composer; the server has it once.
-    tui.type_text("hi bob!");
+    // ada drafts an answer, finishes it in her editor (Ctrl+E; the harness's editor
+    // turns "draft" into "bob"), and sends it; the server has it once.
+    tui.type_text("hi draft!");
+    tui.send(b"\x05");
+    tui.wait_for("hi bob!");
+    assert!(tui.alternate_screen(), "the app took the terminal back");
     tui.send(b"\r");
     tui.wait("the message acknowledged (composer empty again)", |text| {
         text.contains("hi bob!")

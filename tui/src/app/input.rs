@@ -232,6 +232,12 @@ impl App {
             Action::ScrollDown => self.scroll_by(-(self.hits.page.max(1) as isize), cmds),
             Action::Send => self.send(cmds),
             Action::Newline => self.composer.newline(),
+            // The loop hands the terminal to the editor and comes back with `edited`.
+            Action::OpenEditor => {
+                if self.current.is_some() {
+                    self.editor = Some(self.composer.text());
+                }
+            }
             Action::EditLast => {
                 let me = self.me_id();
                 let last = self

@@ -124,6 +124,8 @@ pub struct App {
     pub color: bool,
     /// The terminal has focus (read marks are sent only while someone can see them).
     pub focused: bool,
+    /// A draft to hand to the external editor: the loop gives the terminal up for it.
+    pub editor: Option<String>,
     pub hits: Hits,
     pub dirty: bool,
     pub quit: bool,
@@ -171,6 +173,7 @@ impl App {
             tz: FixedOffset::east_opt(0).expect("UTC"),
             color: true,
             focused: true,
+            editor: None,
             hits: Hits::default(),
             dirty: true,
             quit: false,
@@ -192,6 +195,16 @@ impl App {
                 vec![Cmd::Start]
             }
             Screen::SignIn(_) => Vec::new(),
+        }
+    }
+
+    /// The external editor is done: what it saved becomes the draft (a reply or an
+    /// edit in progress stays one); a failure keeps the draft and says why.
+    pub fn edited(&mut self, result: Result<String, String>) {
+        self.dirty = true;
+        match result {
+            Ok(text) => self.composer.set_text(&text),
+            Err(reason) => self.tell(reason, true),
         }
     }
 

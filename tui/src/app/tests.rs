@@ -827,3 +827,26 @@ fn dms_and_mentions_ask_for_attention_once_per_burst_unless_watched() {
     app.now = at(60);
     assert!(alerts(&frame(&mut app, dm(25, ME, BOB, "pong"))).is_empty());
 }
+
+#[test]
+fn ctrl_e_hands_the_draft_to_the_editor_and_takes_back_what_it_saved() {
+    let mut app = app();
+    key(&mut app, KeyCode::Char('e'), KeyModifiers::CONTROL);
+    assert_eq!(app.editor, None, "no conversation open: nothing to write");
+    let mut cmds = Vec::new();
+    app.open(room(), &mut cmds);
+    type_text(&mut app, "first thoughts");
+    key(&mut app, KeyCode::Char('e'), KeyModifiers::CONTROL);
+    assert_eq!(app.editor.take().as_deref(), Some("first thoughts"));
+    app.edited(Ok("second thoughts\nover two lines".into()));
+    assert_eq!(app.composer.text(), "second thoughts\nover two lines");
+    app.edited(Err(
+        "vi failed (exit status: 1); the draft is unchanged".into()
+    ));
+    assert_eq!(app.composer.text(), "second thoughts\nover two lines");
+    assert!(
+        app.notice
+            .as_ref()
+            .is_some_and(|n| n.text.contains("vi failed"))
+    );
+}

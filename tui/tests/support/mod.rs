@@ -192,6 +192,8 @@ impl Tui {
             command.env_remove("NO_COLOR");
         }
         command.env("SOCMEL_NOTIFY", term.notify);
+        // An "editor" that changes the draft without a terminal: `draft` → `bob`.
+        command.env("VISUAL", "sed -i s/draft/bob/");
         // Whichever terminal runs the tests, the app talks to this one.
         command.env_remove("TERM_PROGRAM");
         command.env_remove("KITTY_WINDOW_ID");
