@@ -8,7 +8,7 @@ use poem_openapi::{
 use socmel_api_types::{Detail, Page, SpaceId, UserId, spaces::BanDisplay};
 
 use super::{ApiTags, auth::BearerAuth, errors::ApiResult, json::Json};
-use crate::service::{self, Services};
+use crate::service::{self, Services, pagination::CursorQuery};
 
 pub struct BansApi;
 
@@ -32,7 +32,13 @@ impl BansApi {
         limit: Query<Option<i64>>,
     ) -> ApiResult<Json<Page<BanDisplay>>> {
         Ok(Json(
-            service::bans::list(svc.0, &auth.0, space_id.0, cursor.0.as_deref(), limit.0).await?,
+            service::bans::list(
+                svc.0,
+                &auth.0,
+                space_id.0,
+                CursorQuery::new(cursor.0, limit.0),
+            )
+            .await?,
         ))
     }
 

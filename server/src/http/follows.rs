@@ -13,10 +13,6 @@ use socmel_api_types::{
 use super::{ApiTags, auth::BearerAuth, errors::ApiResult, json::Json, posts::Listed};
 use crate::service::{self, Services, pagination::CursorQuery};
 
-fn cursor_query(limit: Option<i64>, cursor: Option<String>) -> CursorQuery {
-    CursorQuery { limit, cursor }
-}
-
 pub struct FollowsApi;
 
 #[OpenApi(tag = "ApiTags::Follows")]
@@ -60,7 +56,7 @@ impl FollowsApi {
         /// `X-Next-Cursor` of the previous page.
         cursor: Query<Option<String>>,
     ) -> ApiResult<Listed<FollowUser>> {
-        let query = cursor_query(limit.0, cursor.0);
+        let query = CursorQuery::new(cursor.0, limit.0);
         Ok(service::follows::requests(svc.0, &auth.0, query)
             .await?
             .into())
@@ -84,7 +80,7 @@ impl FollowsApi {
         cursor: Query<Option<String>>,
     ) -> ApiResult<Listed<FollowUser>> {
         let me = auth.0.id();
-        let query = cursor_query(limit.0, cursor.0);
+        let query = CursorQuery::new(cursor.0, limit.0);
         Ok(service::follows::followers(svc.0, &auth.0, me, query)
             .await?
             .into())
@@ -108,7 +104,7 @@ impl FollowsApi {
         cursor: Query<Option<String>>,
     ) -> ApiResult<Listed<FollowUser>> {
         let me = auth.0.id();
-        let query = cursor_query(limit.0, cursor.0);
+        let query = CursorQuery::new(cursor.0, limit.0);
         Ok(service::follows::following(svc.0, &auth.0, me, query)
             .await?
             .into())
@@ -288,7 +284,7 @@ impl FollowsApi {
         /// `next_cursor` of the previous page.
         cursor: Query<Option<String>>,
     ) -> ApiResult<Json<Page<FollowUser>>> {
-        let query = cursor_query(limit.0, cursor.0);
+        let query = CursorQuery::new(cursor.0, limit.0);
         Ok(Json(
             service::follows::followers(svc.0, &auth.0, user_id.0, query).await?,
         ))
@@ -313,7 +309,7 @@ impl FollowsApi {
         /// `next_cursor` of the previous page.
         cursor: Query<Option<String>>,
     ) -> ApiResult<Json<Page<FollowUser>>> {
-        let query = cursor_query(limit.0, cursor.0);
+        let query = CursorQuery::new(cursor.0, limit.0);
         Ok(Json(
             service::follows::following(svc.0, &auth.0, user_id.0, query).await?,
         ))

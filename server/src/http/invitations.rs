@@ -12,7 +12,7 @@ use socmel_api_types::{
 };
 
 use super::{ApiTags, auth::BearerAuth, errors::ApiResult, json::Json};
-use crate::service::{self, Services};
+use crate::service::{self, Services, pagination::CursorQuery};
 
 pub struct InvitationsApi;
 
@@ -57,8 +57,13 @@ impl InvitationsApi {
         limit: Query<Option<i64>>,
     ) -> ApiResult<Json<Page<InvitationDisplay>>> {
         Ok(Json(
-            service::invitations::list(svc.0, &auth.0, space_id.0, cursor.0.as_deref(), limit.0)
-                .await?,
+            service::invitations::list(
+                svc.0,
+                &auth.0,
+                space_id.0,
+                CursorQuery::new(cursor.0, limit.0),
+            )
+            .await?,
         ))
     }
 

@@ -52,17 +52,8 @@ impl MessagesApi {
         before: Query<Option<MessageId>>,
         limit: Query<Option<i64>>,
     ) -> ApiResult<Json<Vec<DmMessage>>> {
-        let target = Target::Dm(receiver_id.0);
-        let messages =
-            service::messages::history(svc.0, &auth.0, target, before.0, limit.0).await?;
         Ok(Json(
-            messages
-                .into_iter()
-                .filter_map(|m| match m {
-                    Message::Dm(m) => Some(m),
-                    _ => None,
-                })
-                .collect(),
+            service::messages::dm_history(svc.0, &auth.0, receiver_id.0, before.0, limit.0).await?,
         ))
     }
 
@@ -82,17 +73,8 @@ impl MessagesApi {
         before: Query<Option<MessageId>>,
         limit: Query<Option<i64>>,
     ) -> ApiResult<Json<Vec<GroupMessage>>> {
-        let target = Target::Group(group_id.0);
-        let messages =
-            service::messages::history(svc.0, &auth.0, target, before.0, limit.0).await?;
         Ok(Json(
-            messages
-                .into_iter()
-                .filter_map(|m| match m {
-                    Message::Group(m) => Some(m),
-                    _ => None,
-                })
-                .collect(),
+            service::messages::group_history(svc.0, &auth.0, group_id.0, before.0, limit.0).await?,
         ))
     }
 
@@ -113,17 +95,11 @@ impl MessagesApi {
         before: Query<Option<MessageId>>,
         limit: Query<Option<i64>>,
     ) -> ApiResult<Json<Vec<RoomMessage>>> {
-        let target = Target::Room(space_id.0, room_id.0);
-        let messages =
-            service::messages::history(svc.0, &auth.0, target, before.0, limit.0).await?;
         Ok(Json(
-            messages
-                .into_iter()
-                .filter_map(|m| match m {
-                    Message::Room(m) => Some(m),
-                    _ => None,
-                })
-                .collect(),
+            service::messages::room_history(
+                svc.0, &auth.0, space_id.0, room_id.0, before.0, limit.0,
+            )
+            .await?,
         ))
     }
 

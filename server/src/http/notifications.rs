@@ -8,7 +8,7 @@ use socmel_api_types::{
 };
 
 use super::{ApiTags, auth::BearerAuth, errors::ApiResult, json::Json};
-use crate::service::{self, Services};
+use crate::service::{self, Services, pagination::CursorQuery};
 
 pub struct NotificationsApi;
 
@@ -31,7 +31,8 @@ impl NotificationsApi {
         limit: Query<Option<i64>>,
     ) -> ApiResult<Json<Page<Notification>>> {
         let page =
-            service::notifications::list(svc.0, &auth.0, cursor.0.as_deref(), limit.0).await?;
+            service::notifications::list(svc.0, &auth.0, CursorQuery::new(cursor.0, limit.0))
+                .await?;
         Ok(Json(page))
     }
 

@@ -11,7 +11,7 @@ use socmel_api_types::{
 };
 
 use super::{ApiTags, auth::BearerAuth, errors::ApiResult, json::Json};
-use crate::service::{self, Services};
+use crate::service::{self, Services, pagination::CursorQuery};
 
 pub struct RoomsApi;
 
@@ -35,7 +35,13 @@ impl RoomsApi {
         limit: Query<Option<i64>>,
     ) -> ApiResult<Json<Page<RoomDisplay>>> {
         Ok(Json(
-            service::rooms::list(svc.0, &auth.0, space_id.0, cursor.0.as_deref(), limit.0).await?,
+            service::rooms::list(
+                svc.0,
+                &auth.0,
+                space_id.0,
+                CursorQuery::new(cursor.0, limit.0),
+            )
+            .await?,
         ))
     }
 

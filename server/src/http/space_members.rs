@@ -11,7 +11,7 @@ use socmel_api_types::{
 };
 
 use super::{ApiTags, auth::BearerAuth, errors::ApiResult, json::Json};
-use crate::service::{self, Services};
+use crate::service::{self, Services, pagination::CursorQuery};
 
 #[derive(ApiResponse)]
 enum MemberList {
@@ -48,9 +48,13 @@ impl SpaceMembersApi {
         cursor: Query<Option<String>>,
         limit: Query<Option<i64>>,
     ) -> ApiResult<MemberList> {
-        let page =
-            service::space_members::list(svc.0, &auth.0, space_id.0, cursor.0.as_deref(), limit.0)
-                .await?;
+        let page = service::space_members::list(
+            svc.0,
+            &auth.0,
+            space_id.0,
+            CursorQuery::new(cursor.0, limit.0),
+        )
+        .await?;
         Ok(MemberList::Ok(Json(page.items), page.next_cursor))
     }
 

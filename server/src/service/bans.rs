@@ -8,7 +8,7 @@ use super::{
     Missing, ServiceError, ServiceResult, Services,
     auth::AuthUser,
     now,
-    pagination::{self, DEFAULT_LIMIT, MAX_LIMIT},
+    pagination::CursorQuery,
     permissions::Action,
     spaces::{membership, membership_changed, parse_role},
     users,
@@ -84,17 +84,16 @@ pub async fn list(
     svc: &Services,
     user: &AuthUser,
     space_id: SpaceId,
-    cursor: Option<&str>,
-    limit: Option<i64>,
+    paging: CursorQuery,
 ) -> ServiceResult<Page<BanDisplay>> {
-    let limit = pagination::limit(limit, DEFAULT_LIMIT, MAX_LIMIT)?;
-    let [at, user_id] = pagination::resume_after(cursor, [i64::MAX, i64::MAX])?;
+    let pager = paging.pager([i64::MAX, i64::MAX])?;
+    let [at, user_id] = pager.after;
     let mut db = svc.store().reader().await?;
     membership(db.conn(), space_id, user.id())
         .await?
         .require(Action::Ban)?;
-    let rows = store::bans::page(db.conn(), space_id.0, (at, user_id), limit + 1).await?;
-    let (rows, next) = pagination::paginate(rows, limit, |row| vec![row.banned_at, row.user.id]);
+    let rows = store::bans::page(db.conn(), space_id.0, (at, user_id), pager.fetch()).await?;
+    let (rows, next) = pager.page(rows, |row| [row.banned_at, row.user.id]);
     Ok(Page::new(
         rows.iter()
             .map(|row| display(space_id, row, user.id()))

@@ -13,7 +13,7 @@ use super::{
     auth::AuthUser,
     notifications::{self, About},
     now,
-    pagination::{self, CursorQuery, decode_cursor, paginate},
+    pagination::CursorQuery,
     users::display,
 };
 use crate::store::{
@@ -251,25 +251,15 @@ async fn listing(
     status: &str,
     query: CursorQuery,
 ) -> ServiceResult<Page<FollowUser>> {
-    let limit = pagination::limit(
-        query.limit,
-        pagination::DEFAULT_LIMIT,
-        pagination::MAX_LIMIT,
-    )?;
-    let before = match query.cursor.as_deref() {
-        Some(cursor) => decode_cursor(cursor, 1)?
-            .first()
-            .copied()
-            .unwrap_or(i64::MAX),
-        None => i64::MAX,
-    };
+    let pager = query.pager([i64::MAX])?;
+    let [before] = pager.after;
     let mut db = svc.store().reader().await?;
     if user_id != me.id() {
         require_user(&mut db, user_id).await?;
     }
     let rows =
-        store::follows::listed(db.conn(), user_id.0, side, status, before, limit + 1).await?;
-    let (rows, next) = paginate(rows, limit, |row| vec![row.follow_id]);
+        store::follows::listed(db.conn(), user_id.0, side, status, before, pager.fetch()).await?;
+    let (rows, next) = pager.page(rows, |row| [row.follow_id]);
     let items = rows
         .into_iter()
         .map(|row| FollowUser {

@@ -14,7 +14,7 @@ use super::{
     Missing, ServiceError, ServiceResult, Services,
     auth::AuthUser,
     now,
-    pagination::{self, DEFAULT_LIMIT, MAX_LIMIT},
+    pagination::CursorQuery,
     permissions::{self, GroupAction, GroupRole},
     users,
     validation::{Validation, checked_name},
@@ -193,17 +193,16 @@ pub async fn members(
     svc: &Services,
     user: &AuthUser,
     group_id: GroupId,
-    cursor: Option<&str>,
-    limit: Option<i64>,
+    paging: CursorQuery,
 ) -> ServiceResult<Page<UserDisplay>> {
-    let limit = pagination::limit(limit, DEFAULT_LIMIT, MAX_LIMIT)?;
-    let [after] = pagination::resume_after(cursor, [0])?;
+    let pager = paging.pager([0])?;
+    let [after] = pager.after;
     let mut db = svc.store().reader().await?;
     access(db.conn(), group_id, user)
         .await?
         .require(GroupAction::View)?;
-    let rows = store::groups::members(db.conn(), group_id.0, after, limit + 1).await?;
-    let (rows, next) = pagination::paginate(rows, limit, |row| vec![row.id]);
+    let rows = store::groups::members(db.conn(), group_id.0, after, pager.fetch()).await?;
+    let (rows, next) = pager.page(rows, |row| [row.id]);
     Ok(Page::new(member_displays(&rows, user.id()), next))
 }
 
@@ -338,13 +337,12 @@ pub async fn delete(svc: &Services, user: &AuthUser, group_id: GroupId) -> Servi
 pub async fn mine(
     svc: &Services,
     user: &AuthUser,
-    cursor: Option<&str>,
-    limit: Option<i64>,
+    paging: CursorQuery,
 ) -> ServiceResult<Page<GroupSummary>> {
-    let limit = pagination::limit(limit, DEFAULT_LIMIT, MAX_LIMIT)?;
-    let [after] = pagination::resume_after(cursor, [0])?;
+    let pager = paging.pager([0])?;
+    let [after] = pager.after;
     let mut db = svc.store().reader().await?;
-    let rows = store::groups::of_user(db.conn(), user.id().0, after, limit + 1).await?;
-    let (rows, next) = pagination::paginate(rows, limit, |row| vec![row.group.id]);
+    let rows = store::groups::of_user(db.conn(), user.id().0, after, pager.fetch()).await?;
+    let (rows, next) = pager.page(rows, |row| [row.group.id]);
     Ok(Page::new(rows.iter().map(summary).collect(), next))
 }

@@ -15,7 +15,7 @@ use super::{
     auth::AuthUser,
     notifications::{self, About},
     now,
-    pagination::{self, DEFAULT_LIMIT, MAX_LIMIT},
+    pagination::CursorQuery,
     permissions::{Action, Role},
     spaces::{self, membership, membership_changed},
     tokens::{random_token, token_hash},
@@ -77,17 +77,16 @@ pub async fn list(
     svc: &Services,
     user: &AuthUser,
     space_id: SpaceId,
-    cursor: Option<&str>,
-    limit: Option<i64>,
+    paging: CursorQuery,
 ) -> ServiceResult<Page<InvitationDisplay>> {
-    let limit = pagination::limit(limit, DEFAULT_LIMIT, MAX_LIMIT)?;
-    let [before] = pagination::resume_after(cursor, [i64::MAX])?;
+    let pager = paging.pager([i64::MAX])?;
+    let [before] = pager.after;
     let mut db = svc.store().reader().await?;
     membership(db.conn(), space_id, user.id())
         .await?
         .require(Action::ManageInvitations)?;
-    let rows = store::invitations::page(db.conn(), space_id.0, before, limit + 1).await?;
-    let (rows, next) = pagination::paginate(rows, limit, |row| vec![row.id]);
+    let rows = store::invitations::page(db.conn(), space_id.0, before, pager.fetch()).await?;
+    let (rows, next) = pager.page(rows, |row| [row.id]);
     Ok(Page::new(
         rows.iter().map(|row| display(row, None)).collect(),
         next,

@@ -258,9 +258,65 @@ async fn is_space_member(svc: &Services, space: SpaceId, user: UserId) -> bool {
     }
 }
 
+/// A DM conversation's scroll-back ([`history`]).
+pub async fn dm_history(
+    svc: &Services,
+    user: &AuthUser,
+    other: UserId,
+    before: Option<MessageId>,
+    limit: Option<i64>,
+) -> ServiceResult<Vec<DmMessage>> {
+    let messages = history(svc, user, Target::Dm(other), before, limit).await?;
+    Ok(messages
+        .into_iter()
+        .filter_map(|message| match message {
+            Message::Dm(dm) => Some(dm),
+            _ => None,
+        })
+        .collect())
+}
+
+/// A group chat's scroll-back ([`history`]).
+pub async fn group_history(
+    svc: &Services,
+    user: &AuthUser,
+    group_id: GroupId,
+    before: Option<MessageId>,
+    limit: Option<i64>,
+) -> ServiceResult<Vec<GroupMessage>> {
+    let messages = history(svc, user, Target::Group(group_id), before, limit).await?;
+    Ok(messages
+        .into_iter()
+        .filter_map(|message| match message {
+            Message::Group(group) => Some(group),
+            _ => None,
+        })
+        .collect())
+}
+
+/// A room's scroll-back ([`history`]).
+pub async fn room_history(
+    svc: &Services,
+    user: &AuthUser,
+    space_id: SpaceId,
+    room_id: RoomId,
+    before: Option<MessageId>,
+    limit: Option<i64>,
+) -> ServiceResult<Vec<RoomMessage>> {
+    let messages = history(svc, user, Target::Room(space_id, room_id), before, limit).await?;
+    Ok(messages
+        .into_iter()
+        .filter_map(|message| match message {
+            Message::Room(room) => Some(room),
+            _ => None,
+        })
+        .collect())
+}
+
 /// Scroll-back: the `limit` messages just older than `before` (the latest without it),
-/// oldest first.
-pub async fn history(
+/// oldest first. A conversation holds messages of its own kind only, so the typed
+/// functions above keep every one.
+async fn history(
     svc: &Services,
     user: &AuthUser,
     target: Target,

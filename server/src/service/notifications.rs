@@ -9,7 +9,9 @@ use socmel_api_types::{
     users::UserSummary,
 };
 
-use super::{ServiceError, ServiceResult, Services, auth::AuthUser, now, pagination, users};
+use super::{
+    ServiceError, ServiceResult, Services, auth::AuthUser, now, pagination::CursorQuery, users,
+};
 use crate::{
     events::Event,
     store::{
@@ -121,17 +123,13 @@ fn mention_names(text: &str) -> Vec<String> {
 pub async fn list(
     svc: &Services,
     user: &AuthUser,
-    cursor: Option<&str>,
-    limit: Option<i64>,
+    paging: CursorQuery,
 ) -> ServiceResult<Page<Notification>> {
-    let limit = pagination::limit(limit, pagination::DEFAULT_LIMIT, pagination::MAX_LIMIT)?;
-    let before = match cursor {
-        Some(cursor) => pagination::decode_cursor(cursor, 1)?[0],
-        None => i64::MAX,
-    };
+    let pager = paging.pager([i64::MAX])?;
+    let [before] = pager.after;
     let mut db = svc.store().reader().await?;
-    let rows = store::notifications::page(db.conn(), user.id().0, before, limit + 1).await?;
-    let (rows, next) = pagination::paginate(rows, limit, |row| vec![row.id]);
+    let rows = store::notifications::page(db.conn(), user.id().0, before, pager.fetch()).await?;
+    let (rows, next) = pager.page(rows, |row| [row.id]);
     let people = users::summaries(db.conn(), rows.iter().map(|row| UserId(row.actor_id))).await?;
     Ok(Page::new(
         rows.iter()

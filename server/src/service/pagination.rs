@@ -108,11 +108,59 @@ impl PageQuery {
     }
 }
 
-/// The paging parameters of a new-style listing (`limit`, `cursor`).
+/// The paging parameters of a keyset listing (`limit`, `cursor`): every listing but
+/// upstream's page-numbered ones ([`PageQuery`]) takes this.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CursorQuery {
     pub limit: Option<i64>,
     pub cursor: Option<String>,
+}
+
+impl CursorQuery {
+    pub fn new(cursor: Option<String>, limit: Option<i64>) -> Self {
+        Self { limit, cursor }
+    }
+
+    /// Checks the limit (1..=[`MAX_LIMIT`], [`DEFAULT_LIMIT`] when absent) and the cursor
+    /// (a key of `N` numbers; `start`, a key before every row, without one): 422 naming
+    /// the bad one.
+    pub fn pager<const N: usize>(&self, start: [i64; N]) -> ServiceResult<Pager<N>> {
+        self.pager_within(start, DEFAULT_LIMIT, MAX_LIMIT)
+    }
+
+    /// [`Self::pager`] with a listing's own default and largest page.
+    pub fn pager_within<const N: usize>(
+        &self,
+        start: [i64; N],
+        default: i64,
+        max: i64,
+    ) -> ServiceResult<Pager<N>> {
+        let limit = limit(self.limit, default, max)?;
+        let after = resume_after(self.cursor.as_deref(), start)?;
+        Ok(Pager { after, limit })
+    }
+}
+
+/// One page of a keyset listing, checked: the key to resume after, and how many rows.
+/// Fetch [`Self::fetch`] rows after [`Self::after`], then cut them with [`Self::page`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pager<const N: usize> {
+    /// The sort key the page starts after.
+    pub after: [i64; N],
+    limit: i64,
+}
+
+impl<const N: usize> Pager<N> {
+    /// Rows to fetch: one more than the page, which tells whether another page follows.
+    pub fn fetch(&self) -> i64 {
+        self.limit + 1
+    }
+
+    /// The page's rows (of those fetched) and the cursor of the next page, made from the
+    /// sort key of the last row kept.
+    pub fn page<T>(&self, rows: Vec<T>, key: impl Fn(&T) -> [i64; N]) -> (Vec<T>, Option<String>) {
+        paginate(rows, self.limit, |row| key(row).to_vec())
+    }
 }
 
 /// Largest `page_size`.

@@ -6,13 +6,8 @@ use socmel_api_types::{
 };
 
 use super::{
-    Missing, ServiceError, ServiceResult, Services,
-    auth::AuthUser,
-    now,
-    pagination::{self, DEFAULT_LIMIT, MAX_LIMIT},
-    permissions::Action,
-    spaces::membership,
-    validation::checked_name,
+    Missing, ServiceError, ServiceResult, Services, auth::AuthUser, now, pagination::CursorQuery,
+    permissions::Action, spaces::membership, validation::checked_name,
 };
 use crate::{
     events::Event,
@@ -112,16 +107,15 @@ pub async fn list(
     svc: &Services,
     user: &AuthUser,
     space_id: SpaceId,
-    cursor: Option<&str>,
-    limit: Option<i64>,
+    paging: CursorQuery,
 ) -> ServiceResult<Page<RoomDisplay>> {
-    let limit = pagination::limit(limit, DEFAULT_LIMIT, MAX_LIMIT)?;
-    let [after] = pagination::resume_after(cursor, [0])?;
+    let pager = paging.pager([0])?;
+    let [after] = pager.after;
     let mut db = svc.store().reader().await?;
     membership(db.conn(), space_id, user.id())
         .await?
         .require(Action::View)?;
-    let rows = store::rooms::page(db.conn(), space_id.0, after, limit + 1).await?;
-    let (rows, next) = pagination::paginate(rows, limit, |row| vec![row.id]);
+    let rows = store::rooms::page(db.conn(), space_id.0, after, pager.fetch()).await?;
+    let (rows, next) = pager.page(rows, |row| [row.id]);
     Ok(Page::new(rows.iter().map(display).collect(), next))
 }

@@ -9,7 +9,7 @@ use socmel_api_types::{
 use super::{
     Missing, ServiceError, ServiceResult, Services,
     auth::AuthUser,
-    pagination::{self, DEFAULT_LIMIT, MAX_LIMIT},
+    pagination::CursorQuery,
     permissions::{Action, Role},
     spaces::{self, membership, membership_changed, parse_role, wire_role},
     users,
@@ -38,18 +38,17 @@ pub async fn list(
     svc: &Services,
     user: &AuthUser,
     space_id: SpaceId,
-    cursor: Option<&str>,
-    limit: Option<i64>,
+    paging: CursorQuery,
 ) -> ServiceResult<Page<SpaceMemberDisplay>> {
-    let limit = pagination::limit(limit, DEFAULT_LIMIT, MAX_LIMIT)?;
-    let [joined_at, user_id] = pagination::resume_after(cursor, [i64::MIN, i64::MIN])?;
+    let pager = paging.pager([i64::MIN, i64::MIN])?;
+    let [joined_at, user_id] = pager.after;
     let mut db = svc.store().reader().await?;
     membership(db.conn(), space_id, user.id())
         .await?
         .require(Action::View)?;
     let rows =
-        store::spaces::members(db.conn(), space_id.0, (joined_at, user_id), limit + 1).await?;
-    let (rows, next) = pagination::paginate(rows, limit, |row| vec![row.joined_at, row.user.id]);
+        store::spaces::members(db.conn(), space_id.0, (joined_at, user_id), pager.fetch()).await?;
+    let (rows, next) = pager.page(rows, |row| [row.joined_at, row.user.id]);
     let items = rows
         .iter()
         .map(|row| display(row, user.id()))

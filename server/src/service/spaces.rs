@@ -12,7 +12,7 @@ use super::{
     Missing, ServiceError, ServiceResult, Services,
     auth::AuthUser,
     now,
-    pagination::{self, DEFAULT_LIMIT, MAX_LIMIT},
+    pagination::CursorQuery,
     permissions::{self, Action, Role},
     validation::{Validation, checked_name, escape_like},
 };
@@ -228,14 +228,13 @@ pub async fn view(svc: &Services, space_id: SpaceId) -> ServiceResult<SpaceDispl
 pub async fn mine(
     svc: &Services,
     user: &AuthUser,
-    cursor: Option<&str>,
-    limit: Option<i64>,
+    paging: CursorQuery,
 ) -> ServiceResult<Page<SpaceDisplay>> {
-    let limit = pagination::limit(limit, DEFAULT_LIMIT, MAX_LIMIT)?;
-    let [after] = pagination::resume_after(cursor, [0])?;
+    let pager = paging.pager([0])?;
+    let [after] = pager.after;
     let mut db = svc.store().reader().await?;
-    let rows = store::spaces::of_user(db.conn(), user.id().0, after, limit + 1).await?;
-    let (rows, next) = pagination::paginate(rows, limit, |row| vec![row.space.id]);
+    let rows = store::spaces::of_user(db.conn(), user.id().0, after, pager.fetch()).await?;
+    let (rows, next) = pager.page(rows, |row| [row.space.id]);
     let items = rows
         .iter()
         .map(|row| Ok(display(&row.space, Some(parse_role(&row.role)?))))
@@ -248,8 +247,7 @@ pub async fn mine(
 pub async fn directory(
     svc: &Services,
     query: Option<&str>,
-    cursor: Option<&str>,
-    limit: Option<i64>,
+    paging: CursorQuery,
 ) -> ServiceResult<Page<SpaceDisplay>> {
     let query = query.map(str::trim).unwrap_or_default();
     Validation::default()
@@ -259,12 +257,12 @@ pub async fn directory(
             "at most 100 characters",
         )
         .finish()?;
-    let limit = pagination::limit(limit, DEFAULT_LIMIT, MAX_LIMIT)?;
-    let [after] = pagination::resume_after(cursor, [0])?;
+    let pager = paging.pager([0])?;
+    let [after] = pager.after;
     let pattern = format!("%{}%", escape_like(&query.to_lowercase()));
     let mut db = svc.store().reader().await?;
-    let rows = store::spaces::directory(db.conn(), &pattern, after, limit + 1).await?;
-    let (rows, next) = pagination::paginate(rows, limit, |row| vec![row.id]);
+    let rows = store::spaces::directory(db.conn(), &pattern, after, pager.fetch()).await?;
+    let (rows, next) = pager.page(rows, |row| [row.id]);
     Ok(Page::new(
         rows.iter().map(|row| display(row, None)).collect(),
         next,

@@ -11,7 +11,8 @@ use super::{
     Missing, ServiceError, ServiceResult, Services, Unauthenticated,
     auth::AuthUser,
     media::{self, IncomingFile},
-    now, pagination,
+    now,
+    pagination::CursorQuery,
     validation::{
         BIO_RULE, DISPLAY_NAME_RULE, USERNAME_RULE, Validation, escape_like, is_valid_bio,
         is_valid_display_name, is_valid_username,
@@ -99,8 +100,7 @@ const MAX_QUERY_CHARS: usize = 64;
 pub async fn search(
     svc: &Services,
     query: &str,
-    cursor: Option<&str>,
-    limit: Option<i64>,
+    paging: CursorQuery,
 ) -> ServiceResult<Page<UserSummary>> {
     let query = query.trim().trim_start_matches('@');
     Validation::default()
@@ -110,12 +110,12 @@ pub async fn search(
             "1 to 64 characters",
         )
         .finish()?;
-    let limit = pagination::limit(limit, pagination::DEFAULT_LIMIT, pagination::MAX_LIMIT)?;
-    let [after] = pagination::resume_after(cursor, [0])?;
+    let pager = paging.pager([0])?;
+    let [after] = pager.after;
     let pattern = format!("{}%", escape_like(&query.to_lowercase()));
     let mut db = svc.store().reader().await?;
-    let rows = store::users::search(db.conn(), &pattern, after, limit + 1).await?;
-    let (rows, next) = pagination::paginate(rows, limit, |row| vec![row.id]);
+    let rows = store::users::search(db.conn(), &pattern, after, pager.fetch()).await?;
+    let (rows, next) = pager.page(rows, |row| [row.id]);
     Ok(Page::new(rows.iter().map(summary).collect(), next))
 }
 
