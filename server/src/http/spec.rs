@@ -1,7 +1,7 @@
 //! What the published OpenAPI document needs beyond poem-openapi's rendering so that
 //! client generators (openapi-python-client, openapi-typescript) and schema validators
 //! take it whole. Each step is a rule over the whole document, not a patch of one
-//! operation, so new operations get it for free; `server/tests/openapi.rs` walks the
+//! operation, so new operations get it for free; `server/tests/edge/openapi.rs` walks the
 //! result and fails on anything a generator would drop or a validator would refuse
 //! (a new parameter name without a doc comment, a request body without an example).
 //!
