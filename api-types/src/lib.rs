@@ -5,6 +5,7 @@
 //! published `openapi.json` and the Rust clients can never disagree.
 //!
 //! Changes are additive only: new optional fields carry `#[serde(default)]`.
+#![cfg_attr(not(test), warn(clippy::unwrap_used))]
 
 pub mod auth;
 pub mod comments;

@@ -1,5 +1,6 @@
 //! `socmel`: the SocMel command line. Parses, dispatches to one module per noun, and
 //! turns every failure into a message on stderr and a documented exit code.
+#![cfg_attr(not(test), warn(clippy::unwrap_used))]
 
 mod cli;
 mod commands;

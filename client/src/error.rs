@@ -1,11 +1,17 @@
 use socmel_api_types::{ErrorBody, ErrorCode};
 use thiserror::Error;
 
+/// Why a call failed: the server's refusal, or what went wrong on the way.
 #[derive(Debug, Error)]
 pub enum ClientError {
     /// The server answered with an error body.
     #[error("{} ({status}): {}", body.detail, body.code.as_str())]
-    Api { status: u16, body: ErrorBody },
+    Api {
+        /// The HTTP status.
+        status: u16,
+        /// The server's `{"detail", "code"}`.
+        body: ErrorBody,
+    },
     /// The server could not be reached, or the connection failed.
     #[error("request failed: {0}")]
     Http(#[source] reqwest::Error),
@@ -25,7 +31,9 @@ pub enum ClientError {
     /// A local file to upload could not be read.
     #[error("reading {path}: {source}")]
     Io {
+        /// The file.
         path: String,
+        /// What the system said.
         #[source]
         source: std::io::Error,
     },

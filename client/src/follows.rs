@@ -11,7 +11,9 @@ use crate::{Client, ClientResult};
 /// Paging of follow listings: `limit` (1–100) and the `cursor` a previous page gave.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CursorQuery {
+    /// Page size (the server's default when absent).
     pub limit: Option<i64>,
+    /// Where the previous page ended.
     pub cursor: Option<String>,
 }
 

@@ -9,6 +9,8 @@
 //! let me = client.current_user().await?;
 //! # Ok(()) }
 //! ```
+#![cfg_attr(not(test), warn(clippy::unwrap_used))]
+#![warn(missing_docs)]
 
 mod auth;
 mod bans;
@@ -46,6 +48,7 @@ pub use reqwest::Method;
 pub use socmel_api_types as types;
 pub use ws::Session;
 
+/// What every call of the client returns.
 pub type ClientResult<T> = Result<T, ClientError>;
 
 /// A connection to one SocMel server. Cheap to clone; clones share the signed-in token.
@@ -102,6 +105,7 @@ impl Client {
             .clone()
     }
 
+    /// The server's address, as given (without a trailing slash).
     pub fn base_url(&self) -> &str {
         &self.base_url
     }
@@ -160,8 +164,11 @@ impl Client {
 /// A successful answer to [`Client::raw`], body untouched.
 #[derive(Debug, Clone)]
 pub struct RawResponse {
+    /// The HTTP status.
     pub status: u16,
+    /// The `Content-Type` header, if any.
     pub content_type: Option<String>,
+    /// The body's bytes.
     pub body: Vec<u8>,
 }
 

@@ -13,15 +13,24 @@ use crate::{Client, ClientError, ClientResult};
 /// memory.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum UploadFile {
+    /// A file on disk, streamed.
     Path(PathBuf),
-    Bytes { file_name: String, bytes: Vec<u8> },
+    /// Bytes in memory, sent under `file_name`.
+    Bytes {
+        /// The name the server is told.
+        file_name: String,
+        /// The content.
+        bytes: Vec<u8>,
+    },
 }
 
 impl UploadFile {
+    /// The file at `path`, streamed from disk.
     pub fn path(path: impl Into<PathBuf>) -> Self {
         Self::Path(path.into())
     }
 
+    /// `bytes`, sent as a file named `file_name`.
     pub fn bytes(file_name: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Self {
         Self::Bytes {
             file_name: file_name.into(),
@@ -76,8 +85,11 @@ fn guess_type(file_name: &str) -> Option<&'static str> {
 /// A stored file, as `GET /media/{key}` serves it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MediaFile {
+    /// Its `Content-Type`.
     pub content_type: String,
+    /// Its `ETag` (the key), if sent.
     pub etag: Option<String>,
+    /// The content.
     pub bytes: Vec<u8>,
 }
 

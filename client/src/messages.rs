@@ -14,7 +14,9 @@ use crate::{Client, ClientResult, UploadFile};
 /// Scroll-back position: `before` a message id, `limit` messages.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct HistoryPage {
+    /// Only messages older than this one (the latest without it).
     pub before: Option<MessageId>,
+    /// How many (the server's default when absent).
     pub limit: Option<i64>,
 }
 

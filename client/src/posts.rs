@@ -12,8 +12,11 @@ use crate::{Client, ClientResult, media::UploadFile};
 /// `cursor` a previous page gave (which wins over `page`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PageQuery {
+    /// Page number, from 1.
     pub page: Option<i64>,
+    /// Page size (the server's default when absent).
     pub page_size: Option<i64>,
+    /// Where the previous page ended (wins over `page`).
     pub cursor: Option<String>,
 }
 

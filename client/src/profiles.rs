@@ -20,18 +20,24 @@ use socmel_api_types::{Timestamp, auth::TokenResponse};
 #[error("{0}")]
 pub struct ProfilesError(pub String);
 
+/// The credentials file's name, in the folder `Credentials::load_in` reads.
 pub const CREDENTIALS_FILE: &str = "credentials.json";
 
 /// One server + account.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Profile {
+    /// The server's address.
     pub server: String,
+    /// Who is signed in, if anyone.
     #[serde(default)]
     pub username: Option<String>,
+    /// The current access token.
     #[serde(default)]
     pub access_token: Option<String>,
+    /// The refresh token that renews it.
     #[serde(default)]
     pub refresh_token: Option<String>,
+    /// When the access token expires.
     #[serde(default)]
     pub expires_at: Option<Timestamp>,
 }
@@ -61,6 +67,7 @@ impl Profile {
 #[derive(Debug, Clone)]
 pub struct Credentials {
     path: PathBuf,
+    /// The profiles by name.
     pub profiles: BTreeMap<String, Profile>,
 }
 
@@ -96,10 +103,12 @@ impl Credentials {
         Ok(Self { path, profiles })
     }
 
+    /// Where the file is.
     pub fn path(&self) -> &Path {
         &self.path
     }
 
+    /// The profile called `name`.
     pub fn get(&self, name: &str) -> Option<&Profile> {
         self.profiles.get(name)
     }

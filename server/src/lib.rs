@@ -1,5 +1,9 @@
 //! The SocMel server as a library: `main.rs` and the integration tests both start it
 //! through [`serve`].
+// Outside tests nothing may unwrap (a panic is a 500 at best, a dead task at worst), and
+// the server writes through `tracing`, never to stdout or stderr.
+#![cfg_attr(not(test), warn(clippy::unwrap_used))]
+#![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod config;
 pub mod effects;

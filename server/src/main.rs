@@ -1,4 +1,5 @@
 //! `socmel-server`: configuration → logs → database → serve until SIGINT/SIGTERM.
+#![cfg_attr(not(test), warn(clippy::unwrap_used))]
 
 use std::path::PathBuf;
 
