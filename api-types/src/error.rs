@@ -16,6 +16,8 @@ pub enum ErrorCode {
     Conflict,
     Gone,
     PayloadTooLarge,
+    /// The request's body did not arrive within the server's body deadline.
+    RequestTimeout,
     UnsupportedMedia,
     Validation,
     RateLimited,
@@ -25,7 +27,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, in declaration order.
-    pub const ALL: [Self; 13] = [
+    pub const ALL: [Self; 14] = [
         Self::BadRequest,
         Self::Unauthorized,
         Self::Forbidden,
@@ -34,6 +36,7 @@ impl ErrorCode {
         Self::Conflict,
         Self::Gone,
         Self::PayloadTooLarge,
+        Self::RequestTimeout,
         Self::UnsupportedMedia,
         Self::Validation,
         Self::RateLimited,
@@ -52,6 +55,7 @@ impl ErrorCode {
             Self::Conflict => "conflict",
             Self::Gone => "gone",
             Self::PayloadTooLarge => "payload_too_large",
+            Self::RequestTimeout => "request_timeout",
             Self::UnsupportedMedia => "unsupported_media",
             Self::Validation => "validation",
             Self::RateLimited => "rate_limited",
@@ -70,6 +74,7 @@ impl ErrorCode {
             Self::MethodNotAllowed => 405,
             Self::Conflict => 409,
             Self::Gone => 410,
+            Self::RequestTimeout => 408,
             Self::PayloadTooLarge => 413,
             Self::UnsupportedMedia => 415,
             Self::Validation => 422,
@@ -88,6 +93,7 @@ impl ErrorCode {
             405 => Self::MethodNotAllowed,
             409 => Self::Conflict,
             410 => Self::Gone,
+            408 => Self::RequestTimeout,
             413 => Self::PayloadTooLarge,
             415 => Self::UnsupportedMedia,
             422 => Self::Validation,
@@ -149,6 +155,12 @@ mod tests {
             ErrorCode::Validation
         );
         assert_eq!(ErrorCode::from_status(418), ErrorCode::BadRequest);
+        assert_eq!(ErrorCode::RequestTimeout.status(), 408);
+        assert_eq!(ErrorCode::from_status(408), ErrorCode::RequestTimeout);
+        assert_eq!(
+            serde_json::to_value(ErrorCode::RequestTimeout).unwrap(),
+            "request_timeout"
+        );
     }
 
     #[test]

@@ -37,6 +37,7 @@ fn dm(from: i64, to: i64) -> Arc<Message> {
         sender_id: UserId(from),
         sender: summary(from),
         recipient_id: UserId(to),
+        recipient: summary(to),
         timestamp: Timestamp::from_millis(0),
         is_read: false,
         parent_message_id: None,
