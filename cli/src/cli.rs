@@ -51,7 +51,6 @@ Example:
     long_about = "socmel: the SocMel command line, for admins and scripts.\n\n\
                   Every server operation as a noun-verb command, --json everywhere, clean exit codes.",
     after_help = AFTER_HELP,
-    propagate_version = true,
     subcommand_required = true,
     arg_required_else_help = true
 )]
@@ -90,6 +89,9 @@ pub struct Global {
     /// Print the API objects as JSON (errors as JSON on stderr)
     #[arg(long, global = true)]
     pub json: bool,
+    /// Filter the JSON output with a jq expression (implies --json); strings print raw
+    #[arg(long, global = true, value_name = "EXPR")]
+    pub jq: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -149,19 +151,16 @@ pub enum Command {
     Seed(seed::SeedArgs),
 }
 
-/// Paging of new-style listings.
-#[derive(Debug, Clone, Args)]
+/// Paging, the same on every listing: `--limit`, `--cursor`, `--all`.
+#[derive(Debug, Clone, Default, Args)]
 pub struct Paging {
-    /// Where to continue (the previous page's next_cursor)
-    #[arg(long)]
-    pub cursor: Option<String>,
-    /// Items per page (1-100)
-    #[arg(long)]
+    /// Items per page (1-100) [default: the server's]
+    #[arg(long, alias = "page-size", value_name = "N")]
     pub limit: Option<i64>,
-}
-
-impl Paging {
-    pub fn cursor(&self) -> Option<&str> {
-        self.cursor.as_deref()
-    }
+    /// Where to continue: the previous page's next_cursor
+    #[arg(long, value_name = "CURSOR")]
+    pub cursor: Option<String>,
+    /// Follow every page and print them as one listing
+    #[arg(long, conflicts_with = "cursor")]
+    pub all: bool,
 }

@@ -6,10 +6,13 @@ mod commands;
 mod config;
 mod context;
 mod error;
+mod jq;
+mod names;
 mod output;
 mod people;
 mod progress;
 mod secrets;
+mod text;
 
 use std::ffi::OsString;
 
@@ -27,7 +30,10 @@ fn main() {
 }
 
 fn run(args: Vec<OsString>) -> i32 {
-    let json = args.iter().skip(1).any(|arg| arg == "--json");
+    let json = args
+        .iter()
+        .skip(1)
+        .any(|arg| arg == "--json" || arg == "--jq" || arg.to_string_lossy().starts_with("--jq="));
     let matches = match Cli::command().try_get_matches_from(&args) {
         Ok(matches) => matches,
         Err(err) => return usage_error(err, json),
@@ -36,6 +42,13 @@ fn run(args: Vec<OsString>) -> i32 {
         Ok(cli) => cli,
         Err(err) => return usage_error(err, json),
     };
+    error::set_command(&matches);
+    if let Some(expr) = &cli.global.jq
+        && let Err(err) = jq::check(expr)
+    {
+        output::print_error(&err, json);
+        return err.exit_code();
+    }
     let token_from_env = matches.value_source("token") == Some(ValueSource::EnvVariable);
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -88,7 +101,7 @@ mod tests {
                 for arg in sub.get_arguments() {
                     let id = arg.get_id().as_str();
                     assert!(
-                        !["server", "token", "profile", "json"].contains(&id),
+                        !["server", "token", "profile", "json", "jq"].contains(&id),
                         "`{path}` declares `{id}`, which is a global option's id"
                     );
                 }
@@ -96,6 +109,36 @@ mod tests {
             }
         }
         walk(&Cli::command(), "socmel");
+    }
+
+    /// `socmel <noun> <verb> --help` explains every argument, and only `socmel
+    /// --version` prints the version.
+    #[test]
+    fn every_argument_has_help_and_only_the_top_has_a_version() {
+        fn walk(command: &clap::Command, path: &str, missing: &mut Vec<String>) {
+            for arg in command.get_arguments() {
+                let id = arg.get_id().as_str();
+                if arg.is_hide_set() || ["help", "version"].contains(&id) {
+                    continue;
+                }
+                if arg.get_help().is_none() && arg.get_long_help().is_none() {
+                    missing.push(format!("{path} {id}"));
+                }
+            }
+            for sub in command.get_subcommands() {
+                assert!(
+                    sub.get_version().is_none(),
+                    "{path} {} has --version",
+                    sub.get_name()
+                );
+                walk(sub, &format!("{path} {}", sub.get_name()), missing);
+            }
+        }
+        let mut command = Cli::command();
+        command.build();
+        let mut missing = Vec::new();
+        walk(&command, "socmel", &mut missing);
+        assert!(missing.is_empty(), "arguments without help: {missing:#?}");
     }
 
     /// Invitation tokens are base64url and message texts are free: either may start
@@ -107,6 +150,7 @@ mod tests {
             &["socmel", "invite", "join", "1", "-ol7GZlYiw_4oNy4nPE3K"][..],
             &["socmel", "dm", "send", "2", "-1 for that"],
             &["socmel", "msg", "send", "--user", "2", "-1 for that"],
+            &["socmel", "user", "edit", "--bio", "-"],
             &["socmel", "msg", "edit", "dm", "3", "-fixed"],
             &["socmel", "post", "create", "Title", "-1 for that"],
             &["socmel", "post", "edit", "1", "--content", "-fixed"],

@@ -62,7 +62,10 @@ fn users_are_named_by_username_or_id() {
     assert!(history.contains("ada"), "{history}");
     assert!(history.contains("hi bob"), "{history}");
     let json = env.json("bob", &["msg", "history", "--user", "ada"]);
-    assert_eq!(json[0]["sender_id"], ada["id"], "ids stay in --json");
+    assert_eq!(
+        json["items"][0]["sender_id"], ada["id"],
+        "ids stay in --json"
+    );
     let inbox = human(&env, "bob", &["inbox"]);
     assert!(inbox.contains("--user ada"), "{inbox}");
 

@@ -162,6 +162,8 @@ impl Client {
 pub struct RawResponse {
     pub status: u16,
     pub content_type: Option<String>,
+    /// Every header, in the order received (names lower-case).
+    pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
 }
 
@@ -187,10 +189,21 @@ impl Client {
             .get(reqwest::header::CONTENT_TYPE)
             .and_then(|value| value.to_str().ok())
             .map(str::to_owned);
+        let headers = response
+            .headers()
+            .iter()
+            .map(|(name, value)| {
+                (
+                    name.as_str().to_owned(),
+                    String::from_utf8_lossy(value.as_bytes()).into_owned(),
+                )
+            })
+            .collect();
         let body = response.bytes().await.map_err(ClientError::Http)?.to_vec();
         Ok(RawResponse {
             status,
             content_type,
+            headers,
             body,
         })
     }
@@ -213,6 +226,11 @@ async fn check(response: Response) -> ClientResult<Response> {
     if status.is_success() {
         return Ok(response);
     }
+    let retry_after = response
+        .headers()
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.trim().parse().ok());
     let text = response.text().await.map_err(ClientError::Http)?;
     let body = serde_json::from_str::<ErrorBody>(&text).unwrap_or_else(|_| {
         ErrorBody::new(
@@ -223,5 +241,6 @@ async fn check(response: Response) -> ClientResult<Response> {
     Err(ClientError::Api {
         status: status.as_u16(),
         body,
+        retry_after,
     })
 }
