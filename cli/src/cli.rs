@@ -17,10 +17,16 @@ Output:
   Commands that create something print its id, so they chain:
     SPACE=$(socmel space create lounge)
 
-Naming people:
+Naming things:
   Every argument that names a user takes a username or an id: bob, @bob, #7 or 7.
   #7 and a bare number are ids; @name is always a username (@123 is the user \"123\").
-  An unknown username is \"no user named bob\" (exit 1).
+  Spaces and groups likewise (lounge, #3, 3); a room is SPACE/ROOM (lounge/general).
+  An unknown name is \"no user named bob\" (exit 1).
+
+Listings and texts:
+  Every listing takes --limit N, --cursor CURSOR (the previous next_cursor) and --all;
+  with --json it is {\"items\": [...], \"next_cursor\": ...}. --jq EXPR filters the JSON.
+  A long text may be - (stdin) or @FILE (a file); @@ starts a text with @.
 
 Exit codes:
   0  success
@@ -40,7 +46,8 @@ Environment:
 Example:
   printf '%s\\n' \"$PW\" | socmel auth register --username ada --email ada@example.com --password-stdin
   printf '%s\\n' \"$PW\" | socmel auth login ada --password-stdin
-  socmel space create lounge --json | jq .id";
+  socmel room list lounge
+  socmel feed --limit 5 --jq '.items[].title'";
 
 /// socmel: the SocMel command line, for admins and scripts.
 #[derive(Debug, Parser)]

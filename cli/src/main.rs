@@ -152,6 +152,7 @@ mod tests {
             &["socmel", "msg", "send", "--user", "2", "-1 for that"],
             &["socmel", "user", "edit", "--bio", "-"],
             &["socmel", "msg", "edit", "dm", "3", "-fixed"],
+            &["socmel", "msg", "edit", "--user", "bob", "3", "-fixed"],
             &["socmel", "post", "create", "Title", "-1 for that"],
             &["socmel", "post", "edit", "1", "--content", "-fixed"],
             &["socmel", "comment", "add", "1", "-1 for that"],

@@ -303,9 +303,34 @@ fn conversations_by_name_history_paging_texts_and_attachments() {
     );
     assert_eq!(contents(&before), ["message 2", "message 3"]);
 
-    // `dm send bob hi`; groups by name.
+    // `dm send bob hi`; edit and delete name the conversation the same way.
     let sent = env.json("ada", &["dm", "send", "bob", "hi"]);
     assert_eq!(sent["content"], "hi");
+    let edited = env.json(
+        "ada",
+        &["msg", "edit", "--user", "bob", &id(&sent), "hi there"],
+    );
+    assert_eq!(edited["content"], "hi there");
+    let last = &newest["items"][1];
+    let edited = env.json_in(
+        "ada",
+        &["msg", "edit", "--room", "lounge/general", &id(last)],
+        Some("five, edited\n"),
+    );
+    assert_eq!(edited["content"], "five, edited");
+    assert_eq!(
+        env.fails("ada", &["msg", "edit", &id(last), "no kind"])
+            .code,
+        2
+    );
+    let deleted = env.json("ada", &["msg", "delete", "--user", "bob", &id(&sent)]);
+    assert!(deleted["detail"].is_string());
+    // It was the DM's only message: deleting it again finds nothing.
+    assert_eq!(
+        env.fails("ada", &["msg", "delete", "--user", "bob", &id(&sent)])
+            .code,
+        1
+    );
     env.json("ada", &["group", "create", "pals", "--member", "bob"]);
     let in_group = env.json("bob", &["msg", "send", "--group", "pals", "hello pals"]);
     assert_eq!(in_group["kind"], "group");
@@ -383,7 +408,7 @@ fn conversations_by_name_history_paging_texts_and_attachments() {
         &["msg", "history", "--room", "lounge/general", "--limit", "1"],
     );
     assert_eq!(
-        history["items"][0]["content"], "message 5",
+        history["items"][0]["content"], "five, edited",
         "nothing was sent"
     );
     let with_image = env.json(

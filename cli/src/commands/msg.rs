@@ -74,24 +74,27 @@ pub enum MsgCmd {
         /// The newest message read
         message_id: i64,
     },
-    /// Edit one of your messages
+    /// Edit one of your messages: `msg edit --room lounge/general 12 "new text"`
     Edit {
-        /// Which kind of conversation the message is in
-        #[arg(value_enum)]
-        kind: Kind,
-        /// The message's id
-        message_id: i64,
-        /// The new text; `-` or nothing reads stdin, @FILE reads a file
-        #[arg(allow_hyphen_values = true)]
-        content: Option<String>,
+        #[command(flatten)]
+        to: Target,
+        /// The message's id, then the new text (`-` or nothing reads stdin, @FILE reads
+        /// a file); older spelling: `dm|group|room ID TEXT`
+        #[arg(
+            required = true,
+            num_args = 1..=3,
+            allow_hyphen_values = true,
+            value_name = "MESSAGE_ID [TEXT]"
+        )]
+        words: Vec<String>,
     },
-    /// Delete one of your messages
+    /// Delete one of your messages: `msg delete --user bob 12`
     Delete {
-        /// Which kind of conversation the message is in
-        #[arg(value_enum)]
-        kind: Kind,
-        /// The message's id
-        message_id: i64,
+        #[command(flatten)]
+        to: Target,
+        /// The message's id (older spelling: `dm|group|room ID`)
+        #[arg(required = true, num_args = 1..=2, value_name = "MESSAGE_ID")]
+        words: Vec<String>,
     },
 }
 
@@ -113,6 +116,22 @@ pub struct Target {
 }
 
 impl Target {
+    fn is_empty(&self) -> bool {
+        self.user.is_none() && self.group.is_none() && self.room.is_none() && self.space.is_none()
+    }
+
+    /// The kind of conversation named, without looking anything up.
+    fn kind(&self) -> CliResult<ConversationKind> {
+        match (&self.user, &self.group, &self.room) {
+            (Some(_), None, None) => Ok(ConversationKind::Dm),
+            (None, Some(_), None) => Ok(ConversationKind::Group),
+            (None, None, Some(_)) => Ok(ConversationKind::Room),
+            _ => Err(CliError::Usage(
+                "name the conversation: --user bob, --group team, or --room lounge/general".into(),
+            )),
+        }
+    }
+
     /// The conversation named; names are looked up.
     pub async fn conversation(&self, ctx: &mut Ctx) -> CliResult<Conversation> {
         match (&self.user, &self.group, &self.room) {
@@ -189,13 +208,10 @@ pub async fn run(ctx: &mut Ctx, cmd: MsgCmd) -> CliResult {
             let detail = ctx.call(|c| async move { c.mark_read(body).await }).await?;
             ctx.out.ack(&detail, &detail.detail)
         }
-        MsgCmd::Edit {
-            kind,
-            message_id,
-            content,
-        } => {
-            let content = text::expand_or_stdin(content, "content")?;
-            let (kind, id, content) = (kind.into(), MessageId(message_id), content.as_str());
+        MsgCmd::Edit { to, words } => {
+            let (kind, message_id, rest) = message_words(&to, &words, 1)?;
+            let content = text::expand_or_stdin(rest.first().cloned(), "content")?;
+            let (id, content) = (MessageId(message_id), content.as_str());
             let message = ctx
                 .call(|c| async move { c.edit_message(kind, id, content).await })
                 .await?;
@@ -203,14 +219,46 @@ pub async fn run(ctx: &mut Ctx, cmd: MsgCmd) -> CliResult {
                 messages_table(out, &[MessageRow::of(&message)]).print(out)
             })
         }
-        MsgCmd::Delete { kind, message_id } => {
-            let (kind, id) = (kind.into(), MessageId(message_id));
+        MsgCmd::Delete { to, words } => {
+            let (kind, message_id, _) = message_words(&to, &words, 0)?;
+            let id = MessageId(message_id);
             let detail = ctx
                 .call(|c| async move { c.delete_message(kind, id).await })
                 .await?;
             ctx.out.ack(&detail, &detail.detail)
         }
     }
+}
+
+/// The kind of conversation and the message id of `msg edit|delete`: from the
+/// conversation flags (`--room lounge/general 12`), or the older `room 12`; what
+/// follows (at most `extra` words) is handed back.
+fn message_words<'a>(
+    to: &Target,
+    words: &'a [String],
+    extra: usize,
+) -> CliResult<(ConversationKind, i64, &'a [String])> {
+    let legacy = words
+        .first()
+        .and_then(|word| Kind::from_str(word, true).ok());
+    let (kind, rest) = match legacy {
+        Some(kind) if to.is_empty() => (ConversationKind::from(kind), &words[1..]),
+        _ => (to.kind()?, words),
+    };
+    let Some((id, rest)) = rest.split_first() else {
+        return Err(CliError::Usage("which message? Give its id".into()));
+    };
+    if rest.len() > extra {
+        return Err(CliError::Usage(format!(
+            "unexpected argument '{}'",
+            rest[extra]
+        )));
+    }
+    let id = id
+        .trim_start_matches('#')
+        .parse()
+        .map_err(|_| CliError::Usage(format!("'{id}' is not a message id")))?;
+    Ok((kind, id, rest))
 }
 
 /// Sends to any conversation (`dm send` is this with a user): the attachments are
