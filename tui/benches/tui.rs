@@ -7,33 +7,24 @@
 //!   per frame so every frame changes (p50/p99/max over 500 frames).
 //! - `rss_kib`: the app's resident memory, idle and connected, after its open room has
 //!   10,000 messages (pushed live by a second user).
-//! - `idle`: CPU time and wake-ups of the connected app over 10 s with nothing happening.
+//! - `idle`: CPU time and wake-ups (context switches of all its threads) of the
+//!   connected app over 31 s with nothing happening: one ping each way is due then.
 //!
-//! Debug builds of the server make the setup slow, not the figures: the app itself is
-//! built with the bench profile.
+//! The server runs in this process (the same harness as the end-to-end tests), the app
+//! as its own process in a pseudo-terminal, both built with the bench profile.
 
-use std::{
-    io::Read,
-    time::{Duration, Instant},
-};
+#[path = "../tests/support/mod.rs"]
+mod support;
+
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
-use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 use ratatui::{Terminal, backend::TestBackend};
-use socmel_client::{
-    Client,
-    profiles::{Credentials, Profile},
-    types::{
-        MessageId, RoomId, SpaceId, Timestamp, UserId,
-        auth::UserCreate,
-        conversations::Conversation,
-        invitations::InvitationCreate,
-        messages::{Message, RoomMessage, SendMessage},
-        rooms::RoomCreate,
-        spaces::SpaceCreate,
-    },
+use socmel_client::types::{
+    MessageId, RoomId, SpaceId, Timestamp, UserId,
+    conversations::Conversation,
+    messages::{Message, RoomMessage, SendMessage},
 };
-use socmel_server::config::{Config, Secret};
 use socmel_tui::{
     app::App,
     keymap::Keymap,
@@ -41,37 +32,52 @@ use socmel_tui::{
     people::Person,
     ui,
 };
+use support::{Server, Term, Tui, users};
 
 const MESSAGES: i64 = 10_000;
 
+/// Long enough to hold a ping of each side (both ping every 30 s).
+const IDLE_WINDOW: Duration = Duration::from_secs(31);
+
 fn main() {
     let render = render_times();
-    let server = start_server();
-    let url = server.1.clone();
-    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let server = Server::start();
     let config = tempfile::tempdir().expect("config dir");
-    let (bob, room) = runtime.block_on(seed(&url, config.path()));
-    let (first_frame, mut child, pid, screen) = spawn_tui(config.path());
-    wait_screen(&screen, "connected");
-    let idle = idle_costs(pid, Duration::from_secs(10));
+    let (users, room) = users(&server, config.path());
+    let tui = Tui::spawn(
+        config.path(),
+        Term {
+            rows: 60,
+            cols: 200,
+            no_color: false,
+            notify: "bell",
+        },
+    );
+    tui.wait_within(Duration::from_secs(60), "the first frame", |text| {
+        text.contains("SocMel")
+    });
+    let first_frame = tui.started.elapsed();
+    tui.wait_for("connected");
+    tui.wait_for("Welcome, ada");
+    // Let the start-up loads settle before counting what idling costs.
+    std::thread::sleep(Duration::from_secs(2));
+    let pid = tui.pid();
+    let idle = idle_costs(pid, IDLE_WINDOW);
     let rss_idle = rss_kib(pid);
     // Open the room, then 10,000 messages arrive live (in order, a few at a time).
-    write_keys(&screen, b"\x0b");
-    wait_screen(&screen, "Jump to");
-    write_keys(&screen, b"general");
-    std::thread::sleep(Duration::from_millis(300));
-    write_keys(&screen, b"\r");
-    wait_screen(&screen, "# lounge / general");
-    runtime.block_on(async {
+    tui.jump_to("general", "# lounge / general");
+    users.runtime.block_on(async {
         for i in 0..MESSAGES {
-            bob.send_message(&SendMessage::text(room, format!("message number {i}")))
+            users
+                .bob
+                .send_message(&SendMessage::text(room, format!("message number {i}")))
                 .await
                 .expect("send");
         }
     });
-    wait_screen(&screen, &format!("message number {}", MESSAGES - 1));
+    let last = format!("message number {}", MESSAGES - 1);
+    tui.wait_within(Duration::from_secs(600), &last, |text| text.contains(&last));
     let rss_loaded = rss_kib(pid);
-    let _ = child.kill();
     let report = serde_json::json!({
         "first_frame_ms": first_frame.as_secs_f64() * 1000.0,
         "render_us": render,
@@ -79,6 +85,8 @@ fn main() {
         "idle": idle,
     });
     println!("{}", serde_json::to_string_pretty(&report).expect("json"));
+    drop(tui);
+    drop(users);
     drop(server);
 }
 
@@ -153,168 +161,6 @@ fn render_times() -> serde_json::Value {
     times.sort_by(f64::total_cmp);
     let pick = |q: f64| times[((times.len() - 1) as f64 * q) as usize];
     serde_json::json!({ "p50": pick(0.5), "p99": pick(0.99), "max": pick(1.0), "frames": times.len() })
-}
-
-fn start_server() -> (tokio::runtime::Runtime, String, tempfile::TempDir) {
-    let data = tempfile::tempdir().expect("data dir");
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("runtime");
-    let listener = runtime
-        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
-        .expect("bind");
-    let url = format!("http://{}", listener.local_addr().expect("address"));
-    let mut config = Config::with_data_dir(data.path());
-    config.secret_key = Some(Secret::new("bench-secret-key-bench-secret-key-0123456789"));
-    config.rate_limits = "off".parse().expect("rate limits");
-    runtime.spawn(async move {
-        let _ = socmel_server::serve(config, listener, std::future::pending()).await;
-    });
-    (runtime, url, data)
-}
-
-async fn seed(url: &str, config_dir: &std::path::Path) -> (Client, Conversation) {
-    let account = |name: &'static str| async move {
-        let client = Client::new(url).expect("client");
-        client
-            .register(&UserCreate {
-                username: name.into(),
-                email: format!("{name}@example.com"),
-                password: "correct horse battery".into(),
-            })
-            .await
-            .expect("register");
-        let tokens = client
-            .login(name, "correct horse battery")
-            .await
-            .expect("login");
-        client.set_token(Some(tokens.access_token.clone()));
-        (client, tokens)
-    };
-    let (ada, tokens) = account("ada").await;
-    let (bob, _) = account("bob").await;
-    let space = ada
-        .create_space(&SpaceCreate {
-            name: "lounge".into(),
-        })
-        .await
-        .expect("space");
-    let room = ada
-        .add_room(
-            space.id,
-            &RoomCreate {
-                name: "general".into(),
-            },
-        )
-        .await
-        .expect("room");
-    let invitation = ada
-        .create_invitation(
-            space.id,
-            &InvitationCreate {
-                max_uses: 1,
-                expires_at: Timestamp(Utc::now() + chrono::Duration::hours(1)),
-            },
-        )
-        .await
-        .expect("invitation");
-    bob.join_space(space.id, &invitation.token.expect("token"))
-        .await
-        .expect("join");
-    let mut creds = Credentials::load_in(config_dir).expect("credentials");
-    let mut profile = Profile {
-        server: url.to_owned(),
-        username: Some("ada".into()),
-        ..Profile::default()
-    };
-    profile.set_tokens(&tokens);
-    creds.profiles.insert("default".into(), profile);
-    creds.save().expect("save");
-    (
-        bob,
-        Conversation::Room {
-            space_id: space.id,
-            room_id: room.id,
-        },
-    )
-}
-
-type Screen = std::sync::Arc<std::sync::Mutex<(vt100::Parser, Box<dyn std::io::Write + Send>)>>;
-
-fn spawn_tui(
-    config_dir: &std::path::Path,
-) -> (
-    Duration,
-    Box<dyn portable_pty::Child + Send + Sync>,
-    u32,
-    Screen,
-) {
-    let pty = native_pty_system()
-        .openpty(PtySize {
-            rows: 60,
-            cols: 200,
-            pixel_width: 0,
-            pixel_height: 0,
-        })
-        .expect("pty");
-    let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_socmel-tui"));
-    command.env("SOCMEL_CONFIG_DIR", config_dir);
-    command.env("TERM", "xterm-256color");
-    let started = Instant::now();
-    let child = pty.slave.spawn_command(command).expect("spawn");
-    drop(pty.slave);
-    let pid = child.process_id().expect("pid");
-    let mut reader = pty.master.try_clone_reader().expect("reader");
-    let writer = pty.master.take_writer().expect("writer");
-    let screen: Screen = std::sync::Arc::new(std::sync::Mutex::new((
-        vt100::Parser::new(
-            60.try_into().expect("rows"),
-            200.try_into().expect("cols"),
-            0,
-        ),
-        writer,
-    )));
-    let feed = screen.clone();
-    std::thread::spawn(move || {
-        let _master = pty.master;
-        let mut buf = [0u8; 65536];
-        while let Ok(n) = reader.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            let mut guard = feed.lock().expect("screen");
-            let (parser, writer) = &mut *guard;
-            parser.process(&buf[..n]);
-            if buf[..n].windows(3).any(|w| w == b"\x1b[c") {
-                let _ = writer.write_all(b"\x1b[?1;2c");
-            }
-        }
-    });
-    wait_screen(&screen, "SocMel");
-    (started.elapsed(), child, pid, screen)
-}
-
-fn wait_screen(screen: &Screen, text: &str) {
-    let deadline = Instant::now() + Duration::from_secs(600);
-    while !screen
-        .lock()
-        .expect("screen")
-        .0
-        .screen()
-        .contents()
-        .contains(text)
-    {
-        assert!(Instant::now() < deadline, "never showed {text}");
-        std::thread::sleep(Duration::from_millis(2));
-    }
-}
-
-fn write_keys(screen: &Screen, bytes: &[u8]) {
-    let mut guard = screen.lock().expect("screen");
-    guard.1.write_all(bytes).expect("keys");
-    guard.1.flush().expect("flush");
 }
 
 fn rss_kib(pid: u32) -> u64 {

@@ -21,6 +21,8 @@ pub enum Cmd {
     },
     LoadMembers(Conversation),
     LoadPeople(Vec<UserId>),
+    /// Cut the wait before the next reconnection attempt short.
+    Reconnect,
     /// A frame for the socket (messages, typing, read marks).
     Frame(ClientFrame),
     Edit {
@@ -39,5 +41,7 @@ pub enum Cmd {
     },
     LeaveGroup(socmel_client::types::GroupId),
     OpenUrl(String),
+    /// Ask for attention (bell / desktop notification, as configured).
+    Alert(crate::alert::Alert),
     Quit,
 }

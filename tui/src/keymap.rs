@@ -89,9 +89,11 @@ actions! {
     NextConversation => "next_conversation", "next conversation in the sidebar";
     ScrollUp => "scroll_up", "scroll up a page (loads older messages)";
     ScrollDown => "scroll_down", "scroll down a page";
+    Reconnect => "reconnect", "reconnect now instead of waiting";
     Send => "send", "send the message";
     Newline => "newline", "new line in the message";
     EditLast => "edit_last", "edit your last message (empty composer)";
+    OpenEditor => "open_editor", "write the message in $VISUAL / $EDITOR";
     Cancel => "cancel", "cancel reply or edit; close an overlay";
     SelectOlder => "select_older", "select the older message";
     SelectNewer => "select_newer", "select the newer message";
@@ -234,6 +236,7 @@ const DEFAULTS: &[(Layer, Action, &[&str])] = &[
     (Layer::Global, Action::NextConversation, &["alt-down"]),
     (Layer::Global, Action::ScrollUp, &["pageup"]),
     (Layer::Global, Action::ScrollDown, &["pagedown"]),
+    (Layer::Global, Action::Reconnect, &["f5"]),
     (Layer::Composer, Action::Send, &["enter"]),
     (
         Layer::Composer,
@@ -241,6 +244,7 @@ const DEFAULTS: &[(Layer, Action, &[&str])] = &[
         &["alt-enter", "shift-enter", "ctrl-j"],
     ),
     (Layer::Composer, Action::EditLast, &["up"]),
+    (Layer::Composer, Action::OpenEditor, &["ctrl-e"]),
     (Layer::Composer, Action::Cancel, &["esc"]),
     (Layer::Messages, Action::SelectOlder, &["up", "k"]),
     (Layer::Messages, Action::SelectNewer, &["down", "j"]),

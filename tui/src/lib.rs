@@ -2,9 +2,11 @@
 //! through `update`; `ui` draws it; `net` talks to the server; `runtime` ties them
 //! together in one loop.
 
+pub mod alert;
 pub mod app;
 pub mod cmd;
 pub mod composer;
+pub mod editor;
 pub mod keymap;
 pub mod msg;
 pub mod net;

@@ -8,7 +8,15 @@ use socmel_client::{
     Client,
     profiles::{Credentials, config_dir},
 };
-use socmel_tui::{app::App, keymap::Keymap, net, people::Person, runtime, terminal};
+use socmel_tui::{
+    alert::{Attention, Desktop, Notifier},
+    app::App,
+    editor,
+    keymap::Keymap,
+    net,
+    people::Person,
+    runtime, terminal,
+};
 
 const DEFAULT_SERVER: &str = "http://127.0.0.1:8000";
 
@@ -25,6 +33,11 @@ struct Args {
     /// Leave the mouse to the terminal (text selection) instead of scrolling and clicking.
     #[arg(long)]
     no_mouse: bool,
+    /// How a DM, a group message or a mention gets your attention while you look
+    /// elsewhere: the terminal bell (marks the tmux window), a desktop notification
+    /// through the terminal (iTerm2, kitty, Ghostty, WezTerm, foot, VTE), both, or off.
+    #[arg(long, env = "SOCMEL_NOTIFY", value_enum, default_value_t = Attention::Bell)]
+    notify: Attention,
 }
 
 fn main() -> ExitCode {
@@ -80,17 +93,34 @@ async fn run(args: Args) -> Result<(), String> {
 
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let mut net = net::Net::new(client, net::Session::new(&args.profile), tx);
-    let mut term = terminal::setup(!args.no_mouse).map_err(|e| e.to_string())?;
-    let events = crossterm::event::EventStream::new();
-    let result = runtime::run(
-        &mut term,
-        events,
-        &mut app,
-        &mut net,
-        &mut rx,
-        chrono::Utc::now,
-    )
-    .await;
-    terminal::restore();
-    result.map_err(|e| e.to_string())
+    net.notify = Notifier {
+        attention: args.notify,
+        desktop: Desktop::from_env(|name| std::env::var(name).ok()),
+    };
+    loop {
+        let mut term = terminal::setup(!args.no_mouse).map_err(|e| e.to_string())?;
+        // A new reader each time: while the editor runs, nothing of the app may read
+        // the keys meant for it.
+        let events = crossterm::event::EventStream::new();
+        let result = runtime::run(
+            &mut term,
+            events,
+            &mut app,
+            &mut net,
+            &mut rx,
+            chrono::Utc::now,
+        )
+        .await;
+        terminal::restore();
+        match result.map_err(|e| e.to_string())? {
+            runtime::Exit::Quit => return Ok(()),
+            runtime::Exit::Editor(draft) => {
+                // What arrives meanwhile waits in the channel and is shown on return.
+                let edited = tokio::task::spawn_blocking(move || editor::edit(&draft))
+                    .await
+                    .map_err(|e| e.to_string())?;
+                app.edited(edited);
+            }
+        }
+    }
 }

@@ -5,7 +5,7 @@
 use std::{sync::Arc, time::Duration};
 
 use socmel_client::{
-    Client, ClientError, HistoryPage, Method,
+    Client, ClientError, HistoryPage,
     profiles::{Credentials, Profile},
     types::{
         auth::UserCreate,
@@ -16,7 +16,7 @@ use socmel_client::{
         users::UserDisplay,
     },
 };
-use tokio::sync::{Mutex, mpsc};
+use tokio::sync::{Mutex, Notify, mpsc};
 
 use crate::{
     app::HISTORY_PAGE,
@@ -122,6 +122,10 @@ pub struct Net {
     session: Arc<Session>,
     tx: mpsc::UnboundedSender<Msg>,
     socket: Option<mpsc::UnboundedSender<ClientFrame>>,
+    /// How alerts reach the person (the command line's `--notify`).
+    pub notify: crate::alert::Notifier,
+    /// Wakes the reconnection loop before its backoff is over (the app's "reconnect now").
+    retry_now: Arc<Notify>,
 }
 
 impl Net {
@@ -131,6 +135,8 @@ impl Net {
             session,
             tx,
             socket: None,
+            notify: crate::alert::Notifier::default(),
+            retry_now: Arc::new(Notify::new()),
         }
     }
 
@@ -180,7 +186,8 @@ impl Net {
                 self.socket = Some(out);
                 let (client, session, tx) =
                     (self.client.clone(), self.session.clone(), self.tx.clone());
-                tokio::spawn(start(client, session, tx, out_rx));
+                let retry_now = self.retry_now.clone();
+                tokio::spawn(start(client, session, tx, out_rx, retry_now));
             }
             Cmd::LoadInbox => self
                 .call(|c| async move { c.conversations().await.map(|p| NetEvent::Inbox(p.items)) }),
@@ -236,6 +243,8 @@ impl Net {
                     });
                 }
             }
+            // Only sent while waiting, so no wake-up is left stored for a later wait.
+            Cmd::Reconnect => self.retry_now.notify_one(),
             Cmd::Frame(frame) => {
                 if let Some(socket) = &self.socket {
                     let _ = socket.send(frame);
@@ -304,6 +313,7 @@ impl Net {
                     );
                 }
             }
+            Cmd::Alert(alert) => self.notify.ring(&alert),
             Cmd::Quit => {}
         }
     }
@@ -464,68 +474,21 @@ async fn members(client: &Client, conversation: Conversation) -> Result<Vec<Pers
     })
 }
 
-/// People named `query`: the exact username first, then those whose name starts with it.
+/// People named `query`: the exact username first, then those whose username or
+/// display name starts with it. An unknown exact name is not an error (the prefix
+/// search still answers); a failing search is.
 async fn find_people(client: &Client, query: &str) -> Result<NetEvent, ClientError> {
     let name = query.trim().trim_start_matches('@');
     let mut found = Vec::new();
-    let exact = client
-        .raw(
-            Method::GET,
-            &format!("/users/by_username/{}/", encode(name)),
-            None,
-        )
-        .await;
-    if let Ok(answer) = exact
-        && let Ok(user) = serde_json::from_slice::<UserDisplay>(&answer.body)
-    {
+    if name.is_empty() {
+        return Ok(NetEvent::Found(found));
+    }
+    if let Ok(user) = client.user_by_username(name).await {
         found.push(Person::from(&user));
     }
-    let prefix = client
-        .raw(
-            Method::GET,
-            &format!("/users/?q={}&limit=10", encode(name)),
-            None,
-        )
-        .await;
-    if let Ok(answer) = prefix
-        && let Ok(page) = serde_json::from_slice::<serde_json::Value>(&answer.body)
-    {
-        let items = page
-            .get("items")
-            .and_then(|i| i.as_array())
-            .cloned()
-            .unwrap_or_default();
-        for item in items {
-            if let Ok(person) = serde_json::from_value::<PersonWire>(item) {
-                found.push(Person {
-                    id: person.id,
-                    username: person.username,
-                    display_name: person.display_name,
-                });
-            }
-        }
-    }
+    let page = client.search_users(name, None, Some(10)).await?;
+    found.extend(page.items.iter().map(Person::from));
     Ok(NetEvent::Found(found))
-}
-
-#[derive(serde::Deserialize)]
-struct PersonWire {
-    id: socmel_client::types::UserId,
-    username: String,
-    #[serde(default)]
-    display_name: Option<String>,
-}
-
-/// Percent-encodes a path or query segment.
-fn encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            other => format!("%{other:02X}"),
-        })
-        .collect()
 }
 
 /// Who the user is comes first (every rule about "mine" needs it; the server may be
@@ -535,6 +498,7 @@ async fn start(
     session: Arc<Session>,
     tx: mpsc::UnboundedSender<Msg>,
     out: mpsc::UnboundedReceiver<ClientFrame>,
+    retry_now: Arc<Notify>,
 ) {
     let mut attempt = 0;
     let me = loop {
@@ -552,7 +516,7 @@ async fn start(
                     return;
                 }
                 attempt += 1;
-                wait_to_retry(&tx, attempt, reason).await;
+                wait_to_retry(&tx, &retry_now, attempt, reason).await;
             }
         }
     };
@@ -573,7 +537,7 @@ async fn start(
         Ok(page) => send(&tx, NetEvent::Inbox(page.items)),
         Err(reason) => send(&tx, NetEvent::Failed(reason)),
     }
-    socket_loop(client, session, tx, out).await;
+    socket_loop(client, session, tx, out, &retry_now).await;
 }
 
 /// The socket: connect, read frames and write the app's, reconnect with backoff and
@@ -583,6 +547,7 @@ async fn socket_loop(
     session: Arc<Session>,
     tx: mpsc::UnboundedSender<Msg>,
     mut out: mpsc::UnboundedReceiver<ClientFrame>,
+    retry_now: &Notify,
 ) {
     let mut since: Option<u64> = None;
     let mut attempt: u32 = 0;
@@ -631,7 +596,7 @@ async fn socket_loop(
             }
         }
         attempt = attempt.saturating_add(1);
-        wait_to_retry(&tx, attempt, reason).await;
+        wait_to_retry(&tx, retry_now, attempt, reason).await;
     }
 }
 
@@ -683,7 +648,12 @@ async fn serve(
 }
 
 /// Tells the app the link is down and why, then waits out the backoff of `attempt`.
-async fn wait_to_retry(tx: &mpsc::UnboundedSender<Msg>, attempt: u32, reason: String) {
+async fn wait_to_retry(
+    tx: &mpsc::UnboundedSender<Msg>,
+    retry_now: &Notify,
+    attempt: u32,
+    reason: String,
+) {
     let retry_in = backoff(attempt);
     send(
         tx,
@@ -693,7 +663,10 @@ async fn wait_to_retry(tx: &mpsc::UnboundedSender<Msg>, attempt: u32, reason: St
             reason,
         }),
     );
-    tokio::time::sleep(retry_in).await;
+    tokio::select! {
+        () = tokio::time::sleep(retry_in) => {}
+        () = retry_now.notified() => {}
+    }
 }
 
 /// 0.5 s, 1 s, 2 s … up to 30 s, with ±20 % jitter so clients that lost the same server
@@ -716,11 +689,5 @@ mod tests {
         assert!(first >= Duration::from_millis(400) && first <= Duration::from_millis(600));
         let later = backoff(20);
         assert!(later >= Duration::from_secs(24) && later <= Duration::from_secs(36));
-    }
-
-    #[test]
-    fn names_are_encoded_for_paths() {
-        assert_eq!(encode("bob"), "bob");
-        assert_eq!(encode("a b/é"), "a%20b%2F%C3%A9");
     }
 }

@@ -3,7 +3,10 @@
 
 use std::collections::{HashMap, HashSet};
 
-use socmel_client::types::{UserId, users::UserDisplay};
+use socmel_client::types::{
+    UserId,
+    users::{UserDisplay, UserSummary},
+};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Person {
@@ -27,7 +30,17 @@ impl From<&UserDisplay> for Person {
         Self {
             id: user.id,
             username: user.username.clone(),
-            display_name: None,
+            display_name: user.display_name.clone(),
+        }
+    }
+}
+
+impl From<&UserSummary> for Person {
+    fn from(user: &UserSummary) -> Self {
+        Self {
+            id: user.id,
+            username: user.username.clone(),
+            display_name: user.display_name.clone(),
         }
     }
 }
@@ -59,6 +72,13 @@ impl People {
                 true
             }
         }
+    }
+
+    /// Remembers the person a payload names, when it names one: a summary without a
+    /// username (what a server that sends only ids parses to) teaches nothing. `true`
+    /// when this changed what is shown.
+    pub fn learn_summary(&mut self, summary: &UserSummary) -> bool {
+        !summary.username.is_empty() && self.learn(Person::from(summary))
     }
 
     /// Whether `id` should be looked up now: unknown and not asked for yet.
@@ -103,5 +123,24 @@ mod tests {
         assert_eq!(people.name(UserId(1)), "Ada L.");
         assert_eq!(people.by_username("@ADA").unwrap().id, UserId(1));
         assert!(!people.should_ask(UserId(1)));
+    }
+
+    #[test]
+    fn summaries_teach_names_unless_empty() {
+        let mut people = People::default();
+        let mut summary = UserSummary {
+            id: UserId(2),
+            username: "bob".into(),
+            display_name: Some("Bob B.".into()),
+            pfp: None,
+        };
+        assert!(people.learn_summary(&summary));
+        assert!(!people.learn_summary(&summary));
+        assert_eq!(people.name(UserId(2)), "Bob B.");
+        summary.display_name = None;
+        assert!(people.learn_summary(&summary));
+        assert_eq!(people.name(UserId(2)), "bob");
+        assert!(!people.learn_summary(&UserSummary::default()));
+        assert_eq!(people.name(UserId(0)), UNKNOWN);
     }
 }

@@ -16,6 +16,14 @@ use tokio::sync::mpsc;
 
 use crate::{app::App, msg::Msg, net::Net, ui};
 
+/// Why the loop returned.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Exit {
+    Quit,
+    /// Give the terminal to the external editor with this draft, then run again.
+    Editor(String),
+}
+
 pub async fn run<B, E, C>(
     terminal: &mut Terminal<B>,
     mut events: E,
@@ -23,7 +31,7 @@ pub async fn run<B, E, C>(
     net: &mut Net,
     rx: &mut mpsc::UnboundedReceiver<Msg>,
     clock: C,
-) -> io::Result<()>
+) -> io::Result<Exit>
 where
     B: Backend,
     B::Error: std::fmt::Display,
@@ -47,7 +55,10 @@ where
             }
         }
         if app.quit {
-            return Ok(());
+            return Ok(Exit::Quit);
+        }
+        if let Some(draft) = app.editor.take() {
+            return Ok(Exit::Editor(draft));
         }
         let deadline = app.next_deadline().map(|at| {
             let wait = (at - clock()).to_std().unwrap_or_default();
@@ -57,11 +68,11 @@ where
             event = events.next() => match event {
                 Some(Ok(event)) => Msg::Term(event),
                 Some(Err(err)) => return Err(err),
-                None => return Ok(()),
+                None => return Ok(Exit::Quit),
             },
             msg = rx.recv() => match msg {
                 Some(msg) => msg,
-                None => return Ok(()),
+                None => return Ok(Exit::Quit),
             },
             () = sleep_until(deadline), if deadline.is_some() => Msg::Tick,
         };

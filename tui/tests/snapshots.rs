@@ -72,11 +72,17 @@ fn signed_in() -> App {
     app
 }
 
-/// The summary payloads carry for user `id` (named `user<id>`).
+/// The summary payloads carry for user `id`.
 fn summary(id: UserId) -> socmel_client::types::users::UserSummary {
+    let username = match id {
+        ADA => "ada",
+        BOB => "bob",
+        CLEO => "cleo",
+        _ => "someone",
+    };
     socmel_client::types::users::UserSummary {
         id,
-        username: format!("user{id}"),
+        username: username.into(),
         display_name: None,
         pfp: None,
     }
@@ -284,6 +290,23 @@ fn help() {
         key(&mut app, KeyCode::F(1), KeyModifiers::NONE);
         app
     });
+}
+
+#[test]
+fn help_longer_than_the_screen_scrolls_to_its_end() {
+    let mut app = busy();
+    key(&mut app, KeyCode::F(1), KeyModifiers::NONE);
+    for _ in 0..5 {
+        key(&mut app, KeyCode::PageDown, KeyModifiers::NONE);
+    }
+    insta::assert_snapshot!("help_scrolled_80x24", render(&mut app, 80, 24));
+    // Scrolling stopped at the end, so one step up shows the line above the first one.
+    key(&mut app, KeyCode::Up, KeyModifiers::NONE);
+    let up = render(&mut app, 80, 24);
+    assert!(up.contains("delete the selected message"), "{up}");
+    assert!(!up.contains("Keys can be changed"), "{up}");
+    key(&mut app, KeyCode::Char('x'), KeyModifiers::NONE);
+    assert!(app.overlay.is_none(), "any other key closes help");
 }
 
 #[test]

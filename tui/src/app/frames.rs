@@ -10,7 +10,10 @@ use socmel_client::types::{
 };
 
 use super::App;
-use crate::{cmd::Cmd, timeline::ChatMessage};
+use crate::{alert::Alert, cmd::Cmd, timeline::ChatMessage};
+
+/// After an alert, further messages of the same conversation stay quiet this long.
+const ALERT_QUIET: chrono::TimeDelta = chrono::TimeDelta::seconds(10);
 
 impl App {
     pub(super) fn on_frame(&mut self, frame: ServerFrame, cmds: &mut Vec<Cmd>) {
@@ -61,6 +64,9 @@ impl App {
                 }
             }
             ServerFrame::Typing(typing) => {
+                if let Some(id) = self.meet(typing.typer_id, &typing.typer) {
+                    cmds.push(Cmd::LoadPeople(vec![id]));
+                }
                 let conversation = self.seen_by_me(typing.conversation, typing.typer_id);
                 if typing.typer_id != self.me_id() {
                     self.typing_started(conversation, typing.typer_id);
@@ -68,6 +74,7 @@ impl App {
                 }
             }
             ServerFrame::Presence(presence) => {
+                self.meet(presence.user_id, &presence.user);
                 let changed = match presence.status {
                     PresenceStatus::Online => self.online.insert(presence.user_id),
                     PresenceStatus::Offline => self.online.remove(&presence.user_id),
@@ -112,8 +119,8 @@ impl App {
         let me = self.me_id();
         let sender = message.sender_id();
         let conversation = crate::timeline::conversation_of(&message, me);
-        if self.people.should_ask(sender) {
-            cmds.push(Cmd::LoadPeople(vec![sender]));
+        if let Some(id) = self.meet(sender, message.sender()) {
+            cmds.push(Cmd::LoadPeople(vec![id]));
         }
         let known = self.sidebar.get(&conversation).is_some();
         if !known {
@@ -160,6 +167,43 @@ impl App {
         if visible {
             self.mark_read(cmds);
         }
+        self.alert(conversation, sender, &content, mentions_me, cmds);
+    }
+
+    /// A DM, a group message or a mention, new, while the person looks elsewhere (another
+    /// conversation, or another window): ask for attention, at most once per
+    /// conversation in `ALERT_QUIET` so a burst is one bell.
+    fn alert(
+        &mut self,
+        conversation: Conversation,
+        sender: UserId,
+        content: &str,
+        mentions_me: bool,
+        cmds: &mut Vec<Cmd>,
+    ) {
+        let watching = self.current == Some(conversation) && self.focused;
+        let personal = !matches!(conversation, Conversation::Room { .. });
+        if watching || !(personal || mentions_me) {
+            return;
+        }
+        let now = self.now;
+        if self
+            .alerted
+            .get(&conversation)
+            .is_some_and(|at| now - *at < ALERT_QUIET)
+        {
+            return;
+        }
+        self.alerted.insert(conversation, now);
+        let who = self.people.name(sender).to_owned();
+        let title = match conversation {
+            Conversation::Dm { .. } => who,
+            other => format!("{who} in {}", self.title_of(other)),
+        };
+        cmds.push(Cmd::Alert(Alert {
+            title,
+            body: content.to_owned(),
+        }));
     }
 
     fn on_deleted(&mut self, conversation: Conversation, id: MessageId) {

@@ -1,6 +1,8 @@
 //! Terminal input: keys through the keymap's layers, paste, mouse, focus, resize.
 
-use crossterm::event::{Event, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEventKind};
+use crossterm::event::{
+    Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEventKind,
+};
 use ratatui::layout::Position;
 use socmel_client::types::conversations::Conversation;
 
@@ -8,6 +10,7 @@ use super::{App, Focus, Overlay, Screen};
 use crate::{
     cmd::Cmd,
     keymap::{Action, Layer},
+    msg::Link,
     switcher::{Switcher, Target},
 };
 
@@ -49,8 +52,21 @@ impl App {
     }
 
     fn on_key(&mut self, key: KeyEvent, cmds: &mut Vec<Cmd>) {
-        if let Some(Overlay::Help) = self.overlay {
-            // Any key closes help (the quit keys still quit).
+        if let Some(Overlay::Help { scroll }) = &mut self.overlay {
+            // Arrows and pages scroll a help longer than the screen; any other key
+            // closes it (the quit keys still quit).
+            let moved = match key.code {
+                KeyCode::Up | KeyCode::Char('k') => Some(scroll.saturating_sub(1)),
+                KeyCode::Down | KeyCode::Char('j') => Some(scroll.saturating_add(1)),
+                KeyCode::PageUp => Some(scroll.saturating_sub(10)),
+                KeyCode::PageDown => Some(scroll.saturating_add(10)),
+                KeyCode::Home => Some(0),
+                _ => None,
+            };
+            if let Some(moved) = moved {
+                *scroll = moved;
+                return;
+            }
             self.overlay = None;
             if self.keymap.action(&[Layer::Global], &key) == Some(Action::Quit) {
                 self.do_action(Action::Quit, cmds);
@@ -161,7 +177,12 @@ impl App {
                 Some(conversation) => self.open(conversation, cmds),
                 None => self.tell("nothing unread".into(), false),
             },
-            Action::Help => self.overlay = Some(Overlay::Help),
+            Action::Help => self.overlay = Some(Overlay::Help { scroll: 0 }),
+            Action::Reconnect => match self.link {
+                Link::Reconnecting { .. } => cmds.push(Cmd::Reconnect),
+                Link::Connected => self.tell("already connected".into(), false),
+                Link::Connecting | Link::Offline(_) => {}
+            },
             Action::ToggleSidebar => {
                 self.show_sidebar = !self.show_sidebar;
                 if !self.show_sidebar && self.focus == Focus::Sidebar {
@@ -211,6 +232,12 @@ impl App {
             Action::ScrollDown => self.scroll_by(-(self.hits.page.max(1) as isize), cmds),
             Action::Send => self.send(cmds),
             Action::Newline => self.composer.newline(),
+            // The loop hands the terminal to the editor and comes back with `edited`.
+            Action::OpenEditor => {
+                if self.current.is_some() {
+                    self.editor = Some(self.composer.text());
+                }
+            }
             Action::EditLast => {
                 let me = self.me_id();
                 let last = self

@@ -15,6 +15,7 @@ use socmel_client::types::{
     conversations::Conversation,
     frames::{ClientFrame, MessageDraft, SendDm, SendGroupMessage, SendRoomMessage, StartTyping},
     messages::MarkRead,
+    users::UserSummary,
 };
 
 pub use signin::{Field as SignInField, SignIn, signin_field_label};
@@ -55,7 +56,11 @@ pub enum Focus {
 #[derive(Debug)]
 pub enum Overlay {
     Switcher(Switcher),
-    Help,
+    /// The help screen, scrolled down by this many lines (kept within its length when
+    /// drawn, since only drawing knows the screen's height).
+    Help {
+        scroll: u16,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -94,6 +99,8 @@ pub struct App {
     pub server: String,
     pub me: Option<Person>,
     pub link: Link,
+    /// While waiting to reconnect: when the next attempt starts (the title counts down).
+    pub retry_at: Option<DateTime<Utc>>,
     pub sidebar: Sidebar,
     pub timelines: HashMap<Conversation, Timeline>,
     pub people: People,
@@ -117,6 +124,8 @@ pub struct App {
     pub color: bool,
     /// The terminal has focus (read marks are sent only while someone can see them).
     pub focused: bool,
+    /// A draft to hand to the external editor: the loop gives the terminal up for it.
+    pub editor: Option<String>,
     pub hits: Hits,
     pub dirty: bool,
     pub quit: bool,
@@ -124,6 +133,8 @@ pub struct App {
     in_flight: HashMap<String, Conversation>,
     client_ids: u64,
     typing_sent: HashMap<Conversation, DateTime<Utc>>,
+    /// When each conversation last asked for attention.
+    alerted: HashMap<Conversation, DateTime<Utc>>,
     delete_armed: Option<MessageId>,
     waiting: Option<Waiting>,
     /// The first sign-in happened (later `Link::Connected` are reconnections).
@@ -142,6 +153,7 @@ impl App {
             server: host_of(server),
             me: signed_in,
             link: Link::Connecting,
+            retry_at: None,
             sidebar: Sidebar::default(),
             timelines: HashMap::new(),
             people: People::default(),
@@ -161,12 +173,14 @@ impl App {
             tz: FixedOffset::east_opt(0).expect("UTC"),
             color: true,
             focused: true,
+            editor: None,
             hits: Hits::default(),
             dirty: true,
             quit: false,
             in_flight: HashMap::new(),
             client_ids: 0,
             typing_sent: HashMap::new(),
+            alerted: HashMap::new(),
             delete_armed: None,
             waiting: None,
             started: false,
@@ -181,6 +195,16 @@ impl App {
                 vec![Cmd::Start]
             }
             Screen::SignIn(_) => Vec::new(),
+        }
+    }
+
+    /// The external editor is done: what it saved becomes the draft (a reply or an
+    /// edit in progress stays one); a failure keeps the draft and says why.
+    pub fn edited(&mut self, result: Result<String, String>) {
+        self.dirty = true;
+        match result {
+            Ok(text) => self.composer.set_text(&text),
+            Err(reason) => self.tell(reason, true),
         }
     }
 
@@ -204,7 +228,18 @@ impl App {
             .typing
             .values()
             .flat_map(|list| list.iter().map(|(_, until)| *until));
-        typing.chain(self.notice.as_ref().map(|n| n.until)).min()
+        typing
+            .chain(self.notice.as_ref().map(|n| n.until))
+            .chain(self.countdown_step())
+            .min()
+    }
+
+    /// While waiting to reconnect, the next moment the countdown shows another
+    /// second (it shows the time left rounded up: "3 s" until exactly 2 s are left).
+    fn countdown_step(&self) -> Option<DateTime<Utc>> {
+        let at = self.retry_at?;
+        let left = (at - self.now).num_milliseconds();
+        (left > 0).then(|| at - chrono::TimeDelta::seconds((left - 1) / 1000))
     }
 
     fn on_tick(&mut self) {
@@ -219,7 +254,7 @@ impl App {
             self.notice = None;
             self.dirty = true;
         }
-        self.dirty |= before != after;
+        self.dirty |= before != after || self.retry_at.is_some();
     }
 
     fn on_net(&mut self, event: NetEvent, cmds: &mut Vec<Cmd>) {
@@ -353,6 +388,12 @@ impl App {
             }
             _ => {}
         }
+        self.retry_at = match &link {
+            Link::Reconnecting { retry_in, .. } => {
+                Some(self.now + chrono::TimeDelta::from_std(*retry_in).unwrap_or_default())
+            }
+            _ => None,
+        };
         self.link = link;
     }
 
@@ -382,14 +423,18 @@ impl App {
             let conversation = entry.conversation;
             let name = match conversation {
                 Conversation::Dm { user_id } => {
-                    self.people.learn(Person {
-                        id: user_id,
-                        username: entry.name.clone(),
-                        display_name: self
-                            .people
-                            .get(user_id)
-                            .and_then(|p| p.display_name.clone()),
-                    });
+                    let summary = entry.other.as_ref().filter(|other| other.id == user_id);
+                    if !summary.is_some_and(|other| self.people.learn_summary(other)) {
+                        // A server that names the other person only by username.
+                        self.people.learn(Person {
+                            id: user_id,
+                            username: entry.name.clone(),
+                            display_name: self
+                                .people
+                                .get(user_id)
+                                .and_then(|p| p.display_name.clone()),
+                        });
+                    }
                     self.people.name(user_id).to_owned()
                 }
                 Conversation::Room { space_id, .. } => {
@@ -434,9 +479,7 @@ impl App {
         let me = self.me_id();
         let mut unknown = Vec::new();
         for message in &messages {
-            if self.people.should_ask(message.sender_id()) {
-                unknown.push(message.sender_id());
-            }
+            unknown.extend(self.meet(message.sender_id(), message.sender()));
         }
         if !unknown.is_empty() {
             cmds.push(Cmd::LoadPeople(unknown));
@@ -531,6 +574,16 @@ impl App {
     }
 
     /// A DM's sidebar name follows the person's display name.
+    /// Learns the person a payload names. `Some(id)` when the payload carried no name
+    /// and `id` should be looked up (once).
+    fn meet(&mut self, id: UserId, summary: &UserSummary) -> Option<UserId> {
+        if summary.id == id && self.people.learn_summary(summary) {
+            self.refresh_dm_name(&Person::from(summary));
+            self.dirty = true;
+        }
+        self.people.should_ask(id).then_some(id)
+    }
+
     fn refresh_dm_name(&mut self, person: &Person) {
         if let Some(entry) = self
             .sidebar
@@ -769,7 +822,7 @@ impl App {
             },
             "help" => {
                 self.composer.reset();
-                self.overlay = Some(Overlay::Help);
+                self.overlay = Some(Overlay::Help { scroll: 0 });
             }
             "quit" | "exit" => {
                 self.quit = true;

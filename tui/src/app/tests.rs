@@ -69,11 +69,16 @@ fn user(id: UserId, name: &str) -> socmel_client::types::users::UserDisplay {
     }
 }
 
-/// The summary payloads carry for user `id` (named `user<id>`).
+/// The summary payloads carry for user `id` (ada, bob, else `user<id>`).
 fn summary(id: UserId) -> socmel_client::types::users::UserSummary {
+    let username = match id {
+        ME => "ada".to_owned(),
+        BOB => "bob".to_owned(),
+        other => format!("user{other}"),
+    };
     socmel_client::types::users::UserSummary {
         id,
-        username: format!("user{id}"),
+        username,
         display_name: None,
         pfp: None,
     }
@@ -691,4 +696,157 @@ fn a_bracketed_paste_is_one_message_with_its_newlines() {
     assert!(key(&mut app, KeyCode::Enter, KeyModifiers::ALT).is_empty());
     type_text(&mut app, "b");
     assert_eq!(app.composer.text(), "a\nb");
+}
+
+#[test]
+fn names_come_with_the_payloads_and_only_nameless_ids_are_looked_up() {
+    let mut app = app();
+    let carol = UserId(3);
+    // A message names its sender: shown at once, nothing to look up.
+    let cmds = frame(&mut app, room_frame(10, carol, "hi"));
+    assert!(!cmds.iter().any(|c| matches!(c, Cmd::LoadPeople(_))));
+    assert_eq!(app.people.name(carol), "user3");
+    // A later payload with a new display name renames them everywhere, DM included.
+    let mut renamed = summary(BOB);
+    renamed.display_name = Some("Bob the Builder".into());
+    frame(
+        &mut app,
+        ServerFrame::Typing(Typing {
+            conversation: bob_dm(),
+            typer_id: BOB,
+            typer: renamed,
+        }),
+    );
+    assert_eq!(app.people.name(BOB), "Bob the Builder");
+    assert_eq!(app.sidebar.get(&bob_dm()).unwrap().name, "Bob the Builder");
+    // A server that sends only ids: the sender is looked up, once.
+    let dave = UserId(4);
+    let mut nameless = room_message(11, dave, "hello");
+    if let Message::Room(m) = &mut nameless {
+        m.sender = Default::default();
+    }
+    let cmds = frame(&mut app, ServerFrame::Space(room_of(nameless.clone())));
+    assert!(cmds.contains(&Cmd::LoadPeople(vec![dave])));
+    let cmds = frame(&mut app, ServerFrame::Space(room_of(nameless)));
+    assert!(!cmds.iter().any(|c| matches!(c, Cmd::LoadPeople(_))));
+}
+
+fn room_of(message: Message) -> RoomMessage {
+    match message {
+        Message::Room(m) => m,
+        _ => unreachable!("a room message"),
+    }
+}
+
+#[test]
+fn the_reconnection_countdown_wakes_once_a_second_and_stops_when_connected() {
+    let mut app = app();
+    assert_eq!(
+        app.next_deadline(),
+        None,
+        "connected and idle: nothing is due"
+    );
+    app.update(Msg::Net(NetEvent::Link(Link::Reconnecting {
+        attempt: 2,
+        retry_in: std::time::Duration::from_millis(2500),
+        reason: "closed".into(),
+    })));
+    // "3 s" until 2 s are left, then once a second, then the attempt itself.
+    assert_eq!(
+        app.next_deadline(),
+        Some(at(0) + chrono::TimeDelta::milliseconds(500))
+    );
+    app.now = at(0) + chrono::TimeDelta::milliseconds(500);
+    app.dirty = false;
+    app.update(Msg::Tick);
+    assert!(app.dirty, "the countdown is redrawn");
+    assert_eq!(
+        app.next_deadline(),
+        Some(at(1) + chrono::TimeDelta::milliseconds(500))
+    );
+    app.now = at(2) + chrono::TimeDelta::milliseconds(500);
+    assert_eq!(app.next_deadline(), None, "the attempt is under way");
+    app.update(Msg::Net(NetEvent::Link(Link::Connected)));
+    assert_eq!(app.retry_at, None);
+}
+
+#[test]
+fn f5_cuts_the_reconnection_wait_short_only_while_waiting() {
+    let mut app = app();
+    let cmds = key(&mut app, KeyCode::F(5), KeyModifiers::NONE);
+    assert!(
+        !cmds.contains(&Cmd::Reconnect),
+        "connected: nothing to cut short"
+    );
+    app.update(Msg::Net(NetEvent::Link(Link::Reconnecting {
+        attempt: 4,
+        retry_in: std::time::Duration::from_secs(8),
+        reason: "closed".into(),
+    })));
+    let cmds = key(&mut app, KeyCode::F(5), KeyModifiers::NONE);
+    assert_eq!(cmds, [Cmd::Reconnect]);
+}
+
+fn alerts(cmds: &[Cmd]) -> Vec<crate::alert::Alert> {
+    cmds.iter()
+        .filter_map(|c| match c {
+            Cmd::Alert(alert) => Some(alert.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn dms_and_mentions_ask_for_attention_once_per_burst_unless_watched() {
+    let mut app = app();
+    let mut cmds = Vec::new();
+    app.open(room(), &mut cmds);
+    // A DM elsewhere: an alert naming the sender; its echo on replay is not news.
+    let got = alerts(&frame(&mut app, dm(20, BOB, ME, "psst")));
+    assert_eq!(got.len(), 1);
+    assert_eq!(
+        (got[0].title.as_str(), got[0].body.as_str()),
+        ("bob", "psst")
+    );
+    assert!(alerts(&frame(&mut app, dm(20, BOB, ME, "psst"))).is_empty());
+    // A burst is one alert; after the quiet time, the next one rings again.
+    assert!(alerts(&frame(&mut app, dm(21, BOB, ME, "are you there?"))).is_empty());
+    app.now = at(11);
+    assert_eq!(alerts(&frame(&mut app, dm(22, BOB, ME, "hello?"))).len(), 1);
+    // In a room only a mention does, and not in the room one is looking at.
+    app.open(bob_dm(), &mut cmds);
+    assert!(alerts(&frame(&mut app, room_frame(30, BOB, "lunch?"))).is_empty());
+    let got = alerts(&frame(&mut app, room_frame(31, BOB, "@ada lunch?")));
+    assert_eq!(got[0].title, "bob in # lounge / general");
+    app.now = at(30);
+    assert!(alerts(&frame(&mut app, dm(23, BOB, ME, "I see you"))).is_empty());
+    // …unless the terminal lost focus: nobody is looking.
+    app.update(Msg::Term(Event::FocusLost));
+    assert_eq!(alerts(&frame(&mut app, dm(24, BOB, ME, "ping"))).len(), 1);
+    // One's own messages never ask.
+    app.now = at(60);
+    assert!(alerts(&frame(&mut app, dm(25, ME, BOB, "pong"))).is_empty());
+}
+
+#[test]
+fn ctrl_e_hands_the_draft_to_the_editor_and_takes_back_what_it_saved() {
+    let mut app = app();
+    key(&mut app, KeyCode::Char('e'), KeyModifiers::CONTROL);
+    assert_eq!(app.editor, None, "no conversation open: nothing to write");
+    let mut cmds = Vec::new();
+    app.open(room(), &mut cmds);
+    type_text(&mut app, "first thoughts");
+    key(&mut app, KeyCode::Char('e'), KeyModifiers::CONTROL);
+    assert_eq!(app.editor.take().as_deref(), Some("first thoughts"));
+    app.edited(Ok("second thoughts\nover two lines".into()));
+    assert_eq!(app.composer.text(), "second thoughts\nover two lines");
+    app.edited(Err(
+        "vi failed (exit status: 1); the draft is unchanged".into()
+    ));
+    assert_eq!(app.composer.text(), "second thoughts\nover two lines");
+    assert!(
+        app.notice
+            .as_ref()
+            .is_some_and(|n| n.text.contains("vi failed"))
+    );
 }

@@ -16,7 +16,13 @@ use crate::{
 };
 
 pub fn title(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
-    let link = link_label(&app.link, theme);
+    let left = app.retry_at.map(|at| at - app.now);
+    let now = app
+        .keymap
+        .hint(Layer::Global, Action::Reconnect)
+        .map(|key| format!(" ({key} now)"))
+        .unwrap_or_default();
+    let link = link_label(&app.link, left, &now, theme);
     let link_width = u16::try_from(link.width())
         .unwrap_or(u16::MAX)
         .min(area.width);
@@ -53,20 +59,29 @@ pub fn title(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     frame.render_widget(Paragraph::new(link), right);
 }
 
-fn link_label(link: &Link, theme: Theme) -> Line<'static> {
+/// The connection state; `left` is the time until the next reconnection attempt,
+/// `now` the hint for the key that cuts it short.
+fn link_label(
+    link: &Link,
+    left: Option<chrono::TimeDelta>,
+    now: &str,
+    theme: Theme,
+) -> Line<'static> {
     let (text, style) = match link {
         Link::Connected => ("● connected ".to_owned(), theme.ok()),
         Link::Connecting => ("◌ connecting… ".to_owned(), theme.warn()),
-        Link::Reconnecting {
-            attempt, retry_in, ..
-        } => (
-            format!(
-                "◌ reconnecting, try {} in {} s ",
-                attempt,
-                retry_in.as_secs_f32().ceil()
-            ),
-            theme.warn(),
-        ),
+        Link::Reconnecting { attempt, .. } => {
+            let millis = left.map_or(0, |left| left.num_milliseconds());
+            let text = if millis > 0 {
+                format!(
+                    "◌ reconnecting, try {attempt} in {} s{now} ",
+                    (millis + 999) / 1000
+                )
+            } else {
+                format!("◌ reconnecting, try {attempt}… ")
+            };
+            (text, theme.warn())
+        }
         Link::Offline(reason) => (format!("✕ offline: {reason} "), theme.error()),
     };
     Line::from(Span::styled(text, style))

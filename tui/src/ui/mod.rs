@@ -65,9 +65,9 @@ pub fn draw(frame: &mut Frame, app: &mut App) -> Drawn {
         members::draw(frame, right, app, theme);
     }
     let drawn = conversation::draw(frame, center, app, theme);
-    match &app.overlay {
+    match &mut app.overlay {
         Some(Overlay::Switcher(switcher)) => overlays::switcher(frame, area, switcher, theme),
-        Some(Overlay::Help) => overlays::help(frame, area, &app.keymap, theme),
+        Some(Overlay::Help { scroll }) => overlays::help(frame, area, &app.keymap, scroll, theme),
         None => {}
     }
     drawn

@@ -79,19 +79,15 @@ pub fn switcher(frame: &mut Frame, area: Rect, switcher: &Switcher, theme: Theme
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
-pub fn help(frame: &mut Frame, area: Rect, keymap: &Keymap, theme: Theme) {
+/// The help screen; `scroll` is kept within what is left below the screen.
+pub fn help(frame: &mut Frame, area: Rect, keymap: &Keymap, scroll: &mut u16, theme: Theme) {
     let box_area = centered(
         area,
         118.min(area.width),
         area.height.saturating_sub(2).max(1),
     );
     frame.render_widget(Clear, box_area);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme.accent())
-        .title(Span::styled(" Help — any key closes ", theme.accent()));
-    let inner = block.inner(box_area);
-    frame.render_widget(block, box_area);
+    let inner = Block::default().borders(Borders::ALL).inner(box_area);
     // Two columns when there is room, so everything fits on an ordinary screen.
     let two = inner.width >= 100;
     let column = if two { inner.width / 2 } else { inner.width };
@@ -137,17 +133,30 @@ pub fn help(frame: &mut Frame, area: Rect, keymap: &Keymap, theme: Theme) {
             left.extend(section);
         }
     }
+    let longest = u16::try_from(left.len().max(right.len())).unwrap_or(u16::MAX);
+    let hidden = longest.saturating_sub(inner.height);
+    *scroll = (*scroll).min(hidden);
+    let title = if hidden > 0 {
+        " Help — ↑ ↓ PgUp PgDn scroll · any other key closes "
+    } else {
+        " Help — any key closes "
+    };
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.accent())
+        .title(Span::styled(title, theme.accent()));
+    frame.render_widget(block, box_area);
     let left_area = Rect {
         width: column,
         ..inner
     };
-    frame.render_widget(Paragraph::new(left), left_area);
+    frame.render_widget(Paragraph::new(left).scroll((*scroll, 0)), left_area);
     if two {
         let right_area = Rect {
             x: inner.x + column,
             width: inner.width - column,
             ..inner
         };
-        frame.render_widget(Paragraph::new(right), right_area);
+        frame.render_widget(Paragraph::new(right).scroll((*scroll, 0)), right_area);
     }
 }

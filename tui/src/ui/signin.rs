@@ -4,7 +4,7 @@ use ratatui::{
     Frame,
     layout::Rect,
     text::{Line, Span},
-    widgets::{Block, Borders, Paragraph, Wrap},
+    widgets::{Block, Borders, Padding, Paragraph, Wrap},
 };
 
 use super::{centered, fit, theme::Theme};
@@ -21,6 +21,8 @@ pub fn draw(frame: &mut Frame, area: Rect, form: &SignIn, theme: Theme) {
     };
     let block = Block::default()
         .borders(Borders::ALL)
+        // Padding rather than leading spaces, so wrapped lines keep the margin too.
+        .padding(Padding::horizontal(1))
         .border_style(theme.accent())
         .title(Span::styled(title, theme.accent()));
     let inner = block.inner(box_area);
@@ -30,11 +32,11 @@ pub fn draw(frame: &mut Frame, area: Rect, form: &SignIn, theme: Theme) {
     for field in fields {
         let (label, value) = signin_field_label(form, field);
         let active = field == form.field;
-        let shown = fit(&value, width.saturating_sub(14));
+        let shown = fit(&value, width.saturating_sub(12));
         let cursor = if active { "▏" } else { "" };
         lines.push(Line::from(vec![
             Span::styled(
-                format!(" {label:<10} "),
+                format!("{label:<10} "),
                 if active { theme.accent() } else { theme.dim() },
             ),
             Span::styled(shown, if active { theme.unread() } else { theme.base() }),
@@ -43,9 +45,9 @@ pub fn draw(frame: &mut Frame, area: Rect, form: &SignIn, theme: Theme) {
         lines.push(Line::default());
     }
     if form.busy {
-        lines.push(Line::from(Span::styled(" Signing in…", theme.accent())));
+        lines.push(Line::from(Span::styled("Signing in…", theme.accent())));
     } else if let Some(error) = &form.error {
-        lines.push(Line::from(Span::styled(format!(" {error}"), theme.error())));
+        lines.push(Line::from(Span::styled(error.clone(), theme.error())));
     } else {
         lines.push(Line::default());
     }
@@ -55,7 +57,7 @@ pub fn draw(frame: &mut Frame, area: Rect, form: &SignIn, theme: Theme) {
         "Ctrl+R create an account"
     };
     lines.push(Line::from(Span::styled(
-        format!(" Tab next field · Enter continue · {switch} · Ctrl+C quit"),
+        format!("Tab next field · Enter continue · {switch} · Ctrl+C quit"),
         theme.dim(),
     )));
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
