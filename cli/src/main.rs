@@ -24,6 +24,7 @@ use crate::{
 };
 
 fn main() {
+    quiet_on_closed_pipes();
     // reqwest and tungstenite both rely on the process-wide rustls provider for wss/https.
     let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
     std::process::exit(run(std::env::args_os().collect()));
@@ -67,6 +68,25 @@ fn run(args: Vec<OsString>) -> i32 {
             err.exit_code()
         }
     }
+}
+
+/// A reader that went away (`socmel … 2>&1 | head -1`) makes `eprintln!` (or any
+/// `println!`, ours or a library's) panic on the broken pipe: that ends the program
+/// quietly with exit 0 instead, as `output::write_stdout` does for data.
+fn quiet_on_closed_pipes() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let payload = info.payload();
+        let message = payload
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| payload.downcast_ref::<&str>().copied())
+            .unwrap_or_default();
+        if message.starts_with("failed printing to std") && message.contains("Broken pipe") {
+            std::process::exit(exit::OK);
+        }
+        default(info);
+    }));
 }
 
 /// clap's own errors (and `--help`/`--version`, which it reports the same way).

@@ -291,6 +291,19 @@ fn a_closed_stdout_ends_quietly() {
         assert_eq!(output.status.code(), Some(0), "{args:?}: {stderr}");
         assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
     }
+    // Notices go to stderr: a closed stderr ends as quietly (`… 2>&1 | head -1`).
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_socmel"))
+        .env("SOCMEL_SERVER", &env.server.url)
+        .env("SOCMEL_CONFIG_DIR", env.config.path())
+        .env_remove("SOCMEL_TOKEN")
+        .args(["-P", "ada", "space", "create", "attic"])
+        .stderr(writer)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert!(!output.stdout.is_empty(), "the id was printed");
 }
 
 /// A 422 is told once: its detail names the fields, and they are not listed again.
