@@ -122,9 +122,6 @@ impl CliError {
             Some(401) if command == "auth login" => {
                 return Some("check the username (or email) and the password".into());
             }
-            Some(404) if self.to_string().starts_with("no user named") => {
-                return Some("find people with `socmel user search PREFIX`".into());
-            }
             Some(413)
                 if matches!(
                     command,
@@ -145,10 +142,19 @@ impl CliError {
                 "the session ended: log in again with `socmel auth login USERNAME`".into(),
             );
         }
-        if let Self::Other(message) = self
-            && message.starts_with("no space named")
-        {
-            return Some("list spaces with `socmel space list --search NAME`".into());
+        if let Self::Other(message) = self {
+            if message.starts_with("no user named") {
+                return Some("find people with `socmel user search PREFIX`".into());
+            }
+            if message.starts_with("no space named") {
+                return Some("find spaces with `socmel space list --search NAME`".into());
+            }
+            if message.starts_with("no room named") {
+                return Some("list a space's rooms with `socmel room list SPACE`".into());
+            }
+            if message.starts_with("no group of yours named") {
+                return Some("list your groups with `socmel group mine`".into());
+            }
         }
         (self.exit_code() == exit::AUTH).then(|| {
             "log in with `socmel auth login USERNAME`, or pass --token / SOCMEL_TOKEN".into()

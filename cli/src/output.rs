@@ -97,7 +97,7 @@ impl Output {
         }
         table.print(self);
         if let Some(cursor) = &page.next_cursor {
-            eprintln!("(more: pass --cursor {cursor})");
+            eprintln!("(more: pass --cursor {cursor}, or --all for every page)");
         }
         Ok(())
     }

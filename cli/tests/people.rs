@@ -53,6 +53,10 @@ fn users_are_named_by_username_or_id() {
     );
     let unknown = env.fails("ada", &["dm", "send", "@nobody", "hi"]);
     assert_eq!(unknown.code, 1);
+    assert_eq!(
+        unknown.error["hint"],
+        "find people with `socmel user search PREFIX`"
+    );
 
     // `dm send bob hi`, and the history and inbox show names.
     let sent = env.json("ada", &["dm", "send", "bob", "hi bob"]);

@@ -337,3 +337,32 @@ fn bodies_from_files_and_stdin_and_jq_filters() {
     let count = env.json("ada", &["post", "list", "--all"]);
     assert_eq!(count["items"].as_array().unwrap().len(), 3);
 }
+
+/// A file the server refuses is named, with sizes people read.
+#[test]
+fn an_upload_the_server_refuses_names_the_file_and_readable_sizes() {
+    let server = common::TestServer::start_with(|config| config.media_max_bytes = 64 * 1024);
+    let env = Env::with_server(server);
+    env.user("ada");
+    let post = env.json("ada", &["post", "create", "Pictures", "soon"]);
+    let dir = tempfile::tempdir().unwrap();
+    let big = png(dir.path(), "big.png"); // 100 KiB
+    let refused = env.fails("ada", &["post", "attach", &id(&post), &big]);
+    assert_eq!(refused.code, 1);
+    assert_eq!(refused.error["status"], 413);
+    let detail = refused.error["detail"].as_str().unwrap();
+    assert!(
+        detail.starts_with(&format!("{big} (100.0 KiB): ")),
+        "{detail}"
+    );
+    assert!(detail.contains("64.0 KiB (65536 bytes)"), "{detail}");
+    let refused = env.fails("ada", &["dm", "send", "ada", "me", "--attach", &big]);
+    assert!(
+        refused.error["detail"]
+            .as_str()
+            .unwrap()
+            .contains("big.png (100.0 KiB)"),
+        "{}",
+        refused.error
+    );
+}

@@ -224,6 +224,10 @@ fn spaces_and_rooms_are_named_by_name_or_id() {
     let missing = env.fails("ada", &["room", "show", "lounge/random"]);
     assert_eq!(missing.code, 1);
     assert_eq!(missing.error["detail"], "no room named random");
+    assert_eq!(
+        missing.error["hint"],
+        "list a space's rooms with `socmel room list SPACE`"
+    );
     let bare = env.fails("ada", &["room", "show", "general"]);
     assert_eq!(bare.code, 2, "a bare room names no space");
 
