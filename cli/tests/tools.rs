@@ -246,6 +246,17 @@ fn api_takes_fields_shows_headers_and_follows_pages() {
     assert_eq!(lines.next(), Some("HTTP 200"));
     assert!(text.contains("content-type: application/json"), "{text}");
     assert!(text.trim_end().ends_with('}'), "{text}");
+    // -i on a refusal: status, headers and body on stdout, the error on stderr, exit 1.
+    let output = env
+        .cmd()
+        .args(["-P", "ada", "api", "-i", "GET", "/spaces/999999/view/"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(text.starts_with("HTTP 404\n"), "{text}");
+    assert!(text.contains("\"code\":\"not_found\""), "{text}");
+    assert!(String::from_utf8_lossy(&output.stderr).starts_with("error: "));
     // Bad fields are usage errors.
     assert_eq!(
         env.fails("ada", &["api", "GET", "/spaces/", "-f", "novalue"])

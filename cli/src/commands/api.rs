@@ -74,6 +74,14 @@ pub async fn run(ctx: &mut Ctx, args: ApiArgs) -> CliResult {
         if args.include {
             print_head(&response)?;
         }
+        if let Some(err) = response.error() {
+            // With -i the refusal is shown as it came (status, headers, body) on
+            // stdout; either way it is the command's error, with its exit code.
+            if args.include {
+                println_stdout(String::from_utf8_lossy(&response.body).trim_end())?;
+            }
+            return Err(err.into());
+        }
         let text = String::from_utf8_lossy(&response.body).into_owned();
         let value = serde_json::from_str::<Value>(&text).ok();
         let Some(value) = value else {
@@ -95,14 +103,22 @@ pub async fn run(ctx: &mut Ctx, args: ApiArgs) -> CliResult {
     ctx.out.print_json(&merge(pages))
 }
 
+/// The answer, whatever its status; a 401 goes through `ctx.call` as an error, so a
+/// stored session is refreshed and the request sent again.
 async fn send(
     ctx: &mut Ctx,
     method: &Method,
     path: &str,
     body: Option<&Value>,
 ) -> CliResult<RawResponse> {
-    ctx.call(|c| async move { c.raw(method.clone(), path, body).await })
-        .await
+    ctx.call(|c| async move {
+        let response = c.raw_any(method.clone(), path, body).await?;
+        match response.error() {
+            Some(err) if response.status == 401 => Err(err),
+            _ => Ok(response),
+        }
+    })
+    .await
 }
 
 fn print_head(response: &RawResponse) -> CliResult {
