@@ -47,7 +47,7 @@ pub enum InviteCmd {
     /// Revoke an invitation
     Revoke {
         /// The space (name or id), then the invitation's id
-        #[arg(required = true, num_args = 1..=2, value_name = "SPACE] [INVITATION_ID")]
+        #[arg(required = true, num_args = 1..=2, value_names = ["SPACE", "INVITATION_ID"])]
         words: Vec<String>,
         #[command(flatten)]
         flag: SpaceFlag,

@@ -84,7 +84,7 @@ pub enum MsgCmd {
             required = true,
             num_args = 1..=3,
             allow_hyphen_values = true,
-            value_name = "MESSAGE_ID [TEXT]"
+            value_names = ["MESSAGE_ID", "TEXT"]
         )]
         words: Vec<String>,
     },
