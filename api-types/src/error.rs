@@ -16,6 +16,8 @@ pub enum ErrorCode {
     Conflict,
     Gone,
     PayloadTooLarge,
+    /// The request's body did not arrive within the server's body deadline.
+    RequestTimeout,
     UnsupportedMedia,
     Validation,
     RateLimited,
@@ -34,6 +36,7 @@ impl ErrorCode {
             Self::MethodNotAllowed => 405,
             Self::Conflict => 409,
             Self::Gone => 410,
+            Self::RequestTimeout => 408,
             Self::PayloadTooLarge => 413,
             Self::UnsupportedMedia => 415,
             Self::Validation => 422,
@@ -52,6 +55,7 @@ impl ErrorCode {
             405 => Self::MethodNotAllowed,
             409 => Self::Conflict,
             410 => Self::Gone,
+            408 => Self::RequestTimeout,
             413 => Self::PayloadTooLarge,
             415 => Self::UnsupportedMedia,
             422 => Self::Validation,
@@ -113,6 +117,12 @@ mod tests {
             ErrorCode::Validation
         );
         assert_eq!(ErrorCode::from_status(418), ErrorCode::BadRequest);
+        assert_eq!(ErrorCode::RequestTimeout.status(), 408);
+        assert_eq!(ErrorCode::from_status(408), ErrorCode::RequestTimeout);
+        assert_eq!(
+            serde_json::to_value(ErrorCode::RequestTimeout).unwrap(),
+            "request_timeout"
+        );
     }
 
     #[test]

@@ -384,6 +384,7 @@ mod tests {
                 sender_id: UserId(1),
                 sender: crate::roundtrip::person(1, "ada"),
                 recipient_id: UserId(2),
+                recipient: crate::roundtrip::person(2, "bob"),
                 timestamp: at,
                 is_read: false,
                 parent_message_id: None,

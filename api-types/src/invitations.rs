@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{InvitationId, SpaceId, Timestamp, UserId};
+use crate::{InvitationId, SpaceId, Timestamp, UserId, users::UserSummary};
 
 /// `POST /spaces/{space_id}/invitations/create/`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -27,6 +27,9 @@ pub struct InvitationDisplay {
     pub current_uses: i64,
     /// `null` once the creator's account is gone.
     pub created_by: Option<UserId>,
+    /// Who created it, as every payload names a person; `null` once that account is gone.
+    #[serde(default)]
+    pub created_by_user: Option<UserSummary>,
     pub created_at: Timestamp,
 }
 
@@ -49,12 +52,14 @@ mod tests {
             space_id: SpaceId(4),
             current_uses: 1,
             created_by: Some(UserId(5)),
+            created_by_user: Some(crate::roundtrip::person(5, "eve")),
             created_at: Timestamp::from_millis(1_700_000_000_000),
         };
         assert_roundtrip(&shown);
         let listed = InvitationDisplay {
             token: None,
             created_by: None,
+            created_by_user: None,
             ..shown
         };
         assert_roundtrip(&listed);

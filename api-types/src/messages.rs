@@ -31,6 +31,9 @@ pub struct DmMessage {
     /// Who sent it: the sender as every payload names a person.
     pub sender: UserSummary,
     pub recipient_id: UserId,
+    /// Who it was sent to, as every payload names a person.
+    #[serde(default)]
+    pub recipient: UserSummary,
     pub timestamp: Timestamp,
     /// Whether the recipient has read it.
     pub is_read: bool,

@@ -81,6 +81,10 @@ pub struct BanDisplay {
     pub user: UserDisplay,
     /// Who banned them; `null` once that account is gone.
     pub banned_by: Option<UserId>,
+    /// Who banned them, as every payload names a person; `null` once that account is
+    /// gone.
+    #[serde(default)]
+    pub banned_by_user: Option<UserSummary>,
     pub created_at: Timestamp,
 }
 
@@ -140,6 +144,7 @@ mod tests {
             space_id: SpaceId(1),
             user: user(),
             banned_by: Some(UserId(3)),
+            banned_by_user: Some(crate::roundtrip::person(3, "cy")),
             created_at: Timestamp::from_millis(1_700_000_000_000),
         });
         assert_roundtrip(&JoinedSpace {

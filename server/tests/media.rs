@@ -75,7 +75,8 @@ async fn post_images_are_stored_recorded_and_served_back() {
             .await
             .unwrap();
         assert_eq!(served.content_type, content_type);
-        assert_eq!(served.bytes, bytes);
+        // Written anew without metadata: the same picture, not the same bytes.
+        assert_same_picture(&served.bytes, &bytes);
         assert_eq!(
             served.etag,
             Some(format!("\"{}\"", attachment.file_public_id))
@@ -110,7 +111,10 @@ async fn media_answers_with_cache_headers_and_honours_if_none_match() {
         headers["cache-control"],
         "public, max-age=31536000, immutable"
     );
-    assert_eq!(headers["content-length"], "100");
+    let length = std::fs::metadata(media_dir(&server).join(key_of(&url)))
+        .unwrap()
+        .len();
+    assert_eq!(headers["content-length"], length.to_string().as_str());
     let etag = headers["etag"].to_str().unwrap().to_owned();
     let again = server
         .raw()
@@ -519,14 +523,14 @@ async fn a_new_profile_picture_replaces_and_deletes_the_old_one() {
     let first_url = first.pfp.clone().unwrap();
     assert_eq!(first_url, format!("/media/{}", key_of(&first_url)));
     assert!(stored(&server, key_of(&first_url)));
-    assert_eq!(
-        server
+    assert_same_picture(
+        &server
             .client()
             .get_media(key_of(&first_url))
             .await
             .unwrap()
             .bytes,
-        common::png(40)
+        &common::png(40),
     );
 
     let second = ada
@@ -647,4 +651,223 @@ fn crc32(bytes: &[u8]) -> u32 {
         }
     }
     !crc
+}
+
+/// Uploads `bytes` as a post image and reads back what was stored.
+async fn stored_copy(
+    server: &TestServer,
+    ada: &common::TestUser,
+    name: &str,
+    bytes: Vec<u8>,
+) -> Vec<u8> {
+    let post = ada.client.create_post(&new_post(name)).await.unwrap();
+    let shown = ada
+        .client
+        .upload_post_images(post.id, vec![UploadFile::bytes(name, bytes)])
+        .await
+        .unwrap();
+    let key = shown.attachments.unwrap()[0].file_public_id.clone();
+    let served = server.client().get_media(&key).await.unwrap();
+    assert_eq!(
+        served.bytes,
+        std::fs::read(media_dir(server).join(&key)).unwrap()
+    );
+    served.bytes.to_vec()
+}
+
+/// Both files decode to the same pixels.
+fn assert_same_picture(stored: &[u8], sent: &[u8]) {
+    let stored = image::load_from_memory(stored).unwrap().to_rgba8();
+    let sent = image::load_from_memory(sent).unwrap().to_rgba8();
+    assert_eq!(stored, sent);
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|window| window == needle)
+}
+
+fn encoded(image: &image::DynamicImage, format: image::ImageFormat) -> Vec<u8> {
+    let mut out = std::io::Cursor::new(Vec::new());
+    image.write_to(&mut out, format).unwrap();
+    out.into_inner()
+}
+
+/// An EXIF block (big-endian TIFF) with an orientation and a GPS position: latitude
+/// 48° 51' 24" N, the kind of thing a phone writes into every photo.
+fn exif_with_gps(orientation: u16) -> Vec<u8> {
+    let mut tiff = b"MM\0\x2a\0\0\0\x08".to_vec();
+    // IFD0 at 8: two entries (orientation, GPS IFD pointer), then no next IFD.
+    tiff.extend_from_slice(&2_u16.to_be_bytes());
+    tiff.extend_from_slice(&[0x01, 0x12, 0, 3, 0, 0, 0, 1]);
+    tiff.extend_from_slice(&orientation.to_be_bytes());
+    tiff.extend_from_slice(&[0, 0]);
+    let gps_ifd = 8 + 2 + 2 * 12 + 4;
+    tiff.extend_from_slice(&[0x88, 0x25, 0, 4, 0, 0, 0, 1]);
+    tiff.extend_from_slice(&(gps_ifd as u32).to_be_bytes());
+    tiff.extend_from_slice(&0_u32.to_be_bytes());
+    // The GPS IFD: latitude reference "N", latitude as three rationals after it.
+    let rationals = gps_ifd + 2 + 2 * 12 + 4;
+    tiff.extend_from_slice(&2_u16.to_be_bytes());
+    tiff.extend_from_slice(&[0, 1, 0, 2, 0, 0, 0, 2, b'N', 0, 0, 0]);
+    tiff.extend_from_slice(&[0, 2, 0, 5, 0, 0, 0, 3]);
+    tiff.extend_from_slice(&(rationals as u32).to_be_bytes());
+    tiff.extend_from_slice(&0_u32.to_be_bytes());
+    for value in [48_u32, 51, 24] {
+        tiff.extend_from_slice(&value.to_be_bytes());
+        tiff.extend_from_slice(&1_u32.to_be_bytes());
+    }
+    let mut exif = b"Exif\0\0".to_vec();
+    exif.extend_from_slice(&tiff);
+    exif
+}
+
+/// A JPEG with an APP1 (EXIF) segment right after its start marker.
+fn jpeg_with_exif(image: &image::DynamicImage, exif: &[u8]) -> Vec<u8> {
+    let plain = encoded(image, image::ImageFormat::Jpeg);
+    let mut out = plain[..2].to_vec();
+    out.extend_from_slice(&[0xFF, 0xE1]);
+    out.extend_from_slice(&u16::try_from(exif.len() + 2).unwrap().to_be_bytes());
+    out.extend_from_slice(exif);
+    out.extend_from_slice(&plain[2..]);
+    out
+}
+
+#[tokio::test]
+async fn a_photos_exif_gps_position_is_not_stored() {
+    let server = TestServer::start().await;
+    let ada = server.user("ada").await;
+    let photo = image::DynamicImage::new_rgb8(40, 20);
+    let sent = jpeg_with_exif(&photo, &exif_with_gps(1));
+    // The decoder sees the EXIF block in what was sent.
+    assert!(contains(&sent, b"Exif\0\0"));
+    let stored = stored_copy(&server, &ada, "gps.jpg", sent).await;
+    assert!(!contains(&stored, b"Exif"), "the EXIF block is gone");
+    assert!(!contains(&stored, &[0xFF, 0xE1]), "no APP1 segment at all");
+    let back = image::load_from_memory_with_format(&stored, image::ImageFormat::Jpeg).unwrap();
+    assert_eq!((back.width(), back.height()), (40, 20));
+}
+
+/// A photo taken with the phone turned is stored upright, since the EXIF tag that
+/// told viewers to turn it is gone.
+#[tokio::test]
+async fn a_photos_orientation_is_applied_before_its_exif_goes() {
+    let server = TestServer::start().await;
+    let ada = server.user("ada").await;
+    // Left half red, right half blue; orientation 6: turn 90° clockwise to view.
+    let photo = image::RgbImage::from_fn(40, 20, |x, _| {
+        if x < 20 {
+            image::Rgb([255, 0, 0])
+        } else {
+            image::Rgb([0, 0, 255])
+        }
+    });
+    let sent = jpeg_with_exif(&photo.into(), &exif_with_gps(6));
+    let stored = stored_copy(&server, &ada, "turned.jpg", sent).await;
+    assert!(!contains(&stored, b"Exif"));
+    let back = image::load_from_memory_with_format(&stored, image::ImageFormat::Jpeg)
+        .unwrap()
+        .to_rgb8();
+    assert_eq!(back.dimensions(), (20, 40), "stored upright");
+    // Turned clockwise, the left half is on top.
+    let top = back.get_pixel(10, 5);
+    let bottom = back.get_pixel(10, 35);
+    assert!(top[0] > 200 && top[2] < 60, "top is red: {top:?}");
+    assert!(
+        bottom[2] > 200 && bottom[0] < 60,
+        "bottom is blue: {bottom:?}"
+    );
+}
+
+/// Inserts a PNG chunk before `IEND`.
+fn with_png_chunk(png: &[u8], kind: &[u8; 4], data: &[u8]) -> Vec<u8> {
+    let iend = png.len() - 12;
+    let mut out = png[..iend].to_vec();
+    out.extend_from_slice(&u32::try_from(data.len()).unwrap().to_be_bytes());
+    let mut body = kind.to_vec();
+    body.extend_from_slice(data);
+    out.extend_from_slice(&body);
+    out.extend_from_slice(&crc32(&body).to_be_bytes());
+    out.extend_from_slice(&png[iend..]);
+    out
+}
+
+#[tokio::test]
+async fn a_pngs_text_chunks_and_trailing_bytes_are_not_stored_and_its_pixels_are() {
+    let server = TestServer::start().await;
+    let ada = server.user("ada").await;
+    // Transparent on the left, opaque green on the right.
+    let picture = image::RgbaImage::from_fn(8, 4, |x, _| {
+        if x < 4 {
+            image::Rgba([0, 0, 0, 0])
+        } else {
+            image::Rgba([0, 200, 0, 255])
+        }
+    });
+    let plain = encoded(&picture.clone().into(), image::ImageFormat::Png);
+    let mut sent = with_png_chunk(&plain, b"tEXt", b"Comment\0taken at 12 Quiet Street");
+    sent.extend_from_slice(b"<html><script>alert(1)</script></html>");
+    let stored = stored_copy(&server, &ada, "polyglot.png", sent).await;
+    assert!(!contains(&stored, b"tEXt"), "the text chunk is gone");
+    assert!(!contains(&stored, b"Quiet Street"));
+    assert!(
+        !contains(&stored, b"<html"),
+        "nothing after the image's end"
+    );
+    assert!(
+        stored.ends_with(b"IEND\xAE\x42\x60\x82"),
+        "the file ends with IEND"
+    );
+    let back = image::load_from_memory_with_format(&stored, image::ImageFormat::Png).unwrap();
+    assert_eq!(
+        back.to_rgba8(),
+        picture,
+        "the same pixels, transparency included"
+    );
+}
+
+#[tokio::test]
+async fn an_animated_gif_keeps_its_frames_and_loses_its_comments() {
+    use image::AnimationDecoder;
+    let server = TestServer::start().await;
+    let ada = server.user("ada").await;
+    let frames = [image::Rgba([255, 0, 0, 255]), image::Rgba([0, 0, 255, 255])].map(|colour| {
+        image::Frame::from_parts(
+            image::RgbaImage::from_pixel(6, 6, colour),
+            0,
+            0,
+            image::Delay::from_numer_denom_ms(100, 1),
+        )
+    });
+    let mut plain = Vec::new();
+    {
+        let mut encoder = image::codecs::gif::GifEncoder::new(&mut plain);
+        encoder
+            .set_repeat(image::codecs::gif::Repeat::Infinite)
+            .unwrap();
+        encoder.encode_frames(frames).unwrap();
+    }
+    // A comment extension before the trailer, and a page after it.
+    let trailer = plain.len() - 1;
+    let mut sent = plain[..trailer].to_vec();
+    sent.extend_from_slice(b"\x21\xFE\x11taken at my house\x00");
+    sent.push(0x3B);
+    sent.extend_from_slice(b"<html></html>");
+    let stored = stored_copy(&server, &ada, "loop.gif", sent).await;
+    assert!(!contains(&stored, b"my house"), "the comment is gone");
+    assert!(!contains(&stored, b"<html"));
+    assert_eq!(stored.last(), Some(&0x3B), "the file ends with the trailer");
+    assert!(contains(&stored, b"NETSCAPE2.0"), "it still loops");
+    let decoder = image::codecs::gif::GifDecoder::new(std::io::Cursor::new(stored)).unwrap();
+    let frames: Vec<_> = decoder.into_frames().collect::<Result<_, _>>().unwrap();
+    assert_eq!(frames.len(), 2, "still two frames");
+    assert_eq!(
+        frames[0].buffer().get_pixel(0, 0),
+        &image::Rgba([255, 0, 0, 255])
+    );
+    assert_eq!(
+        frames[1].buffer().get_pixel(0, 0),
+        &image::Rgba([0, 0, 255, 255])
+    );
 }

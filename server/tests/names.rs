@@ -38,6 +38,7 @@ async fn messages_inbox_and_notifications_name_the_sender() {
     let ada = server.user("ada").await;
     let bob = server.user("bob").await;
     named(&ada, "Ada Λόβλεϊς").await;
+    named(&bob, "Bob B.").await;
     let mut bob_ws = bob.client.connect_ws(None).await.unwrap();
 
     let dm = Conversation::Dm {
@@ -49,6 +50,10 @@ async fn messages_inbox_and_notifications_name_the_sender() {
         .await
         .unwrap();
     is(sent.sender(), &ada, Some("Ada Λόβλεϊς"));
+    let Message::Dm(ref sent_dm) = sent else {
+        panic!("a DM: {sent:?}")
+    };
+    is(&sent_dm.recipient, &bob, Some("Bob B."));
 
     // The socket frame carries the same summary.
     let frame = tokio::time::timeout(Duration::from_secs(10), async {
@@ -62,6 +67,7 @@ async fn messages_inbox_and_notifications_name_the_sender() {
     .await
     .expect("the DM frame");
     is(&frame.sender, &ada, Some("Ada Λόβλεϊς"));
+    is(&frame.recipient, &bob, Some("Bob B."));
 
     let history = bob
         .client
@@ -69,6 +75,7 @@ async fn messages_inbox_and_notifications_name_the_sender() {
         .await
         .unwrap();
     is(&history[0].sender, &ada, Some("Ada Λόβλεϊς"));
+    is(&history[0].recipient, &bob, Some("Bob B."));
 
     let inbox = bob.client.conversations().await.unwrap();
     let entry = &inbox.items[0];
@@ -146,4 +153,48 @@ async fn posts_comments_spaces_and_members_name_people() {
     is(group.owner.as_ref().unwrap(), &ada, Some("Ada"));
     let groups = bob.client.my_groups(None, None).await.unwrap();
     is(&groups.items[0].owner, &ada, Some("Ada"));
+}
+
+#[tokio::test]
+async fn bans_and_invitations_name_who_made_them() {
+    let server = TestServer::start().await;
+    let ada = server.user("ada").await;
+    let bob = server.user("bob").await;
+    let eve = server.user("eve").await;
+    named(&ada, "Ada").await;
+    let space = server.space("club", ada.user.id, &[bob.user.id]).await;
+
+    let ban = ada.client.ban_member(space, bob.user.id).await.unwrap();
+    assert_eq!(ban.banned_by, Some(ada.user.id));
+    is(ban.banned_by_user.as_ref().unwrap(), &ada, Some("Ada"));
+    // An outsider banned ahead is named the same way.
+    ada.client.ban_member(space, eve.user.id).await.unwrap();
+    let bans = ada.client.list_bans(space, None, None).await.unwrap();
+    assert_eq!(bans.items.len(), 2);
+    for listed in &bans.items {
+        is(listed.banned_by_user.as_ref().unwrap(), &ada, Some("Ada"));
+    }
+
+    let made = ada
+        .client
+        .create_invitation(
+            space,
+            &socmel_client::types::invitations::InvitationCreate {
+                max_uses: 2,
+                expires_at: socmel_client::types::Timestamp::from_millis(4_000_000_000_000),
+            },
+        )
+        .await
+        .unwrap();
+    is(made.created_by_user.as_ref().unwrap(), &ada, Some("Ada"));
+    let listed = ada
+        .client
+        .list_invitations(space, None, None)
+        .await
+        .unwrap();
+    is(
+        listed.items[0].created_by_user.as_ref().unwrap(),
+        &ada,
+        Some("Ada"),
+    );
 }

@@ -175,6 +175,25 @@ fn every_parameter_is_described_and_every_count_bounded() {
         .find(|parameter| parameter["name"] == "limit")
         .unwrap();
     assert_eq!(limit["schema"]["maximum"], 200);
+
+    // `q` means a different search on each listing, and says which.
+    let q_of = |path: &str| {
+        DOCUMENT["paths"][path]["get"]["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|parameter| parameter["name"] == "q")
+            .unwrap()["description"]
+            .as_str()
+            .unwrap()
+    };
+    assert!(q_of("/users/").contains("username"), "{}", q_of("/users/"));
+    assert!(!q_of("/users/").contains("space"), "{}", q_of("/users/"));
+    assert!(
+        q_of("/spaces/").contains("space names"),
+        "{}",
+        q_of("/spaces/")
+    );
 }
 
 #[test]

@@ -133,6 +133,17 @@ async fn a_body_sent_a_byte_at_a_time_gets_408() {
         answer.to_ascii_lowercase().contains("connection: close"),
         "{answer}"
     );
+    // The documented 408 of the operation, with its error body.
+    let body = answer.split("\r\n\r\n").nth(1).expect("a body");
+    let parsed: serde_json::Value = serde_json::from_str(body).expect("a JSON body");
+    assert_eq!(parsed["code"], "request_timeout", "{body}");
+    common::contract::validate(
+        &poem::http::Method::POST,
+        "/auth/register/",
+        408,
+        body.as_bytes(),
+    )
+    .expect("the answer is the one the document declares");
     trickle.abort();
 }
 

@@ -30,6 +30,10 @@ pub enum ApiError {
     /// The code or link is no longer valid (`gone`).
     #[oai(status = 410)]
     Gone(Json<ErrorBody>),
+    /// The body did not arrive within the body deadline; the connection is closed
+    /// (`request_timeout`).
+    #[oai(status = 408)]
+    RequestTimeout(Json<ErrorBody>),
     /// The body is larger than allowed (`payload_too_large`).
     #[oai(status = 413)]
     PayloadTooLarge(Json<ErrorBody>),
@@ -82,6 +86,7 @@ impl ApiError {
             ErrorCode::Forbidden => Self::Forbidden(body),
             ErrorCode::NotFound => Self::NotFound(body),
             ErrorCode::Conflict => Self::Conflict(body),
+            ErrorCode::RequestTimeout => Self::RequestTimeout(body),
             ErrorCode::PayloadTooLarge => Self::PayloadTooLarge(body),
             ErrorCode::UnsupportedMedia => Self::UnsupportedMedia(body),
             ErrorCode::Validation => Self::Validation(body),

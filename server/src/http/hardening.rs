@@ -12,7 +12,7 @@ use std::{
 use futures_util::StreamExt;
 use poem::{
     Body, Request, Response,
-    http::{HeaderValue, Method, StatusCode, header},
+    http::{HeaderValue, Method, header},
     middleware::Cors,
 };
 use socmel_api_types::{ErrorBody, ErrorCode};
@@ -48,14 +48,10 @@ impl BodyWatch {
     pub fn refusal(&self) -> Option<Response> {
         let mut response = match self.verdict.load(Ordering::Relaxed) {
             TOO_LARGE => too_large(self.cap),
-            TOO_SLOW => {
-                let mut response = json_response(&ErrorBody::new(
-                    ErrorCode::BadRequest,
-                    "the request body did not arrive in time",
-                ));
-                response.set_status(StatusCode::REQUEST_TIMEOUT);
-                response
-            }
+            TOO_SLOW => json_response(&ErrorBody::new(
+                ErrorCode::RequestTimeout,
+                "the request body did not arrive in time",
+            )),
             _ => return None,
         };
         response

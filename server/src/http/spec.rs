@@ -278,6 +278,12 @@ fn parameter_rule(path: &str, name: &str) -> ParameterRule {
             description: Some("The `ETag` of a copy the client holds; 304 when it is current."),
             ..ParameterRule::default()
         },
+        "q" if path.starts_with("/users") => ParameterRule {
+            description: Some(
+                "The start of a username or display name (1–64 characters, any case).",
+            ),
+            ..ParameterRule::default()
+        },
         "q" => ParameterRule {
             description: Some("Text to look for in space names; absent lists every space."),
             ..ParameterRule::default()

@@ -20,6 +20,12 @@ fn display(space_id: SpaceId, row: &BanRow, viewer: UserId) -> BanDisplay {
         space_id,
         user: users::display(&row.user, Some(viewer)),
         banned_by: row.banned_by.map(UserId),
+        banned_by_user: users::joined_summary(
+            row.banned_by,
+            &row.banned_by_username,
+            &row.banned_by_display_name,
+            &row.banned_by_pfp,
+        ),
         created_at: Timestamp::from_millis(row.banned_at),
     }
 }

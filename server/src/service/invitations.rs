@@ -39,6 +39,12 @@ fn display(row: &InvitationRow, token: Option<String>) -> InvitationDisplay {
         space_id: SpaceId(row.space_id),
         current_uses: row.current_uses,
         created_by: row.created_by.map(UserId),
+        created_by_user: super::users::joined_summary(
+            row.created_by,
+            &row.created_by_username,
+            &row.created_by_display_name,
+            &row.created_by_pfp,
+        ),
         created_at: Timestamp::from_millis(row.created_at),
     }
 }

@@ -93,8 +93,9 @@ pub async fn read_image(svc: &Services, file: IncomingFile) -> ServiceResult<Ima
         return Err(too_large(max));
     }
     let kind = sniff(&bytes).ok_or_else(|| ServiceError::UnsupportedMedia(NOT_AN_IMAGE.into()))?;
-    // The first bytes only name a format: the whole file must decode as one.
-    let bytes = tokio::task::spawn_blocking(move || images::check(kind, &bytes).map(|()| bytes))
+    // The first bytes only name a format: the whole file must decode as one, and what is
+    // stored is the picture written anew, without its metadata or anything appended.
+    let bytes = tokio::task::spawn_blocking(move || images::clean(kind, &bytes))
         .await
         .map_err(ServiceError::internal)?
         .map_err(|refusal| match refusal {

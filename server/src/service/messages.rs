@@ -600,6 +600,15 @@ pub(crate) fn to_message(
             sender_id,
             sender,
             recipient_id: UserId(row.recipient_id.unwrap_or_default()),
+            recipient: UserSummary {
+                id: UserId(row.recipient_id.unwrap_or_default()),
+                username: row
+                    .recipient_username
+                    .clone()
+                    .unwrap_or_else(|| row.recipient_id.unwrap_or_default().to_string()),
+                display_name: row.recipient_display_name.clone(),
+                pfp: row.recipient_pfp.clone(),
+            },
             timestamp,
             is_read,
             parent_message_id,

@@ -41,6 +41,25 @@ pub async fn subscriptions(svc: &Services, user: UserId) -> ServiceResult<Subscr
     })
 }
 
+/// The people `peers` as presence frames name them, read in one query for all of them.
+/// A socket that just opened tells its owner who is online; a failed read names them
+/// by id rather than holding the socket back (presence is a courtesy, not a record).
+pub async fn peer_summaries(
+    svc: &Services,
+    peers: &[UserId],
+) -> Vec<socmel_api_types::users::UserSummary> {
+    let named = match svc.store().reader().await {
+        Ok(mut db) => super::users::summaries(db.conn(), peers.iter().copied())
+            .await
+            .unwrap_or_default(),
+        Err(_) => Default::default(),
+    };
+    peers
+        .iter()
+        .map(|&peer| super::users::summary_of(&named, peer))
+        .collect()
+}
+
 /// Who may see that someone is typing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TypingAudience {

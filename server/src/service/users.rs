@@ -51,6 +51,22 @@ pub(crate) fn summary(row: &SummaryRow) -> UserSummary {
     }
 }
 
+/// The summary of a person whose columns were joined beside another row's (`NULL`
+/// when the reference is empty or the account is gone).
+pub(crate) fn joined_summary(
+    id: Option<i64>,
+    username: &Option<String>,
+    display_name: &Option<String>,
+    pfp: &Option<String>,
+) -> Option<UserSummary> {
+    Some(UserSummary {
+        id: UserId(id?),
+        username: username.clone()?,
+        display_name: display_name.clone(),
+        pfp: pfp.clone(),
+    })
+}
+
 /// The summaries of `ids`, loaded in one query whatever their number (a listing calls
 /// this once for all its rows, never once per row). Unknown ids are left out.
 pub(crate) async fn summaries(

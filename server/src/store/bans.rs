@@ -8,6 +8,10 @@ pub struct BanRow {
     #[sqlx(flatten)]
     pub user: UserRow,
     pub banned_by: Option<i64>,
+    /// The banner's summary (`NULL` once that account is gone), joined.
+    pub banned_by_username: Option<String>,
+    pub banned_by_display_name: Option<String>,
+    pub banned_by_pfp: Option<String>,
     pub banned_at: Millis,
 }
 
@@ -52,7 +56,9 @@ pub async fn get(conn: Conn<'_>, space_id: i64, user_id: i64) -> StoreResult<Opt
     let sql = concat!(
         "SELECT ",
         joined_columns!(),
-        ", b.banned_by, b.created_at AS banned_at FROM space_bans b JOIN users u ON u.id = b.user_id \
+        ", b.banned_by, bb.username AS banned_by_username, bb.display_name AS banned_by_display_name, \
+         bb.pfp AS banned_by_pfp, b.created_at AS banned_at FROM space_bans b \
+         JOIN users u ON u.id = b.user_id LEFT JOIN users bb ON bb.id = b.banned_by \
          WHERE b.space_id = $1 AND b.user_id = $2"
     );
     Ok(run!(conn, fetch_optional, as BanRow, sql, space_id, user_id)?)
@@ -68,7 +74,9 @@ pub async fn page(
     let sql = concat!(
         "SELECT ",
         joined_columns!(),
-        ", b.banned_by, b.created_at AS banned_at FROM space_bans b JOIN users u ON u.id = b.user_id \
+        ", b.banned_by, bb.username AS banned_by_username, bb.display_name AS banned_by_display_name, \
+         bb.pfp AS banned_by_pfp, b.created_at AS banned_at FROM space_bans b \
+         JOIN users u ON u.id = b.user_id LEFT JOIN users bb ON bb.id = b.banned_by \
          WHERE b.space_id = $1 AND (b.created_at < $2 OR (b.created_at = $2 AND b.user_id < $3)) \
          ORDER BY b.created_at DESC, b.user_id DESC LIMIT $4"
     );

@@ -5,7 +5,10 @@ use super::{Conn, Millis, StoreResult, run};
 /// The columns of [`InvitationRow`], for `concat!` into static query texts.
 macro_rules! columns {
     () => {
-        "id, space_id, max_uses, current_uses, expires_at, created_by, created_at"
+        "id, space_id, max_uses, current_uses, expires_at, created_by, created_at, \
+         (SELECT username FROM users WHERE users.id = created_by) AS created_by_username, \
+         (SELECT display_name FROM users WHERE users.id = created_by) AS created_by_display_name, \
+         (SELECT pfp FROM users WHERE users.id = created_by) AS created_by_pfp"
     };
 }
 
@@ -18,6 +21,11 @@ pub struct InvitationRow {
     pub expires_at: Millis,
     pub created_by: Option<i64>,
     pub created_at: Millis,
+    /// The creator's summary (`NULL` once that account is gone), by primary-key
+    /// subqueries that also work in `RETURNING`.
+    pub created_by_username: Option<String>,
+    pub created_by_display_name: Option<String>,
+    pub created_by_pfp: Option<String>,
 }
 
 pub struct NewInvitation<'a> {

@@ -10,15 +10,19 @@ macro_rules! own_columns {
     };
 }
 
-/// The columns of a [`MessageRow`] of message `m` joined with its sender `s`, and the
-/// join itself: the sender's name comes with every message in the same query.
+/// The columns of a [`MessageRow`] of message `m` joined with its sender `s` and, for a
+/// DM, its recipient `r`, and the joins themselves: both names come with every message
+/// in the same query (primary-key lookups, no query per row).
 macro_rules! select_from {
     () => {
         concat!(
             "SELECT m.id, m.kind, m.conversation, m.sender_id, m.recipient_id, m.group_id, \
              m.space_id, m.room_id, m.content, m.parent_id, m.created_at, m.edited_at, ",
             summary_columns!("s", "sender"),
-            " FROM messages m JOIN users s ON s.id = m.sender_id "
+            ", r.username AS recipient_username, r.display_name AS recipient_display_name, \
+             r.pfp AS recipient_pfp \
+             FROM messages m JOIN users s ON s.id = m.sender_id \
+             LEFT JOIN users r ON r.id = m.recipient_id "
         )
     };
 }
@@ -41,6 +45,10 @@ pub struct MessageRow {
     pub sender_username: String,
     pub sender_display_name: Option<String>,
     pub sender_pfp: Option<String>,
+    /// A DM recipient's summary (`NULL` for group and room messages).
+    pub recipient_username: Option<String>,
+    pub recipient_display_name: Option<String>,
+    pub recipient_pfp: Option<String>,
 }
 
 pub struct NewMessage<'a> {
@@ -64,7 +72,10 @@ pub async fn insert(conn: Conn<'_>, new: NewMessage<'_>) -> StoreResult<MessageR
         own_columns!(),
         ", (SELECT username FROM users WHERE id = $3) AS sender_username, \
          (SELECT display_name FROM users WHERE id = $3) AS sender_display_name, \
-         (SELECT pfp FROM users WHERE id = $3) AS sender_pfp"
+         (SELECT pfp FROM users WHERE id = $3) AS sender_pfp, \
+         (SELECT username FROM users WHERE id = $4) AS recipient_username, \
+         (SELECT display_name FROM users WHERE id = $4) AS recipient_display_name, \
+         (SELECT pfp FROM users WHERE id = $4) AS recipient_pfp"
     );
     Ok(run!(conn, fetch_one, as MessageRow, sql,
         new.kind, new.conversation, new.sender_id, new.recipient_id, new.group_id, new.space_id,

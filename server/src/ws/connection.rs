@@ -126,20 +126,11 @@ pub async fn run(
     }
     // The peers online now, named in one query for all of them.
     let peers = hub.presence_audience(me);
-    let named = match svc.store().reader().await {
-        Ok(mut db) => service::users::summaries(db.conn(), peers.iter().copied())
-            .await
-            .unwrap_or_default(),
-        Err(_) => Default::default(),
-    };
-    for peer in peers {
+    for peer in service::realtime::peer_summaries(&svc, &peers).await {
         hub.send_to_connection(
             me,
             connection_id,
-            &hub::presence(
-                service::users::summary_of(&named, peer),
-                PresenceStatus::Online,
-            ),
+            &hub::presence(peer, PresenceStatus::Online),
         );
     }
 

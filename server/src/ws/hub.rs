@@ -728,6 +728,7 @@ mod tests {
             sender_id: UserId(from),
             sender: summary(from),
             recipient_id: UserId(to),
+            recipient: summary(to),
             timestamp: Timestamp::from_millis(0),
             is_read: false,
             parent_message_id: None,

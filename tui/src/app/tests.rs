@@ -118,6 +118,7 @@ fn dm(id: i64, sender: UserId, recipient: UserId, text: &str) -> ServerFrame {
         sender_id: sender,
         sender: summary(sender),
         recipient_id: recipient,
+        recipient: summary(recipient),
         timestamp: Timestamp(at(id)),
         is_read: false,
         parent_message_id: None,
