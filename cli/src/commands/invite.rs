@@ -187,7 +187,11 @@ fn invitations_table(out: &Output, invitations: &[InvitationDisplay]) -> Table {
             invitation.id.to_string(),
             format!("{}/{}", invitation.current_uses, invitation.max_uses),
             out.time(invitation.expires_at),
-            opt(invitation.created_by),
+            invitation
+                .created_by_user
+                .as_ref()
+                .map(|by| by.username.clone())
+                .unwrap_or_else(|| opt(invitation.created_by)),
             out.time(invitation.created_at),
         ]);
     }

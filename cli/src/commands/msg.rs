@@ -505,7 +505,7 @@ fn describe(out: &Output, envelope: &Envelope) -> String {
             out.time(m.timestamp),
             m.id,
             m.sender.username,
-            m.recipient_id,
+            m.recipient.username,
             m.content
         ),
         ServerFrame::Group(m) => format!(

@@ -312,7 +312,10 @@ fn bans_table(out: &Output, bans: &[BanDisplay]) -> Table {
         table.row(vec![
             ban.user.id.to_string(),
             ban.user.username.clone(),
-            opt(ban.banned_by),
+            ban.banned_by_user
+                .as_ref()
+                .map(|by| by.username.clone())
+                .unwrap_or_else(|| opt(ban.banned_by)),
             out.time(ban.created_at),
         ]);
     }
