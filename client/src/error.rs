@@ -11,6 +11,8 @@ pub enum ClientError {
         status: u16,
         /// The server's `{"detail", "code"}`.
         body: ErrorBody,
+        /// Its `Retry-After` header in seconds (a 429 tells when the allowance is back).
+        retry_after: Option<u64>,
     },
     /// The server could not be reached, or the connection failed.
     #[error("request failed: {0}")]
@@ -44,6 +46,14 @@ impl ClientError {
     pub fn code(&self) -> Option<ErrorCode> {
         match self {
             Self::Api { body, .. } => Some(body.code),
+            _ => None,
+        }
+    }
+
+    /// Seconds the server asked to wait before trying again (`Retry-After`).
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            Self::Api { retry_after, .. } => *retry_after,
             _ => None,
         }
     }
