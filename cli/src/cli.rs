@@ -17,10 +17,16 @@ Output:
   Commands that create something print its id, so they chain:
     SPACE=$(socmel space create lounge)
 
-Naming people:
+Naming things:
   Every argument that names a user takes a username or an id: bob, @bob, #7 or 7.
   #7 and a bare number are ids; @name is always a username (@123 is the user \"123\").
-  An unknown username is \"no user named bob\" (exit 1).
+  Spaces and groups likewise (lounge, #3, 3); a room is SPACE/ROOM (lounge/general).
+  An unknown name is \"no user named bob\" (exit 1).
+
+Listings and texts:
+  Every listing takes --limit N, --cursor CURSOR (the previous next_cursor) and --all;
+  with --json it is {\"items\": [...], \"next_cursor\": ...}. --jq EXPR filters the JSON.
+  A long text may be - (stdin) or @FILE (a file); @@ starts a text with @.
 
 Exit codes:
   0  success
@@ -40,7 +46,8 @@ Environment:
 Example:
   printf '%s\\n' \"$PW\" | socmel auth register --username ada --email ada@example.com --password-stdin
   printf '%s\\n' \"$PW\" | socmel auth login ada --password-stdin
-  socmel space create lounge --json | jq .id";
+  socmel room list lounge
+  socmel feed --limit 5 --jq '.items[].title'";
 
 /// socmel: the SocMel command line, for admins and scripts.
 #[derive(Debug, Parser)]
@@ -51,7 +58,6 @@ Example:
     long_about = "socmel: the SocMel command line, for admins and scripts.\n\n\
                   Every server operation as a noun-verb command, --json everywhere, clean exit codes.",
     after_help = AFTER_HELP,
-    propagate_version = true,
     subcommand_required = true,
     arg_required_else_help = true
 )]
@@ -90,6 +96,9 @@ pub struct Global {
     /// Print the API objects as JSON (errors as JSON on stderr)
     #[arg(long, global = true)]
     pub json: bool,
+    /// Filter the JSON output with a jq expression (implies --json); strings print raw
+    #[arg(long, global = true, value_name = "EXPR")]
+    pub jq: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -149,19 +158,16 @@ pub enum Command {
     Seed(seed::SeedArgs),
 }
 
-/// Paging of new-style listings.
-#[derive(Debug, Clone, Args)]
+/// Paging, the same on every listing: `--limit`, `--cursor`, `--all`.
+#[derive(Debug, Clone, Default, Args)]
 pub struct Paging {
-    /// Where to continue (the previous page's next_cursor)
-    #[arg(long)]
-    pub cursor: Option<String>,
-    /// Items per page (1-100)
-    #[arg(long)]
+    /// Items per page (1-100) [default: the server's]
+    #[arg(long, alias = "page-size", value_name = "N")]
     pub limit: Option<i64>,
-}
-
-impl Paging {
-    pub fn cursor(&self) -> Option<&str> {
-        self.cursor.as_deref()
-    }
+    /// Where to continue: the previous page's next_cursor
+    #[arg(long, value_name = "CURSOR")]
+    pub cursor: Option<String>,
+    /// Follow every page and print them as one listing
+    #[arg(long, conflicts_with = "cursor")]
+    pub all: bool,
 }

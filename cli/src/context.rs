@@ -5,11 +5,11 @@ use std::future::Future;
 
 use socmel_client::{
     Client, ClientResult,
-    types::{auth::TokenResponse, users::UserDisplay},
+    types::{Page, auth::TokenResponse, page::PageItem, users::UserDisplay},
 };
 
 use crate::{
-    cli::{DEFAULT_SERVER, Global},
+    cli::{DEFAULT_SERVER, Global, Paging},
     config::{Credentials, Profile},
     error::{CliError, CliResult},
     output::Output,
@@ -75,7 +75,7 @@ impl Ctx {
             }
         }
         Ok(Self {
-            out: Output::new(global.json),
+            out: Output::new(global.json, global.jq.clone()),
             client,
             server,
             profile: global.profile.clone(),
@@ -120,6 +120,33 @@ impl Ctx {
                 )))
             }
             other => Ok(other?),
+        }
+    }
+
+    /// A listing as `paging` asks: one page (`--limit`, `--cursor`), or with `--all`
+    /// every page from there on, gathered into one (its `next_cursor` then null).
+    /// `fetch` is told the cursor and the page size.
+    pub async fn listing<T, F, Fut>(&mut self, paging: &Paging, fetch: F) -> CliResult<Page<T>>
+    where
+        T: PageItem,
+        F: Fn(Client, Option<String>, Option<i64>) -> Fut,
+        Fut: Future<Output = ClientResult<Page<T>>>,
+    {
+        // Following every page, the largest pages take the fewest requests.
+        let limit = match (paging.limit, paging.all) {
+            (None, true) => Some(100),
+            (limit, _) => limit,
+        };
+        let mut cursor = paging.cursor.clone();
+        let mut items = Vec::new();
+        loop {
+            let after = cursor.clone();
+            let page = self.call(|c| fetch(c, after.clone(), limit)).await?;
+            items.extend(page.items);
+            match page.next_cursor {
+                Some(next) if paging.all => cursor = Some(next),
+                next => return Ok(Page::new(items, next)),
+            }
         }
     }
 

@@ -6,10 +6,13 @@ mod commands;
 mod config;
 mod context;
 mod error;
+mod jq;
+mod names;
 mod output;
 mod people;
 mod progress;
 mod secrets;
+mod text;
 
 use std::ffi::OsString;
 
@@ -21,13 +24,17 @@ use crate::{
 };
 
 fn main() {
+    quiet_on_closed_pipes();
     // reqwest and tungstenite both rely on the process-wide rustls provider for wss/https.
     let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
     std::process::exit(run(std::env::args_os().collect()));
 }
 
 fn run(args: Vec<OsString>) -> i32 {
-    let json = args.iter().skip(1).any(|arg| arg == "--json");
+    let json = args
+        .iter()
+        .skip(1)
+        .any(|arg| arg == "--json" || arg == "--jq" || arg.to_string_lossy().starts_with("--jq="));
     let matches = match Cli::command().try_get_matches_from(&args) {
         Ok(matches) => matches,
         Err(err) => return usage_error(err, json),
@@ -36,6 +43,13 @@ fn run(args: Vec<OsString>) -> i32 {
         Ok(cli) => cli,
         Err(err) => return usage_error(err, json),
     };
+    error::set_command(&matches);
+    if let Some(expr) = &cli.global.jq
+        && let Err(err) = jq::check(expr)
+    {
+        output::print_error(&err, json);
+        return err.exit_code();
+    }
     let token_from_env = matches.value_source("token") == Some(ValueSource::EnvVariable);
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -54,6 +68,25 @@ fn run(args: Vec<OsString>) -> i32 {
             err.exit_code()
         }
     }
+}
+
+/// A reader that went away (`socmel … 2>&1 | head -1`) makes `eprintln!` (or any
+/// `println!`, ours or a library's) panic on the broken pipe: that ends the program
+/// quietly with exit 0 instead, as `output::write_stdout` does for data.
+fn quiet_on_closed_pipes() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let payload = info.payload();
+        let message = payload
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| payload.downcast_ref::<&str>().copied())
+            .unwrap_or_default();
+        if message.starts_with("failed printing to std") && message.contains("Broken pipe") {
+            std::process::exit(exit::OK);
+        }
+        default(info);
+    }));
 }
 
 /// clap's own errors (and `--help`/`--version`, which it reports the same way).
@@ -88,7 +121,7 @@ mod tests {
                 for arg in sub.get_arguments() {
                     let id = arg.get_id().as_str();
                     assert!(
-                        !["server", "token", "profile", "json"].contains(&id),
+                        !["server", "token", "profile", "json", "jq"].contains(&id),
                         "`{path}` declares `{id}`, which is a global option's id"
                     );
                 }
@@ -96,6 +129,36 @@ mod tests {
             }
         }
         walk(&Cli::command(), "socmel");
+    }
+
+    /// `socmel <noun> <verb> --help` explains every argument, and only `socmel
+    /// --version` prints the version.
+    #[test]
+    fn every_argument_has_help_and_only_the_top_has_a_version() {
+        fn walk(command: &clap::Command, path: &str, missing: &mut Vec<String>) {
+            for arg in command.get_arguments() {
+                let id = arg.get_id().as_str();
+                if arg.is_hide_set() || ["help", "version"].contains(&id) {
+                    continue;
+                }
+                if arg.get_help().is_none() && arg.get_long_help().is_none() {
+                    missing.push(format!("{path} {id}"));
+                }
+            }
+            for sub in command.get_subcommands() {
+                assert!(
+                    sub.get_version().is_none(),
+                    "{path} {} has --version",
+                    sub.get_name()
+                );
+                walk(sub, &format!("{path} {}", sub.get_name()), missing);
+            }
+        }
+        let mut command = Cli::command();
+        command.build();
+        let mut missing = Vec::new();
+        walk(&command, "socmel", &mut missing);
+        assert!(missing.is_empty(), "arguments without help: {missing:#?}");
     }
 
     /// Invitation tokens are base64url and message texts are free: either may start
@@ -107,7 +170,9 @@ mod tests {
             &["socmel", "invite", "join", "1", "-ol7GZlYiw_4oNy4nPE3K"][..],
             &["socmel", "dm", "send", "2", "-1 for that"],
             &["socmel", "msg", "send", "--user", "2", "-1 for that"],
+            &["socmel", "user", "edit", "--bio", "-"],
             &["socmel", "msg", "edit", "dm", "3", "-fixed"],
+            &["socmel", "msg", "edit", "--user", "bob", "3", "-fixed"],
             &["socmel", "post", "create", "Title", "-1 for that"],
             &["socmel", "post", "edit", "1", "--content", "-fixed"],
             &["socmel", "comment", "add", "1", "-1 for that"],

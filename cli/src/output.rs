@@ -2,9 +2,9 @@
 //!
 //! Human output is for a person at a terminal: aligned tables with headers and relative
 //! times. When stdout is not a terminal (a pipe, a file) and `--json` is not given, the
-//! same tables come out as tab-separated lines without a header and with RFC 3339 times,
-//! so `cut`/`awk` work. `--json` prints the API object unchanged: pretty on a terminal,
-//! one compact line otherwise.
+//! same tables come out as tab-separated lines under a header line, with RFC 3339 times,
+//! so `cut`/`awk` work (`tail -n +2` skips the header). `--json` prints the API object
+//! unchanged: pretty on a terminal, one compact line otherwise; `--jq EXPR` filters it.
 
 use std::io::{IsTerminal, Write};
 
@@ -13,23 +13,35 @@ use socmel_client::types::{Page, Timestamp, page::PageItem};
 
 use crate::error::{CliError, CliResult};
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Output {
     pub json: bool,
     /// Whether stdout is a terminal.
     pub tty: bool,
+    /// `--jq`: the filter every JSON output goes through.
+    pub jq: Option<String>,
 }
 
 impl Output {
-    pub fn new(json: bool) -> Self {
+    pub fn new(json: bool, jq: Option<String>) -> Self {
         Self {
-            json,
+            json: json || jq.is_some(),
             tty: std::io::stdout().is_terminal(),
+            jq,
         }
     }
 
-    /// Prints `value` as JSON (pretty on a terminal, compact otherwise).
+    /// Prints `value` as JSON (pretty on a terminal, compact otherwise), or what the
+    /// `--jq` filter makes of it.
     pub fn print_json<T: Serialize + ?Sized>(&self, value: &T) -> CliResult {
+        if let Some(expr) = &self.jq {
+            let value = serde_json::to_value(value)
+                .map_err(|err| CliError::Other(format!("encoding JSON: {err}")))?;
+            for line in crate::jq::run(expr, &value)? {
+                println_stdout(&line)?;
+            }
+            return Ok(());
+        }
         let text = if self.tty {
             serde_json::to_string_pretty(value)
         } else {
@@ -85,7 +97,7 @@ impl Output {
         }
         table.print(self);
         if let Some(cursor) = &page.next_cursor {
-            eprintln!("(more: pass --cursor {cursor})");
+            eprintln!("(more: pass --cursor {cursor}, or --all for every page)");
         }
         Ok(())
     }
@@ -107,12 +119,36 @@ impl Output {
 /// Writes a line to stdout; a closed pipe (`socmel … | head`) is not an error worth a
 /// panic, so it ends quietly.
 pub fn println_stdout(line: &str) -> CliResult {
+    let mut text = String::with_capacity(line.len() + 1);
+    text.push_str(line);
+    text.push('\n');
+    write_stdout(text.as_bytes())
+}
+
+/// Writes bytes to stdout. A reader that went away (`socmel … | head -1`) ends the
+/// program at once with exit 0: what it wanted, it has.
+pub fn write_stdout(bytes: &[u8]) -> CliResult {
     let mut stdout = std::io::stdout().lock();
-    match writeln!(stdout, "{line}").and_then(|()| stdout.flush()) {
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
         Ok(()) => Ok(()),
         Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
         Err(err) => Err(err.into()),
     }
+}
+
+/// A byte count as people read it: 512 B, 1.5 KiB, 8.0 MiB.
+pub fn human_size(bytes: u64) -> String {
+    const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
+    if bytes < 1024 {
+        return format!("{bytes} B");
+    }
+    let mut value = bytes as f64 / 1024.0;
+    let mut unit = 0;
+    while value >= 1024.0 && unit < UNITS.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    format!("{value:.1} {}", UNITS[unit])
 }
 
 /// "just now", "42s ago", "5m ago", "3h ago", "2d ago", then the date; "in 3h" ahead.
@@ -165,6 +201,9 @@ impl Table {
     pub fn render(&self, tty: bool) -> String {
         let mut lines = Vec::new();
         if !tty {
+            if !self.headers.is_empty() {
+                lines.push(self.headers.join("\t"));
+            }
             for row in &self.rows {
                 let cells: Vec<String> = row.iter().map(|cell| one_line(cell)).collect();
                 lines.push(cells.join("\t"));
@@ -242,6 +281,12 @@ pub fn print_error(err: &CliError, json: bool) {
         if let Some(fields) = err.body().and_then(|body| body.fields.as_ref()) {
             error["fields"] = serde_json::to_value(fields).unwrap_or_default();
         }
+        if let Some(wait) = err.retry_after() {
+            error["retry_after"] = wait.into();
+        }
+        if let Some(hint) = err.hint() {
+            error["hint"] = hint.into();
+        }
         eprintln!("{}", serde_json::json!({ "error": error }));
         return;
     }
@@ -249,9 +294,13 @@ pub fn print_error(err: &CliError, json: bool) {
         Some(status) => eprintln!("error: {err} ({}, HTTP {status})", err.code()),
         None => eprintln!("error: {err}"),
     }
+    // A 422's detail already names each field; the list adds only what it lacks.
     if let Some(fields) = err.body().and_then(|body| body.fields.as_ref()) {
+        let detail = err.to_string();
         for field in fields {
-            eprintln!("  {}: {}", field.field, field.message);
+            if !detail.contains(&field.message) {
+                eprintln!("  {}: {}", field.field, field.message);
+            }
         }
     }
     if let Some(hint) = err.hint() {
@@ -284,6 +333,14 @@ mod tests {
             .row(vec!["1".into(), "general".into()])
             .row(vec!["10".into(), "two\nlines".into()]);
         assert_eq!(table.render(true), "ID  NAME\n1   general\n10  two lines");
-        assert_eq!(table.render(false), "1\tgeneral\n10\ttwo lines");
+        assert_eq!(table.render(false), "ID\tNAME\n1\tgeneral\n10\ttwo lines");
+        assert_eq!(Table::fields(&[("id", "1".into())]).render(false), "id\t1");
+    }
+
+    #[test]
+    fn sizes_read_naturally() {
+        assert_eq!(human_size(512), "512 B");
+        assert_eq!(human_size(1536), "1.5 KiB");
+        assert_eq!(human_size(8 * 1024 * 1024), "8.0 MiB");
     }
 }

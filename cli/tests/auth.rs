@@ -162,10 +162,61 @@ fn wrong_password_and_missing_login_exit_4() {
     assert_eq!(wrong.code, 4);
     assert_eq!(wrong.error["code"], "unauthorized");
     assert_eq!(wrong.error["status"], 401);
+    // The hint fits the command: a refused login is the password, not a missing login.
+    let hint = wrong.error["hint"].as_str().unwrap();
+    assert!(hint.contains("password"), "{hint}");
+    assert!(!hint.contains("auth login"), "{hint}");
+    let output = env
+        .cmd()
+        .args(["-P", "other", "auth", "login", "ada", "--password-stdin"])
+        .write_stdin("not the password\n")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(
+        stderr.lines().filter(|l| l.starts_with("error:")).count(),
+        1,
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("hint: check the username (or email) and the password"),
+        "{stderr}"
+    );
 
     let anonymous = env.fails("nobody", &["user", "me"]);
     assert_eq!(anonymous.code, 4);
     assert_eq!(anonymous.error["code"], "auth_required");
+    assert!(
+        anonymous.error["hint"]
+            .as_str()
+            .unwrap()
+            .contains("socmel auth login")
+    );
+}
+
+#[test]
+fn a_rate_limited_request_says_when_to_try_again() {
+    let server = common::TestServer::start_with(|config| {
+        config.rate_limits = "login=1/m".parse().expect("rate limits");
+    });
+    let env = Env::with_server(server);
+    env.user("ada"); // the one login of the minute
+    let refused = env.fails_in("again", &["auth", "login", "ada", "--password-stdin"], pw());
+    assert_eq!(refused.code, 1);
+    assert_eq!(refused.error["status"], 429);
+    let wait = refused.error["retry_after"].as_u64().unwrap();
+    assert!((1..=60).contains(&wait), "{wait}");
+    let output = env
+        .cmd()
+        .args(["-P", "again", "auth", "login", "ada", "--password-stdin"])
+        .write_stdin(format!("{PASSWORD}\n"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("hint: too many requests: try again in"),
+        "{stderr}"
+    );
 }
 
 #[test]

@@ -43,7 +43,8 @@ fn direct_messages_send_history_inbox_read() {
     assert_eq!(reply["parent_message_id"], piped["id"]);
 
     let history = env.json("bob", &["dm", "history", &ada_id]);
-    let contents: Vec<_> = history
+    assert!(history["next_cursor"].is_null(), "one page: {history}");
+    let contents: Vec<_> = history["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -65,7 +66,7 @@ fn direct_messages_send_history_inbox_read() {
             "1",
         ],
     );
-    assert_eq!(older[0]["id"], piped["id"]);
+    assert_eq!(older["items"][0]["id"], piped["id"]);
     // `msg history --user` is the same conversation.
     assert_eq!(
         env.json("bob", &["msg", "history", "--user", &ada_id]),
@@ -89,7 +90,7 @@ fn direct_messages_send_history_inbox_read() {
     let deleted = env.json("ada", &["msg", "delete", "dm", &id(&reply)]);
     assert!(deleted["detail"].is_string());
     let history = env.json("ada", &["dm", "history", &bob_id]);
-    assert_eq!(history.as_array().unwrap().len(), 2);
+    assert_eq!(history["items"].as_array().unwrap().len(), 2);
 
     // Not your message: refused with exit 1.
     let refused = env.fails("bob", &["msg", "delete", "dm", &id(&sent)]);
@@ -115,7 +116,7 @@ fn group_and_room_messages() {
     assert_eq!(sent["kind"], "group");
     assert_eq!(sent["group_chat_id"], group["id"]);
     let history = env.json("ada", &["msg", "history", "--group", &g]);
-    assert_eq!(history[0]["content"], "hi pals");
+    assert_eq!(history["items"][0]["content"], "hi pals");
     env.json("ada", &["msg", "read", "--group", &g, &id(&sent)]);
     let edited = env.json("bob", &["msg", "edit", "group", &id(&sent), "hi friends"]);
     assert_eq!(edited["content"], "hi friends");
@@ -131,7 +132,7 @@ fn group_and_room_messages() {
     assert_eq!(sent["kind"], "room");
     assert_eq!(sent["room_id"], rooms["items"][0]["id"]);
     let history = env.json("ada", &["msg", "history", "--space", &s, "--room", &r]);
-    assert_eq!(history[0]["content"], "welcome");
+    assert_eq!(history["items"][0]["content"], "welcome");
     let deleted = env.json("ada", &["msg", "delete", "room", &id(&sent)]);
     assert!(deleted["detail"].is_string());
     // --room without --space names no conversation.
@@ -220,4 +221,208 @@ fn msg_tail_stops_with_exit_4_when_the_session_is_revoked() {
     std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
     assert_eq!(status.code(), Some(4), "{rest}");
     assert!(rest.contains("session revoked"), "{rest}");
+}
+
+/// Conversations by name (`--room lounge/main`, `--group pals`, `dm send bob`), history
+/// paged like every listing, texts from stdin and files, and attachments.
+#[test]
+fn conversations_by_name_history_paging_texts_and_attachments() {
+    let env = Env::start();
+    env.user("ada");
+    env.user("bob");
+    env.json("ada", &["space", "create", "lounge"]);
+    env.json("ada", &["room", "create", "lounge/general"]);
+    for n in 1..=5 {
+        let text = format!("message {n}");
+        env.json("ada", &["msg", "send", "--room", "lounge/general", &text]);
+    }
+
+    // History: --limit pages back, --cursor continues, --all reads everything.
+    let newest = env.json(
+        "ada",
+        &["msg", "history", "--room", "lounge/general", "--limit", "2"],
+    );
+    let contents = |page: &Value| -> Vec<String> {
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["content"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(
+        contents(&newest),
+        ["message 4", "message 5"],
+        "oldest first"
+    );
+    let cursor = newest["next_cursor"]
+        .as_str()
+        .expect("a full page has more");
+    let older = env.json(
+        "ada",
+        &[
+            "msg",
+            "history",
+            "--room",
+            "lounge/general",
+            "--limit",
+            "2",
+            "--cursor",
+            cursor,
+        ],
+    );
+    assert_eq!(contents(&older), ["message 2", "message 3"]);
+    let all = env.json(
+        "ada",
+        &[
+            "msg",
+            "history",
+            "--room",
+            "lounge/general",
+            "--limit",
+            "2",
+            "--all",
+        ],
+    );
+    assert_eq!(all["items"].as_array().unwrap().len(), 5);
+    assert_eq!(contents(&all)[0], "message 1");
+    assert!(all["next_cursor"].is_null());
+    // The older spelling --before still pages.
+    let before = env.json(
+        "ada",
+        &[
+            "msg",
+            "history",
+            "--room",
+            "lounge/general",
+            "--limit",
+            "2",
+            "--before",
+            cursor,
+        ],
+    );
+    assert_eq!(contents(&before), ["message 2", "message 3"]);
+
+    // `dm send bob hi`; edit and delete name the conversation the same way.
+    let sent = env.json("ada", &["dm", "send", "bob", "hi"]);
+    assert_eq!(sent["content"], "hi");
+    let edited = env.json(
+        "ada",
+        &["msg", "edit", "--user", "bob", &id(&sent), "hi there"],
+    );
+    assert_eq!(edited["content"], "hi there");
+    let last = &newest["items"][1];
+    let edited = env.json_in(
+        "ada",
+        &["msg", "edit", "--room", "lounge/general", &id(last)],
+        Some("five, edited\n"),
+    );
+    assert_eq!(edited["content"], "five, edited");
+    assert_eq!(
+        env.fails("ada", &["msg", "edit", &id(last), "no kind"])
+            .code,
+        2
+    );
+    let deleted = env.json("ada", &["msg", "delete", "--user", "bob", &id(&sent)]);
+    assert!(deleted["detail"].is_string());
+    // It was the DM's only message: deleting it again finds nothing.
+    assert_eq!(
+        env.fails("ada", &["msg", "delete", "--user", "bob", &id(&sent)])
+            .code,
+        1
+    );
+    env.json("ada", &["group", "create", "pals", "--member", "bob"]);
+    let in_group = env.json("bob", &["msg", "send", "--group", "pals", "hello pals"]);
+    assert_eq!(in_group["kind"], "group");
+    assert_eq!(
+        env.json("ada", &["group", "show", "pals"])["members"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    env.json("ada", &["group", "create", "Pals"]);
+    let ambiguous = env.fails("ada", &["group", "show", "PALS"]);
+    assert_eq!(ambiguous.code, 2);
+    assert!(
+        ambiguous.error["detail"]
+            .as_str()
+            .unwrap()
+            .contains("use an id")
+    );
+    let unknown = env.fails("ada", &["msg", "send", "--group", "nobody's", "x"]);
+    assert_eq!(unknown.code, 1);
+
+    // Long texts: `-` reads stdin, @FILE a file (far past any argument limit), @@ is @.
+    let dir = tempfile::tempdir().unwrap();
+    let long = "a long line of text. ".repeat(180); // 3,780 characters
+    let file = dir.path().join("long.txt");
+    std::fs::write(&file, format!("{long}\n")).unwrap();
+    let from_file = env.json(
+        "ada",
+        &["dm", "send", "bob", &format!("@{}", file.display())],
+    );
+    assert_eq!(from_file["content"], long.as_str());
+    let from_stdin = env.json_in("ada", &["dm", "send", "bob", "-"], Some("from stdin\n"));
+    assert_eq!(from_stdin["content"], "from stdin");
+    let escaped = env.json("ada", &["dm", "send", "bob", "@@bob look"]);
+    assert_eq!(escaped["content"], "@bob look");
+    let missing = env.fails("ada", &["dm", "send", "bob", "@no-such-file.txt"]);
+    assert_eq!(missing.code, 2);
+    assert!(
+        missing.error["detail"]
+            .as_str()
+            .unwrap()
+            .contains("write @@")
+    );
+
+    // Attachments: every file is checked before any upload; then they go with the text.
+    let png = dir.path().join("dot.png");
+    std::fs::write(&png, common::png_bytes(2048)).unwrap();
+    let text = dir.path().join("notes.txt");
+    std::fs::write(&text, "not an image").unwrap();
+    let refused = env.fails(
+        "ada",
+        &[
+            "msg",
+            "send",
+            "--room",
+            "lounge/general",
+            "look",
+            "--attach",
+            &png.display().to_string(),
+            &text.display().to_string(),
+            &dir.path().join("gone.png").display().to_string(),
+        ],
+    );
+    assert_eq!(refused.code, 2);
+    let detail = refused.error["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("notes.txt: not a PNG, JPEG, GIF or WebP image"),
+        "{detail}"
+    );
+    assert!(detail.contains("gone.png: no such file"), "{detail}");
+    assert!(detail.contains("none was"), "{detail}");
+    let history = env.json(
+        "ada",
+        &["msg", "history", "--room", "lounge/general", "--limit", "1"],
+    );
+    assert_eq!(
+        history["items"][0]["content"], "five, edited",
+        "nothing was sent"
+    );
+    let with_image = env.json(
+        "ada",
+        &[
+            "msg",
+            "send",
+            "--room",
+            "lounge/general",
+            "look",
+            "--attach",
+            &png.display().to_string(),
+        ],
+    );
+    let attachments = with_image["attachments"].as_array().expect("attachments");
+    assert_eq!(attachments.len(), 1, "{with_image}");
 }

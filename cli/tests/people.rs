@@ -53,6 +53,10 @@ fn users_are_named_by_username_or_id() {
     );
     let unknown = env.fails("ada", &["dm", "send", "@nobody", "hi"]);
     assert_eq!(unknown.code, 1);
+    assert_eq!(
+        unknown.error["hint"],
+        "find people with `socmel user search PREFIX`"
+    );
 
     // `dm send bob hi`, and the history and inbox show names.
     let sent = env.json("ada", &["dm", "send", "bob", "hi bob"]);
@@ -62,7 +66,10 @@ fn users_are_named_by_username_or_id() {
     assert!(history.contains("ada"), "{history}");
     assert!(history.contains("hi bob"), "{history}");
     let json = env.json("bob", &["msg", "history", "--user", "ada"]);
-    assert_eq!(json[0]["sender_id"], ada["id"], "ids stay in --json");
+    assert_eq!(
+        json["items"][0]["sender_id"], ada["id"],
+        "ids stay in --json"
+    );
     let inbox = human(&env, "bob", &["inbox"]);
     assert!(inbox.contains("--user ada"), "{inbox}");
 

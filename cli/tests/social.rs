@@ -98,7 +98,26 @@ fn follows_notes_notifications_and_avatars() {
     let after = env.json("ada", &["notifications"]);
     assert_eq!(after["items"][0]["read"], true);
     assert_eq!(after["items"][1]["read"], false);
+    // --unread leaves out the one read, on `notifications` and `notifications list`.
+    let unread = env.json("ada", &["notifications", "--unread"]);
+    let unread_items = unread["items"].as_array().unwrap();
+    assert_eq!(unread_items.len(), items.len() - 1);
+    assert!(unread_items.iter().all(|n| n["read"] == false));
+    assert!(unread_items.iter().all(|n| n["id"] != items[0]["id"]));
+    let one = env.json(
+        "ada",
+        &["notifications", "list", "--unread", "--limit", "1"],
+    );
+    assert!(
+        one["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|n| n["read"] == false)
+    );
     env.json("ada", &["notifications", "read"]);
+    let none = env.json("ada", &["notifications", "--unread", "--all"]);
+    assert_eq!(none["items"].as_array().unwrap().len(), 0);
     let after = env.json("ada", &["notifications", "list"]);
     assert!(
         after["items"]
@@ -122,9 +141,15 @@ fn follows_notes_notifications_and_avatars() {
     assert!(removed["pfp"].is_null(), "{removed}");
     let text = dir.path().join("note.txt");
     std::fs::write(&text, "not an image").unwrap();
+    // Not an image: refused before anything is sent, naming the file.
     let refused = env.fails(
         "ada",
         &["user", "avatar", "set", &text.display().to_string()],
     );
-    assert_eq!(refused.code, 1);
+    assert_eq!(refused.code, 2);
+    let detail = refused.error["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("note.txt") && detail.contains("not a PNG, JPEG, GIF or WebP"),
+        "{detail}"
+    );
 }

@@ -154,10 +154,14 @@ fn spaces_rooms_and_invitations_end_to_end() {
 fn bad_input_is_a_usage_error_or_a_validation_error() {
     let env = Env::start();
     env.user("ada");
-    // clap rejects a non-numeric id: exit 2, JSON error in --json mode.
-    let usage = env.fails("ada", &["space", "show", "lounge"]);
+    // A malformed id is a usage error (exit 2, JSON error in --json mode); an unknown
+    // name is "no space named …" (exit 1).
+    let usage = env.fails("ada", &["space", "show", "#lounge"]);
     assert_eq!(usage.code, 2);
     assert_eq!(usage.error["code"], "usage");
+    let unknown = env.fails("ada", &["space", "show", "lounge"]);
+    assert_eq!(unknown.code, 1);
+    assert_eq!(unknown.error["detail"], "no space named lounge");
     let usage = env.fails("ada", &["space", "edit", "1"]);
     assert_eq!(usage.code, 2);
     let usage = env.fails(
@@ -170,4 +174,118 @@ fn bad_input_is_a_usage_error_or_a_validation_error() {
     assert_eq!(invalid.code, 1);
     assert_eq!(invalid.error["code"], "validation");
     assert_eq!(invalid.error["fields"][0]["field"], "name");
+}
+
+/// Spaces and rooms by name, positional where natural: `room list lounge`,
+/// `room create lounge/random`, `invite create lounge`; one paging style everywhere.
+#[test]
+fn spaces_and_rooms_are_named_by_name_or_id() {
+    let env = Env::start();
+    env.user("ada");
+    env.user("bob");
+    let space = env.json("ada", &["space", "create", "lounge"]);
+    let s = id(&space);
+    env.json("ada", &["space", "create", "Lounge Two"]);
+
+    assert_eq!(
+        env.json("ada", &["space", "show", "lounge"])["id"],
+        space["id"]
+    );
+    assert_eq!(
+        env.json("ada", &["space", "show", "LOUNGE"])["id"],
+        space["id"]
+    );
+    assert_eq!(
+        env.json("ada", &["space", "show", &format!("#{s}")])["id"],
+        space["id"]
+    );
+
+    let random = env.json("ada", &["room", "create", "lounge/random"]);
+    assert_eq!(random["name"], "random");
+    assert_eq!(random["space_id"], space["id"]);
+    let rooms = env.json("ada", &["room", "list", "lounge"]);
+    let names: Vec<&str> = rooms["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|room| room["name"].as_str().unwrap())
+        .collect();
+    assert!(names.contains(&"random"), "{names:?}");
+    assert!(rooms.get("next_cursor").is_some(), "{{items, next_cursor}}");
+    let shown = env.json("ada", &["room", "show", "lounge/random"]);
+    assert_eq!(shown["id"], random["id"]);
+    let by_ids = env.json("ada", &["room", "show", &format!("{s}/{}", id(&random))]);
+    assert_eq!(by_ids["id"], random["id"]);
+    let renamed = env.json(
+        "ada",
+        &["room", "edit", "lounge/random", "--name", "off-topic"],
+    );
+    assert_eq!(renamed["name"], "off-topic");
+    let missing = env.fails("ada", &["room", "show", "lounge/random"]);
+    assert_eq!(missing.code, 1);
+    assert_eq!(missing.error["detail"], "no room named random");
+    assert_eq!(
+        missing.error["hint"],
+        "list a space's rooms with `socmel room list SPACE`"
+    );
+    let bare = env.fails("ada", &["room", "show", "general"]);
+    assert_eq!(bare.code, 2, "a bare room names no space");
+
+    // Human output, piped: tab-separated under a header line.
+    let output = env
+        .cmd()
+        .args(["-P", "ada", "room", "list", "lounge"])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(text.lines().next(), Some("ID\tNAME\tCREATED"), "{text}");
+
+    // Invitations by space name.
+    let token = env
+        .cmd()
+        .args(["-P", "ada", "invite", "create", "lounge", "--max-uses", "2"])
+        .output()
+        .unwrap();
+    assert!(token.status.success());
+    let token = String::from_utf8_lossy(&token.stdout).trim().to_owned();
+    let joined = env.json("bob", &["invite", "join", "lounge", &token]);
+    assert_eq!(joined["space"]["id"], space["id"]);
+    let invitations = env.json("ada", &["invite", "list", "lounge"]);
+    let invitation = id(&invitations["items"][0]);
+    env.json("ada", &["invite", "revoke", "lounge", &invitation]);
+    assert_eq!(
+        env.json("ada", &["invite", "list", "lounge"])["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
+
+    // One paging style: --limit, --cursor, --all; the same shape every time.
+    let first = env.json("ada", &["space", "members", "lounge", "--limit", "1"]);
+    assert_eq!(first["items"].as_array().unwrap().len(), 1);
+    let cursor = first["next_cursor"]
+        .as_str()
+        .expect("two members")
+        .to_owned();
+    let second = env.json(
+        "ada",
+        &[
+            "space", "members", "lounge", "--limit", "1", "--cursor", &cursor,
+        ],
+    );
+    assert_eq!(second["items"].as_array().unwrap().len(), 1);
+    assert_ne!(first["items"][0], second["items"][0]);
+    let all = env.json(
+        "ada",
+        &["space", "members", "lounge", "--limit", "1", "--all"],
+    );
+    assert_eq!(all["items"].as_array().unwrap().len(), 2);
+    assert!(all["next_cursor"].is_null());
+    let listed = env.json("bob", &["space", "list", "--all"]);
+    assert_eq!(listed["items"].as_array().unwrap().len(), 2);
+
+    // `room list` with neither SPACE nor --space is a usage error, not a crash.
+    assert_eq!(env.fails("ada", &["room", "list"]).code, 2);
 }

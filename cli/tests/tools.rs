@@ -185,3 +185,154 @@ fn seed_fills_a_server_and_logs_in_on_request() {
     let second = env.json("other", &["seed", "--prefix", "b-"]);
     assert_eq!(second["users"][0]["username"], "b-alice");
 }
+
+/// `api -f/-F` fields (query of a GET, JSON body otherwise), `-i` headers, `--paginate`.
+#[test]
+fn api_takes_fields_shows_headers_and_follows_pages() {
+    let env = Env::start();
+    env.user("ada");
+    let created = env.json(
+        "ada",
+        &["api", "POST", "/spaces/create", "-f", "name=attic"],
+    );
+    assert_eq!(created["name"], "attic");
+    env.json(
+        "ada",
+        &["api", "POST", "/spaces/create", "-F", "name=cellar"],
+    );
+    for name in ["alpha", "beta", "gamma"] {
+        env.json(
+            "ada",
+            &[
+                "api",
+                "POST",
+                "/spaces/create",
+                "--raw-field",
+                &format!("name={name}"),
+            ],
+        );
+    }
+    let searched = env.json(
+        "ada",
+        &["api", "GET", "/spaces/", "-f", "q=att", "-F", "limit=5"],
+    );
+    assert_eq!(searched["items"][0]["name"], "attic");
+    assert_eq!(searched["items"].as_array().unwrap().len(), 1);
+    let typed = env.fails("ada", &["api", "GET", "/spaces/", "-F", "limit=true"]);
+    assert_eq!(typed.code, 1, "a typed field reaches the server as typed");
+
+    // --paginate: every page, items merged, next_cursor null.
+    let all = env.json("ada", &["api", "GET", "/spaces/?limit=2", "--paginate"]);
+    assert_eq!(all["items"].as_array().unwrap().len(), 5);
+    assert!(all["next_cursor"].is_null());
+    // An upstream bare array follows X-Next-Cursor.
+    for n in 0..3 {
+        env.json("ada", &["post", "create", &format!("post {n}"), "text"]);
+    }
+    let me = env.json("ada", &["user", "me"]);
+    let path = format!("/posts/user/{}/all/?page_size=2", me["id"]);
+    let posts = env.json("ada", &["api", "GET", &path, "--paginate"]);
+    assert_eq!(posts.as_array().unwrap().len(), 3, "{posts}");
+
+    // -i: the status line and headers, then the body.
+    let output = env
+        .cmd()
+        .args(["-P", "ada", "api", "-i", "GET", "/users/me/"])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let text = String::from_utf8_lossy(&output.stdout);
+    let mut lines = text.lines();
+    assert_eq!(lines.next(), Some("HTTP 200"));
+    assert!(text.contains("content-type: application/json"), "{text}");
+    assert!(text.trim_end().ends_with('}'), "{text}");
+    // -i on a refusal: status, headers and body on stdout, the error on stderr, exit 1.
+    let output = env
+        .cmd()
+        .args(["-P", "ada", "api", "-i", "GET", "/spaces/999999/view/"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(text.starts_with("HTTP 404\n"), "{text}");
+    assert!(text.contains("\"code\":\"not_found\""), "{text}");
+    assert!(String::from_utf8_lossy(&output.stderr).starts_with("error: "));
+    // Bad fields are usage errors.
+    assert_eq!(
+        env.fails("ada", &["api", "GET", "/spaces/", "-f", "novalue"])
+            .code,
+        2
+    );
+}
+
+/// A reader that goes away (`socmel … | head -1`) ends the command with exit 0 and no
+/// panic, for generated output and for listings alike.
+#[test]
+fn a_closed_stdout_ends_quietly() {
+    let env = Env::start();
+    env.user("ada");
+    env.json("ada", &["space", "create", "lounge"]);
+    for args in [
+        &["completion", "zsh"][..],
+        &["man"],
+        &["-P", "ada", "space", "list"],
+        &["-P", "ada", "space", "list", "--json"],
+        &[
+            "-P",
+            "ada",
+            "room",
+            "list",
+            "lounge",
+            "--jq",
+            ".items[].name",
+        ],
+    ] {
+        // The pipe's reading end is closed before the command writes anything.
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_socmel"))
+            .env("SOCMEL_SERVER", &env.server.url)
+            .env("SOCMEL_CONFIG_DIR", env.config.path())
+            .env_remove("SOCMEL_TOKEN")
+            .args(args)
+            .stdout(writer)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(0), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
+    // Notices go to stderr: a closed stderr ends as quietly (`… 2>&1 | head -1`).
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_socmel"))
+        .env("SOCMEL_SERVER", &env.server.url)
+        .env("SOCMEL_CONFIG_DIR", env.config.path())
+        .env_remove("SOCMEL_TOKEN")
+        .args(["-P", "ada", "space", "create", "attic"])
+        .stderr(writer)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert!(!output.stdout.is_empty(), "the id was printed");
+}
+
+/// A 422 is told once: its detail names the fields, and they are not listed again.
+#[test]
+fn validation_errors_are_printed_once() {
+    let env = Env::start();
+    env.user("ada");
+    let title = "t".repeat(300);
+    let output = env
+        .cmd()
+        .args(["-P", "ada", "post", "create", &title, "body"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(stderr.matches("title").count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with("error: invalid input (title:"),
+        "{stderr}"
+    );
+}

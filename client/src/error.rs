@@ -3,9 +3,14 @@ use thiserror::Error;
 
 #[derive(Debug, Error)]
 pub enum ClientError {
-    /// The server answered with an error body.
+    /// The server answered with an error body. `retry_after` is its `Retry-After`
+    /// header in seconds (a 429 tells when the allowance is back).
     #[error("{} ({status}): {}", body.detail, code_name(body.code))]
-    Api { status: u16, body: ErrorBody },
+    Api {
+        status: u16,
+        body: ErrorBody,
+        retry_after: Option<u64>,
+    },
     /// The server could not be reached, or the connection failed.
     #[error("request failed: {0}")]
     Http(#[source] reqwest::Error),
@@ -43,6 +48,14 @@ impl ClientError {
     pub fn code(&self) -> Option<ErrorCode> {
         match self {
             Self::Api { body, .. } => Some(body.code),
+            _ => None,
+        }
+    }
+
+    /// Seconds the server asked to wait before trying again (`Retry-After`).
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            Self::Api { retry_after, .. } => *retry_after,
             _ => None,
         }
     }

@@ -157,11 +157,14 @@ impl Client {
 // Raw requests: the escape hatch for tools (`socmel api METHOD PATH`), outside the
 // typed, one-method-per-operation surface above.
 
-/// A successful answer to [`Client::raw`], body untouched.
+/// An answer to [`Client::raw`] (a success) or [`Client::raw_any`] (any status), body
+/// untouched.
 #[derive(Debug, Clone)]
 pub struct RawResponse {
     pub status: u16,
     pub content_type: Option<String>,
+    /// Every header, in the order received (names lower-case).
+    pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
 }
 
@@ -175,24 +178,84 @@ impl Client {
         path: &str,
         body: Option<&serde_json::Value>,
     ) -> ClientResult<RawResponse> {
+        let response = self.raw_any(method, path, body).await?;
+        match response.error() {
+            Some(err) => Err(err),
+            None => Ok(response),
+        }
+    }
+
+    /// As [`Client::raw`], but an error answer comes back as it is too (for tools that
+    /// show it, such as `socmel api -i`); [`RawResponse::error`] tells it apart.
+    pub async fn raw_any(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&serde_json::Value>,
+    ) -> ClientResult<RawResponse> {
         let mut request = self.request(method, path);
         if let Some(body) = body {
             request = request.json(body);
         }
         let response = request.send().await.map_err(ClientError::Http)?;
-        let response = check(response).await?;
         let status = response.status().as_u16();
         let content_type = response
             .headers()
             .get(reqwest::header::CONTENT_TYPE)
             .and_then(|value| value.to_str().ok())
             .map(str::to_owned);
+        let headers = response
+            .headers()
+            .iter()
+            .map(|(name, value)| {
+                (
+                    name.as_str().to_owned(),
+                    String::from_utf8_lossy(value.as_bytes()).into_owned(),
+                )
+            })
+            .collect();
         let body = response.bytes().await.map_err(ClientError::Http)?.to_vec();
         Ok(RawResponse {
             status,
             content_type,
+            headers,
             body,
         })
+    }
+}
+
+impl RawResponse {
+    /// The error this answer stands for ([`ClientError::Api`], as a typed call gives
+    /// it), or `None` for a success.
+    pub fn error(&self) -> Option<ClientError> {
+        if (200..300).contains(&self.status) {
+            return None;
+        }
+        let retry_after = self
+            .headers
+            .iter()
+            .find(|(name, _)| name == "retry-after")
+            .and_then(|(_, value)| value.trim().parse().ok());
+        Some(api_error(
+            self.status,
+            &String::from_utf8_lossy(&self.body),
+            retry_after,
+        ))
+    }
+}
+
+/// An error answer as [`ClientError::Api`]: its JSON body, or its text as the detail.
+fn api_error(status: u16, text: &str, retry_after: Option<u64>) -> ClientError {
+    let body = serde_json::from_str::<ErrorBody>(text).unwrap_or_else(|_| {
+        ErrorBody::new(
+            socmel_api_types::ErrorCode::from_status(status),
+            text.to_owned(),
+        )
+    });
+    ClientError::Api {
+        status,
+        body,
+        retry_after,
     }
 }
 
@@ -213,15 +276,11 @@ async fn check(response: Response) -> ClientResult<Response> {
     if status.is_success() {
         return Ok(response);
     }
+    let retry_after = response
+        .headers()
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.trim().parse().ok());
     let text = response.text().await.map_err(ClientError::Http)?;
-    let body = serde_json::from_str::<ErrorBody>(&text).unwrap_or_else(|_| {
-        ErrorBody::new(
-            socmel_api_types::ErrorCode::from_status(status.as_u16()),
-            text,
-        )
-    });
-    Err(ClientError::Api {
-        status: status.as_u16(),
-        body,
-    })
+    Err(api_error(status.as_u16(), &text, retry_after))
 }

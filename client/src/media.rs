@@ -182,6 +182,21 @@ impl Client {
             .await
     }
 
+    /// `POST /messages/attachments/`, reporting progress as the file streams out.
+    pub async fn upload_message_attachment_with_progress(
+        &self,
+        file: UploadFile,
+        progress: Progress,
+    ) -> ClientResult<socmel_api_types::messages::MessageAttachment> {
+        let part = file.into_counted_part(progress).await?;
+        let form = reqwest::multipart::Form::new().part("file", part);
+        self.send(
+            self.request(Method::POST, "/messages/attachments/")
+                .multipart(form),
+        )
+        .await
+    }
+
     /// `POST /users/pfp/`, reporting progress as the file streams out.
     pub async fn upload_pfp_with_progress(
         &self,

@@ -72,6 +72,11 @@ async fn open(client: &Client, since: Option<u64>) -> ClientResult<Socket> {
                             "WebSocket upgrade refused",
                         )
                     }),
+                retry_after: response
+                    .headers()
+                    .get("retry-after")
+                    .and_then(|value| value.to_str().ok())
+                    .and_then(|value| value.trim().parse().ok()),
             },
             other => ClientError::WebSocket(Box::new(other)),
         })?;

@@ -35,6 +35,7 @@ pub struct RegisterArgs {
     /// 3-32 characters of A-Z a-z 0-9 _ . -
     #[arg(long, short)]
     pub username: String,
+    /// Your email (verification codes go there; shown to you only)
     #[arg(long, short)]
     pub email: String,
     /// Read the password from the first line of stdin

@@ -8,42 +8,60 @@ use crate::{
     context::Ctx,
     error::CliResult,
     output::{Output, Table, opt},
+    text,
 };
 
 #[derive(Debug, Subcommand)]
 pub enum CommentCmd {
     /// Comment on a post; prints the comment's id
     Add {
+        /// The post's id
         post_id: i64,
+        /// The comment; `-` reads stdin, @FILE reads a file
         #[arg(allow_hyphen_values = true)]
         text: String,
     },
     /// Reply to a comment; prints the reply's id
     Reply {
+        /// The post's id
         post_id: i64,
+        /// The comment replied to
         comment_id: i64,
+        /// The reply; `-` reads stdin, @FILE reads a file
         #[arg(allow_hyphen_values = true)]
         text: String,
     },
     /// Change the text of your comment
     Edit {
+        /// The post's id
         post_id: i64,
+        /// The comment's id
         comment_id: i64,
+        /// The new text; `-` reads stdin, @FILE reads a file
         #[arg(allow_hyphen_values = true)]
         text: String,
     },
     /// Delete a comment (yours, or any on your post)
-    Delete { post_id: i64, comment_id: i64 },
+    Delete {
+        /// The post's id
+        post_id: i64,
+        /// The comment's id
+        comment_id: i64,
+    },
     /// A post's comments, replies indented under them
     List {
+        /// The post's id
         post_id: i64,
         #[command(flatten)]
         paging: PostPaging,
     },
     /// React to a comment (e.g. like, love, haha), or take the reaction back
     React {
+        /// The post's id
         post_id: i64,
+        /// The comment's id
         comment_id: i64,
+        /// The reaction: like, love, haha…
         reaction: String,
     },
 }
@@ -51,6 +69,7 @@ pub enum CommentCmd {
 pub async fn run(ctx: &mut Ctx, cmd: CommentCmd) -> CliResult {
     match cmd {
         CommentCmd::Add { post_id, text } => {
+            let text = text::expand(text, "comment")?;
             let (post, text) = (PostId(post_id), text.as_str());
             let comment = ctx
                 .call(|c| async move { c.add_comment(post, text).await })
@@ -63,6 +82,7 @@ pub async fn run(ctx: &mut Ctx, cmd: CommentCmd) -> CliResult {
             comment_id,
             text,
         } => {
+            let text = text::expand(text, "reply")?;
             let (post, parent, text) = (PostId(post_id), CommentId(comment_id), text.as_str());
             let reply = ctx
                 .call(|c| async move { c.add_reply(post, parent, text).await })
@@ -75,6 +95,7 @@ pub async fn run(ctx: &mut Ctx, cmd: CommentCmd) -> CliResult {
             comment_id,
             text,
         } => {
+            let text = text::expand(text, "comment")?;
             let (post, id, text) = (PostId(post_id), CommentId(comment_id), text.as_str());
             let comment = ctx
                 .call(|c| async move { c.edit_comment(post, id, text).await })
@@ -94,9 +115,11 @@ pub async fn run(ctx: &mut Ctx, cmd: CommentCmd) -> CliResult {
             ctx.out.ack(&detail, &detail.detail)
         }
         CommentCmd::List { post_id, paging } => {
-            let (post, query) = (PostId(post_id), &paging.query());
+            let (post, paging) = (PostId(post_id), &paging);
             let page = ctx
-                .call(|c| async move { c.list_comments(post, query).await })
+                .listing(&paging.paging, |c, cursor, limit| async move {
+                    c.list_comments(post, &paging.query(cursor, limit)).await
+                })
                 .await?;
             ctx.out.page(&page, comments_table(&ctx.out, &page.items))
         }

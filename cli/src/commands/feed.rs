@@ -2,24 +2,27 @@
 
 use clap::Args;
 
-use crate::{commands::post::posts_table, context::Ctx, error::CliResult};
+use crate::{
+    commands::post::{PostPaging, posts_table},
+    context::Ctx,
+    error::CliResult,
+};
 
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+    socmel feed --limit 5\n  \
+    socmel feed --limit 5 --json --jq '.items[].title'")]
 pub struct FeedArgs {
-    /// Where to continue (the previous page's next_cursor)
-    #[arg(long)]
-    pub cursor: Option<String>,
-    /// Posts per page (1-100)
-    #[arg(long)]
-    pub page_size: Option<i64>,
+    #[command(flatten)]
+    pub paging: PostPaging,
 }
 
 pub async fn run(ctx: &mut Ctx, args: FeedArgs) -> CliResult {
-    let query = &socmel_client::PageQuery {
-        page: None,
-        page_size: args.page_size,
-        cursor: args.cursor,
-    };
-    let page = ctx.call(|c| async move { c.feed(query).await }).await?;
+    let paging = &args.paging;
+    let page = ctx
+        .listing(&paging.paging, |c, cursor, limit| async move {
+            c.feed(&paging.query(cursor, limit)).await
+        })
+        .await?;
     ctx.out.page(&page, posts_table(&ctx.out, &page.items))
 }

@@ -18,13 +18,25 @@ use crate::{
 #[derive(Debug, Subcommand)]
 pub enum FollowCmd {
     /// Ask to follow a user; prints the request's follow id
-    Request { user: UserRef },
+    Request {
+        /// Who: bob, @bob, #7 or 7
+        user: UserRef,
+    },
     /// Accept a user's request to follow you
-    Accept { user: UserRef },
+    Accept {
+        /// Who: bob, @bob, #7 or 7
+        user: UserRef,
+    },
     /// Turn down a user's request to follow you
-    Reject { user: UserRef },
+    Reject {
+        /// Who: bob, @bob, #7 or 7
+        user: UserRef,
+    },
     /// Take back your pending request to follow a user
-    Cancel { user: UserRef },
+    Cancel {
+        /// Who: bob, @bob, #7 or 7
+        user: UserRef,
+    },
     /// Your (or, with --user, a user's) followers, following, or requests to you
     List {
         /// Which list
@@ -37,16 +49,27 @@ pub enum FollowCmd {
         paging: Paging,
     },
     /// Stop following a user
-    Unfollow { user: UserRef },
+    Unfollow {
+        /// Who: bob, @bob, #7 or 7
+        user: UserRef,
+    },
     /// Remove a user from your followers
-    Remove { user: UserRef },
+    Remove {
+        /// Who: bob, @bob, #7 or 7
+        user: UserRef,
+    },
     /// Whether you follow a user (or asked to), and whether they follow you
-    Status { user: UserRef },
+    Status {
+        /// Who: bob, @bob, #7 or 7
+        user: UserRef,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Which {
+    /// People who follow you (or --user)
     Followers,
+    /// People you (or --user) follow
     Following,
     /// Pending requests to follow you
     Requests,
@@ -99,39 +122,28 @@ pub async fn run(ctx: &mut Ctx, cmd: FollowCmd) -> CliResult {
             user,
             paging,
         } => {
-            let query = &CursorQuery {
-                limit: paging.limit,
-                cursor: paging.cursor.clone(),
-            };
-            let page = match (which, user) {
+            let query = |cursor: Option<String>, limit: Option<i64>| CursorQuery { limit, cursor };
+            let user = match (which, user) {
                 (Which::Requests, Some(_)) => {
                     return Err(CliError::Usage(
                         "only your own follow requests can be listed: drop --user".into(),
                     ));
                 }
-                (Which::Requests, None) => {
-                    ctx.call(|c| async move { c.follow_requests(query).await })
-                        .await?
-                }
-                (Which::Followers, None) => {
-                    ctx.call(|c| async move { c.my_followers(query).await })
-                        .await?
-                }
-                (Which::Following, None) => {
-                    ctx.call(|c| async move { c.my_following(query).await })
-                        .await?
-                }
-                (Which::Followers, Some(user)) => {
-                    let user = user.resolve(ctx).await?;
-                    ctx.call(|c| async move { c.user_followers(user, query).await })
-                        .await?
-                }
-                (Which::Following, Some(user)) => {
-                    let user = user.resolve(ctx).await?;
-                    ctx.call(|c| async move { c.user_following(user, query).await })
-                        .await?
-                }
+                (_, Some(user)) => Some(user.resolve(ctx).await?),
+                (_, None) => None,
             };
+            let page = ctx
+                .listing(&paging, |c, cursor, limit| async move {
+                    let query = &query(cursor, limit);
+                    match (which, user) {
+                        (Which::Requests, _) => c.follow_requests(query).await,
+                        (Which::Followers, None) => c.my_followers(query).await,
+                        (Which::Following, None) => c.my_following(query).await,
+                        (Which::Followers, Some(user)) => c.user_followers(user, query).await,
+                        (Which::Following, Some(user)) => c.user_following(user, query).await,
+                    }
+                })
+                .await?;
             ctx.out.page(&page, follows_table(&ctx.out, &page.items))
         }
         FollowCmd::Unfollow { user } => {

@@ -1,16 +1,14 @@
 //! `socmel group …`: group chats.
 
 use clap::Subcommand;
-use socmel_client::types::{
-    GroupId,
-    groups::{GroupChatCreate, GroupChatDisplay, GroupSummary},
-};
+use socmel_client::types::groups::{GroupChatCreate, GroupChatDisplay, GroupSummary};
 
 use crate::{
     cli::Paging,
     commands::user::{show_user, users_table},
     context::Ctx,
     error::CliResult,
+    names::GroupRef,
     output::{Output, Table},
     people::{self, UserRef},
 };
@@ -19,36 +17,68 @@ use crate::{
 pub enum GroupCmd {
     /// Create a group chat (you are its owner); prints its id
     Create {
+        /// The group's name
         name: String,
-        /// A user id to add (repeat for several)
-        #[arg(long = "member", short = 'm', value_name = "USER_ID")]
+        /// A member to add: bob, @bob, #7 or 7 (repeat for several)
+        #[arg(long = "member", short = 'm', value_name = "USER")]
         members: Vec<UserRef>,
     },
     /// Show a group and its members
-    Show { group_id: i64 },
+    Show {
+        /// The group: its name (among yours) or id
+        group: GroupRef,
+    },
     /// Groups you are in
+    #[command(alias = "list")]
     Mine {
         #[command(flatten)]
         paging: Paging,
     },
     /// Rename a group
-    Rename { group_id: i64, name: String },
+    Rename {
+        /// The group: its name or id
+        group: GroupRef,
+        /// The new name
+        name: String,
+    },
     /// Delete a group (owner only)
-    Delete { group_id: i64 },
+    Delete {
+        /// The group: its name or id
+        group: GroupRef,
+    },
     /// Members of a group
     Members {
-        group_id: i64,
+        /// The group: its name or id
+        group: GroupRef,
         #[command(flatten)]
         paging: Paging,
     },
     /// Add a user to a group
-    Add { group_id: i64, user: UserRef },
+    Add {
+        /// The group: its name or id
+        group: GroupRef,
+        /// Who: bob, @bob, #7 or 7
+        user: UserRef,
+    },
     /// Remove a member from a group
-    Remove { group_id: i64, user: UserRef },
+    Remove {
+        /// The group: its name or id
+        group: GroupRef,
+        /// Who: bob, @bob, #7 or 7
+        user: UserRef,
+    },
     /// Leave a group
-    Leave { group_id: i64 },
+    Leave {
+        /// The group: its name or id
+        group: GroupRef,
+    },
     /// Pass the ownership of a group to a member
-    Transfer { group_id: i64, user: UserRef },
+    Transfer {
+        /// The group: its name or id
+        group: GroupRef,
+        /// The new owner: bob, @bob, #7 or 7
+        user: UserRef,
+    },
 }
 
 pub async fn run(ctx: &mut Ctx, cmd: GroupCmd) -> CliResult {
@@ -64,57 +94,60 @@ pub async fn run(ctx: &mut Ctx, cmd: GroupCmd) -> CliResult {
             let sentence = format!("Created group {} (id {}).", group.name, group.id);
             ctx.out.created(&group, group.id, &sentence)
         }
-        GroupCmd::Show { group_id } => {
-            let id = GroupId(group_id);
+        GroupCmd::Show { group } => {
+            let id = group.resolve(ctx).await?;
             let group = ctx.call(|c| async move { c.view_group(id).await }).await?;
             ctx.out.show(&group, |out| show_group(out, &group))
         }
         GroupCmd::Mine { paging } => {
-            let (cursor, limit) = (paging.cursor(), paging.limit);
             let page = ctx
-                .call(|c| async move { c.my_groups(cursor, limit).await })
+                .listing(&paging, |c, cursor, limit| async move {
+                    c.my_groups(cursor.as_deref(), limit).await
+                })
                 .await?;
             ctx.out.page(&page, groups_table(&ctx.out, &page.items))
         }
-        GroupCmd::Rename { group_id, name } => {
-            let (id, name) = (GroupId(group_id), name.as_str());
+        GroupCmd::Rename { group, name } => {
+            let (id, name) = (group.resolve(ctx).await?, name.as_str());
             let group = ctx
                 .call(|c| async move { c.rename_group(id, name).await })
                 .await?;
             ctx.out.show(&group, |out| show_group(out, &group))
         }
-        GroupCmd::Delete { group_id } => {
-            let id = GroupId(group_id);
+        GroupCmd::Delete { group } => {
+            let id = group.resolve(ctx).await?;
             let detail = ctx
                 .call(|c| async move { c.delete_group(id).await })
                 .await?;
             ctx.out.ack(&detail, &detail.detail)
         }
-        GroupCmd::Members { group_id, paging } => {
-            let (id, cursor, limit) = (GroupId(group_id), paging.cursor(), paging.limit);
+        GroupCmd::Members { group, paging } => {
+            let id = group.resolve(ctx).await?;
             let page = ctx
-                .call(|c| async move { c.group_members(id, cursor, limit).await })
+                .listing(&paging, |c, cursor, limit| async move {
+                    c.group_members(id, cursor.as_deref(), limit).await
+                })
                 .await?;
             ctx.out.page(&page, users_table(&ctx.out, &page.items))
         }
-        GroupCmd::Add { group_id, user } => {
-            let (id, user) = (GroupId(group_id), user.resolve(ctx).await?);
+        GroupCmd::Add { group, user } => {
+            let (id, user) = (group.resolve(ctx).await?, user.resolve(ctx).await?);
             let members = ctx
                 .call(|c| async move { c.add_group_member(id, user).await })
                 .await?;
             ctx.out
                 .show(&members, |out| users_table(out, &members).print(out))
         }
-        GroupCmd::Remove { group_id, user } => {
-            let (id, user) = (GroupId(group_id), user.resolve(ctx).await?);
+        GroupCmd::Remove { group, user } => {
+            let (id, user) = (group.resolve(ctx).await?, user.resolve(ctx).await?);
             let members = ctx
                 .call(|c| async move { c.remove_group_member(id, user).await })
                 .await?;
             ctx.out
                 .show(&members, |out| users_table(out, &members).print(out))
         }
-        GroupCmd::Leave { group_id } => {
-            let id = GroupId(group_id);
+        GroupCmd::Leave { group } => {
+            let id = group.resolve(ctx).await?;
             let members = ctx.call(|c| async move { c.leave_group(id).await }).await?;
             if !ctx.out.json {
                 eprintln!("Left group {id}.");
@@ -122,8 +155,8 @@ pub async fn run(ctx: &mut Ctx, cmd: GroupCmd) -> CliResult {
             ctx.out
                 .show(&members, |out| users_table(out, &members).print(out))
         }
-        GroupCmd::Transfer { group_id, user } => {
-            let (id, user) = (GroupId(group_id), user.resolve(ctx).await?);
+        GroupCmd::Transfer { group, user } => {
+            let (id, user) = (group.resolve(ctx).await?, user.resolve(ctx).await?);
             let owner = ctx
                 .call(|c| async move { c.pass_group_ownership(id, user).await })
                 .await?;

@@ -27,7 +27,7 @@ fn inbox_table(out: &Output, entries: &[InboxEntry]) -> Table {
             },
             Conversation::Group { group_id } => ("group", format!("--group {group_id}")),
             Conversation::Room { space_id, room_id } => {
-                ("room", format!("--space {space_id} --room {room_id}"))
+                ("room", format!("--room {space_id}/{room_id}"))
             }
         };
         table.row(vec![

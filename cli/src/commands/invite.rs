@@ -2,14 +2,16 @@
 
 use clap::Subcommand;
 use socmel_client::types::{
-    InvitationId, SpaceId, Timestamp,
+    InvitationId, Timestamp,
     invitations::{InvitationCreate, InvitationDisplay},
 };
 
 use crate::{
     cli::Paging,
+    commands::room::SpaceFlag,
     context::Ctx,
     error::{CliError, CliResult},
+    names::SpaceRef,
     output::{Output, Table, opt},
 };
 
@@ -17,8 +19,11 @@ use crate::{
 pub enum InviteCmd {
     /// Create an invitation; prints its token (pass it to `invite join`)
     Create {
-        #[arg(long, short)]
-        space: i64,
+        /// The space: its name (lounge) or id
+        #[arg(required_unless_present = "space_flag")]
+        space: Option<SpaceRef>,
+        #[command(flatten)]
+        flag: SpaceFlag,
         /// How many people may join with it
         #[arg(long, default_value_t = 1)]
         max_uses: i64,
@@ -31,20 +36,27 @@ pub enum InviteCmd {
     },
     /// Invitations of a space (tokens are shown only once, at creation)
     List {
-        #[arg(long, short)]
-        space: i64,
+        /// The space: its name or id
+        #[arg(required_unless_present = "space_flag")]
+        space: Option<SpaceRef>,
+        #[command(flatten)]
+        flag: SpaceFlag,
         #[command(flatten)]
         paging: Paging,
     },
     /// Revoke an invitation
     Revoke {
-        #[arg(long, short)]
-        space: i64,
-        invitation_id: i64,
+        /// The space (name or id), then the invitation's id
+        #[arg(required = true, num_args = 1..=2, value_names = ["SPACE", "INVITATION_ID"])]
+        words: Vec<String>,
+        #[command(flatten)]
+        flag: SpaceFlag,
     },
     /// Join a space with an invitation token
     Join {
-        space_id: i64,
+        /// The space: its name or id
+        space: SpaceRef,
+        /// The token `invite create` printed
         // Not named `token`: that id belongs to the global --token. Tokens are
         // base64url, so one may well start with '-'.
         #[arg(value_name = "TOKEN", allow_hyphen_values = true)]
@@ -52,10 +64,18 @@ pub enum InviteCmd {
     },
 }
 
+/// Which space: the positional SPACE, or the older `--space` flag.
+fn space_of(space: Option<SpaceRef>, flag: SpaceFlag) -> CliResult<SpaceRef> {
+    space
+        .or(flag.space)
+        .ok_or_else(|| CliError::Usage("which space? Name it: lounge, or its id".into()))
+}
+
 pub async fn run(ctx: &mut Ctx, cmd: InviteCmd) -> CliResult {
     match cmd {
         InviteCmd::Create {
             space,
+            flag,
             max_uses,
             expires_in,
             expires_at,
@@ -64,13 +84,11 @@ pub async fn run(ctx: &mut Ctx, cmd: InviteCmd) -> CliResult {
                 Some(at) => at,
                 None => Timestamp(chrono::Utc::now() + parse_duration(&expires_in)?),
             };
-            let (space, body) = (
-                SpaceId(space),
-                &InvitationCreate {
-                    max_uses,
-                    expires_at,
-                },
-            );
+            let space = space_of(space, flag)?.resolve(ctx).await?;
+            let body = &InvitationCreate {
+                max_uses,
+                expires_at,
+            };
             let invitation = ctx
                 .call(|c| async move { c.create_invitation(space, body).await })
                 .await?;
@@ -82,29 +100,48 @@ pub async fn run(ctx: &mut Ctx, cmd: InviteCmd) -> CliResult {
             );
             ctx.out.created(&invitation, &token, &sentence)
         }
-        InviteCmd::List { space, paging } => {
-            let (space, cursor, limit) = (SpaceId(space), paging.cursor(), paging.limit);
+        InviteCmd::List {
+            space,
+            flag,
+            paging,
+        } => {
+            let space = space_of(space, flag)?.resolve(ctx).await?;
             let page = ctx
-                .call(|c| async move { c.list_invitations(space, cursor, limit).await })
+                .listing(&paging, |c, cursor, limit| async move {
+                    c.list_invitations(space, cursor.as_deref(), limit).await
+                })
                 .await?;
             ctx.out
                 .page(&page, invitations_table(&ctx.out, &page.items))
         }
-        InviteCmd::Revoke {
-            space,
-            invitation_id,
-        } => {
-            let (space, id) = (SpaceId(space), InvitationId(invitation_id));
+        InviteCmd::Revoke { words, flag } => {
+            // `revoke SPACE ID`, or the older `revoke --space SPACE ID`.
+            let (space, id) = match (words.as_slice(), flag.space) {
+                ([space, id], None) => (space.parse::<SpaceRef>().map_err(CliError::Usage)?, id),
+                ([id], Some(space)) => (space, id),
+                _ => {
+                    return Err(CliError::Usage(
+                        "name the space and the invitation: `socmel invite revoke SPACE INVITATION_ID`"
+                            .into(),
+                    ));
+                }
+            };
+            let id = id
+                .trim_start_matches('#')
+                .parse::<i64>()
+                .map_err(|_| CliError::Usage(format!("'{id}' is not an invitation id")))?;
+            let (space, id) = (space.resolve(ctx).await?, InvitationId(id));
             let detail = ctx
                 .call(|c| async move { c.revoke_invitation(space, id).await })
                 .await?;
             ctx.out.ack(&detail, &detail.detail)
         }
         InviteCmd::Join {
-            space_id,
+            space,
             invitation_token,
         } => {
-            let (space, token) = (SpaceId(space_id), invitation_token.as_str());
+            let space = space.resolve(ctx).await?;
+            let token = invitation_token.as_str();
             let joined = ctx
                 .call(|c| async move { c.accept_invitation(space, token).await })
                 .await?;
@@ -150,7 +187,11 @@ fn invitations_table(out: &Output, invitations: &[InvitationDisplay]) -> Table {
             invitation.id.to_string(),
             format!("{}/{}", invitation.current_uses, invitation.max_uses),
             out.time(invitation.expires_at),
-            opt(invitation.created_by),
+            invitation
+                .created_by_user
+                .as_ref()
+                .map(|by| by.username.clone())
+                .unwrap_or_else(|| opt(invitation.created_by)),
             out.time(invitation.created_at),
         ]);
     }

@@ -33,9 +33,7 @@ pub fn run(args: ManArgs) -> CliResult {
         None => {
             let mut page = Vec::new();
             clap_mangen::Man::new(command).render(&mut page)?;
-            let mut stdout = std::io::stdout().lock();
-            std::io::Write::write_all(&mut stdout, &page)?;
-            Ok(())
+            crate::output::write_stdout(&page)
         }
     }
 }

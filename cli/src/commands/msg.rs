@@ -1,37 +1,55 @@
 //! `socmel msg …`: messages in any conversation, and the live WebSocket stream.
 
-use std::io::{IsTerminal, Read};
+use std::{future::Future, path::PathBuf};
 
 use clap::{Args, Subcommand, ValueEnum};
 use serde::Serialize;
 use socmel_client::{
-    HistoryPage, Session,
+    Client, ClientResult, HistoryPage, Session,
     types::{
-        GroupId, MessageId, RoomId, SpaceId, Timestamp,
+        MessageId, Page, Timestamp,
         frames::{Envelope, Presence, ServerFrame, Typing},
-        messages::{Conversation, ConversationKind, MarkRead, Message, SendMessage},
+        messages::{
+            Conversation, ConversationKind, DmMessage, GroupMessage, MarkRead, Message,
+            RoomMessage, SendMessage,
+        },
+        page::PageItem,
     },
 };
 
 use crate::{
     context::Ctx,
     error::{CliError, CliResult},
+    names::{GroupRef, RoomRef, SpaceRef},
     output::{Output, Table, opt, println_stdout},
     people::UserRef,
+    progress::{UploadBar, files},
+    text,
 };
 
 #[derive(Debug, Subcommand)]
+#[command(
+    after_help = "A conversation is --user bob, --group team, or --room lounge/general.\n\
+    Examples:\n  \
+    socmel msg send --room lounge/general \"hello\"\n  \
+    socmel msg send --user bob --attach photo.png \"look\"\n  \
+    socmel msg history --group team --limit 20 --json --jq '.items[].content'"
+)]
 pub enum MsgCmd {
-    /// Send a message (text as an argument, or on stdin); prints its id
+    /// Send a message (text as an argument, `-`/nothing for stdin, or @FILE); prints its id
     Send {
         #[command(flatten)]
         to: Target,
-        /// The text; `-` or nothing reads stdin
+        /// The text; `-` or nothing reads stdin, @FILE reads a file
         #[arg(allow_hyphen_values = true)]
         message: Option<String>,
         /// Reply to this message id
-        #[arg(long)]
+        #[arg(long, value_name = "MESSAGE_ID")]
         reply_to: Option<i64>,
+        /// Images to attach (PNG, JPEG, GIF or WebP; repeat or list several). All are
+        /// checked before any is uploaded
+        #[arg(long, num_args = 1.., value_name = "FILE")]
+        attach: Vec<PathBuf>,
     },
     /// Read back a conversation, oldest first
     History {
@@ -53,80 +71,100 @@ pub enum MsgCmd {
     Read {
         #[command(flatten)]
         to: Target,
+        /// The newest message read
         message_id: i64,
     },
-    /// Edit one of your messages
+    /// Edit one of your messages: `msg edit --room lounge/general 12 "new text"`
     Edit {
-        #[arg(value_enum)]
-        kind: Kind,
-        message_id: i64,
-        /// The new text; `-` or nothing reads stdin
-        #[arg(allow_hyphen_values = true)]
-        content: Option<String>,
+        #[command(flatten)]
+        to: Target,
+        /// The message's id, then the new text (`-` or nothing reads stdin, @FILE reads
+        /// a file); older spelling: `dm|group|room ID TEXT`
+        #[arg(
+            required = true,
+            num_args = 1..=3,
+            allow_hyphen_values = true,
+            value_names = ["MESSAGE_ID", "TEXT"]
+        )]
+        words: Vec<String>,
     },
-    /// Delete one of your messages
+    /// Delete one of your messages: `msg delete --user bob 12`
     Delete {
-        #[arg(value_enum)]
-        kind: Kind,
-        message_id: i64,
+        #[command(flatten)]
+        to: Target,
+        /// The message's id (older spelling: `dm|group|room ID`)
+        #[arg(required = true, num_args = 1..=2, value_name = "MESSAGE_ID")]
+        words: Vec<String>,
     },
 }
 
-/// Which conversation: `--user ID` (a DM), `--group ID`, or `--space ID --room ID`.
+/// Which conversation: `--user bob` (a DM), `--group team`, or `--room lounge/general`.
 #[derive(Debug, Clone, Args)]
 pub struct Target {
-    /// A direct conversation with this user: `bob`, `@bob`, `#7` or `7`
+    /// A direct conversation with this user: bob, @bob, #7 or 7
     #[arg(long, short)]
     pub user: Option<UserRef>,
-    /// A group chat
+    /// A group chat: its name (among yours) or id
     #[arg(long, short)]
-    pub group: Option<i64>,
-    /// The space of --room
+    pub group: Option<GroupRef>,
+    /// A room: SPACE/ROOM, each by name or id (lounge/general, 3/12)
     #[arg(long, short)]
-    pub space: Option<i64>,
-    /// A room (with --space)
-    #[arg(long, short)]
-    pub room: Option<i64>,
+    pub room: Option<RoomRef>,
+    /// The space of a bare --room (older spelling of --room SPACE/ROOM)
+    #[arg(long, short, hide = true)]
+    pub space: Option<SpaceRef>,
 }
 
 impl Target {
-    /// The conversation named; a username is looked up.
+    fn is_empty(&self) -> bool {
+        self.user.is_none() && self.group.is_none() && self.room.is_none() && self.space.is_none()
+    }
+
+    /// The kind of conversation named, without looking anything up.
+    fn kind(&self) -> CliResult<ConversationKind> {
+        match (&self.user, &self.group, &self.room) {
+            (Some(_), None, None) => Ok(ConversationKind::Dm),
+            (None, Some(_), None) => Ok(ConversationKind::Group),
+            (None, None, Some(_)) => Ok(ConversationKind::Room),
+            _ => Err(CliError::Usage(
+                "name the conversation: --user bob, --group team, or --room lounge/general".into(),
+            )),
+        }
+    }
+
+    /// The conversation named; names are looked up.
     pub async fn conversation(&self, ctx: &mut Ctx) -> CliResult<Conversation> {
-        match (&self.user, self.group, self.space, self.room) {
-            (Some(user), None, None, None) => Ok(Conversation::Dm {
+        match (&self.user, &self.group, &self.room) {
+            (Some(user), None, None) if self.space.is_none() => Ok(Conversation::Dm {
                 user_id: user.resolve(ctx).await?,
             }),
-            (None, Some(group), None, None) => Ok(Conversation::Group {
-                group_id: GroupId(group),
+            (None, Some(group), None) if self.space.is_none() => Ok(Conversation::Group {
+                group_id: group.resolve(ctx).await?,
             }),
-            (None, None, Some(space), Some(room)) => Ok(Conversation::Room {
-                space_id: SpaceId(space),
-                room_id: RoomId(room),
-            }),
+            (None, None, Some(room)) => {
+                let (space_id, room_id) = room.resolve(ctx, self.space.as_ref()).await?;
+                Ok(Conversation::Room { space_id, room_id })
+            }
             _ => Err(CliError::Usage(
-                "name one conversation: --user USER, --group ID, or --space ID --room ID".into(),
+                "name one conversation: --user bob, --group team, or --room lounge/general".into(),
             )),
         }
     }
 }
 
+/// Scroll-back, in the paging words of every listing: the cursor is the id of the
+/// oldest message seen (older ones come next).
 #[derive(Debug, Clone, Args)]
 pub struct HistoryArgs {
-    /// Only messages older than this id (scroll back)
-    #[arg(long)]
-    pub before: Option<i64>,
-    /// How many messages (1-100)
-    #[arg(long)]
+    /// How many messages (1-100) [default: 50]
+    #[arg(long, value_name = "N")]
     pub limit: Option<i64>,
-}
-
-impl HistoryArgs {
-    pub fn page(&self) -> HistoryPage {
-        HistoryPage {
-            before: self.before.map(MessageId),
-            limit: self.limit,
-        }
-    }
+    /// Only messages older than this one: the previous page's next_cursor
+    #[arg(long, alias = "before", value_name = "CURSOR")]
+    pub cursor: Option<String>,
+    /// Follow every page back to the first message
+    #[arg(long, conflicts_with = "cursor")]
+    pub all: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -152,13 +190,14 @@ pub async fn run(ctx: &mut Ctx, cmd: MsgCmd) -> CliResult {
             to,
             message,
             reply_to,
+            attach,
         } => {
             let to = to.conversation(ctx).await?;
-            send(ctx, to, message, reply_to).await
+            send(ctx, to, message, reply_to, &attach).await
         }
         MsgCmd::History { to, page } => {
             let to = to.conversation(ctx).await?;
-            history(ctx, to, page.page()).await
+            history(ctx, to, &page).await
         }
         MsgCmd::Tail { since, count } => tail(ctx, since, count).await,
         MsgCmd::Read { to, message_id } => {
@@ -169,13 +208,10 @@ pub async fn run(ctx: &mut Ctx, cmd: MsgCmd) -> CliResult {
             let detail = ctx.call(|c| async move { c.mark_read(body).await }).await?;
             ctx.out.ack(&detail, &detail.detail)
         }
-        MsgCmd::Edit {
-            kind,
-            message_id,
-            content,
-        } => {
-            let content = text_or_stdin(content, "content")?;
-            let (kind, id, content) = (kind.into(), MessageId(message_id), content.as_str());
+        MsgCmd::Edit { to, words } => {
+            let (kind, message_id, rest) = message_words(&to, &words, 1)?;
+            let content = text::expand_or_stdin(rest.first().cloned(), "content")?;
+            let (id, content) = (MessageId(message_id), content.as_str());
             let message = ctx
                 .call(|c| async move { c.edit_message(kind, id, content).await })
                 .await?;
@@ -183,8 +219,9 @@ pub async fn run(ctx: &mut Ctx, cmd: MsgCmd) -> CliResult {
                 messages_table(out, &[MessageRow::of(&message)]).print(out)
             })
         }
-        MsgCmd::Delete { kind, message_id } => {
-            let (kind, id) = (kind.into(), MessageId(message_id));
+        MsgCmd::Delete { to, words } => {
+            let (kind, message_id, _) = message_words(&to, &words, 0)?;
+            let id = MessageId(message_id);
             let detail = ctx
                 .call(|c| async move { c.delete_message(kind, id).await })
                 .await?;
@@ -193,16 +230,72 @@ pub async fn run(ctx: &mut Ctx, cmd: MsgCmd) -> CliResult {
     }
 }
 
-/// Sends to any conversation; `dm send` is this with `--user`.
+/// The kind of conversation and the message id of `msg edit|delete`: from the
+/// conversation flags (`--room lounge/general 12`), or the older `room 12`; what
+/// follows (at most `extra` words) is handed back.
+fn message_words<'a>(
+    to: &Target,
+    words: &'a [String],
+    extra: usize,
+) -> CliResult<(ConversationKind, i64, &'a [String])> {
+    let legacy = words
+        .first()
+        .and_then(|word| Kind::from_str(word, true).ok());
+    let (kind, rest) = match legacy {
+        Some(kind) if to.is_empty() => (ConversationKind::from(kind), &words[1..]),
+        _ => (to.kind()?, words),
+    };
+    let Some((id, rest)) = rest.split_first() else {
+        return Err(CliError::Usage("which message? Give its id".into()));
+    };
+    if rest.len() > extra {
+        return Err(CliError::Usage(format!(
+            "unexpected argument '{}'",
+            rest[extra]
+        )));
+    }
+    let id = id
+        .trim_start_matches('#')
+        .parse()
+        .map_err(|_| CliError::Usage(format!("'{id}' is not a message id")))?;
+    Ok((kind, id, rest))
+}
+
+/// Sends to any conversation (`dm send` is this with a user): the attachments are
+/// checked, uploaded with a progress bar, then the message carries them.
 pub async fn send(
     ctx: &mut Ctx,
     to: Conversation,
     message: Option<String>,
     reply_to: Option<i64>,
+    attach: &[PathBuf],
 ) -> CliResult {
-    let text = text_or_stdin(message, "message")?;
+    let text = text::expand_or_stdin(message, "message")?;
+    let (uploads, total) = files(attach).await?;
+    let mut attachment_ids = Vec::new();
+    if !uploads.is_empty() {
+        let bar = UploadBar::new(total, "uploading");
+        for (path, upload) in attach.iter().zip(&uploads) {
+            let (bar_ref, upload) = (&bar, upload);
+            let uploaded = ctx
+                .call(|c| async move {
+                    c.upload_message_attachment_with_progress(upload.clone(), bar_ref.progress())
+                        .await
+                })
+                .await;
+            match uploaded {
+                Ok(attachment) => attachment_ids.push(attachment.id),
+                Err(err) => {
+                    bar.finish();
+                    return Err(CliError::in_file(path, err));
+                }
+            }
+        }
+        bar.finish();
+    }
     let body = SendMessage {
         parent_id: reply_to.map(MessageId),
+        attachment_ids,
         ..SendMessage::text(to, text)
     };
     let body = &body;
@@ -213,65 +306,109 @@ pub async fn send(
     ctx.out.created(&message, message.id(), &sentence)
 }
 
-/// Prints a conversation's history as the API returns it (the typed message list).
-pub async fn history(ctx: &mut Ctx, to: Conversation, page: HistoryPage) -> CliResult {
+/// Prints a conversation's history, `{items, next_cursor}` like every listing.
+pub async fn history(ctx: &mut Ctx, to: Conversation, args: &HistoryArgs) -> CliResult {
     match to {
         Conversation::Dm { user_id } => {
-            let list = ctx
-                .call(|c| async move { c.dm_history(user_id, page).await })
-                .await?;
-            let rows: Vec<_> = list
+            let page = history_pages(
+                ctx,
+                args,
+                |m: &DmMessage| m.id,
+                |c, page| async move { c.dm_history(user_id, page).await },
+            )
+            .await?;
+            let rows: Vec<_> = page
+                .items
                 .iter()
                 .map(|m| MessageRow::new(m.id, &m.sender.username, m.timestamp, &m.content))
                 .collect();
-            print_list(&ctx.out, &list, &rows)
+            print_page(&ctx.out, &page, &rows)
         }
         Conversation::Group { group_id } => {
-            let list = ctx
-                .call(|c| async move { c.group_history(group_id, page).await })
-                .await?;
-            let rows: Vec<_> = list
+            let page = history_pages(
+                ctx,
+                args,
+                |m: &GroupMessage| m.id,
+                |c, page| async move { c.group_history(group_id, page).await },
+            )
+            .await?;
+            let rows: Vec<_> = page
+                .items
                 .iter()
                 .map(|m| MessageRow::new(m.id, &m.sender.username, m.timestamp, &m.content))
                 .collect();
-            print_list(&ctx.out, &list, &rows)
+            print_page(&ctx.out, &page, &rows)
         }
         Conversation::Room { space_id, room_id } => {
-            let list = ctx
-                .call(|c| async move { c.room_history(space_id, room_id, page).await })
-                .await?;
-            let rows: Vec<_> = list
+            let page = history_pages(
+                ctx,
+                args,
+                |m: &RoomMessage| m.id,
+                |c, page| async move { c.room_history(space_id, room_id, page).await },
+            )
+            .await?;
+            let rows: Vec<_> = page
+                .items
                 .iter()
                 .map(|m| MessageRow::new(m.id, &m.sender.username, m.timestamp, &m.content))
                 .collect();
-            print_list(&ctx.out, &list, &rows)
+            print_page(&ctx.out, &page, &rows)
         }
     }
 }
 
-fn print_list<T: Serialize>(out: &Output, list: &[T], rows: &[MessageRow<'_>]) -> CliResult {
-    out.show(list, |out| messages_table(out, rows).print(out))
-}
+/// The server's default page of history.
+const HISTORY_DEFAULT: i64 = 50;
 
-/// The text argument, or all of stdin when it is `-` or missing (and stdin is piped).
-pub fn text_or_stdin(arg: Option<String>, what: &str) -> CliResult<String> {
-    match arg {
-        Some(text) if text != "-" => Ok(text),
-        _ => {
-            if arg.is_none() && std::io::stdin().is_terminal() {
-                return Err(CliError::Usage(format!(
-                    "no {what}: give it as an argument, or pipe it on stdin"
-                )));
-            }
-            let mut text = String::new();
-            std::io::stdin().read_to_string(&mut text)?;
-            let text = text.trim_end_matches(['\n', '\r']).to_owned();
-            if text.is_empty() {
-                return Err(CliError::Usage(format!("the {what} on stdin is empty")));
-            }
-            Ok(text)
+/// One page of history (or, with `--all`, every page back to the first), oldest first;
+/// a full page has a next cursor: the id of its oldest message.
+async fn history_pages<T, F, Fut>(
+    ctx: &mut Ctx,
+    args: &HistoryArgs,
+    id_of: fn(&T) -> MessageId,
+    fetch: F,
+) -> CliResult<Page<T>>
+where
+    T: PageItem,
+    F: Fn(Client, HistoryPage) -> Fut,
+    Fut: Future<Output = ClientResult<Vec<T>>>,
+{
+    let mut before = match args.cursor.as_deref() {
+        None => None,
+        Some(cursor) => Some(MessageId(cursor.trim_start_matches('#').parse().map_err(
+            |_| {
+                CliError::Usage(format!(
+                    "--cursor: '{cursor}' is not a history cursor (a message id)"
+                ))
+            },
+        )?)),
+    };
+    let limit = args.limit.or(args.all.then_some(100));
+    let full = limit.unwrap_or(HISTORY_DEFAULT);
+    let mut items: Vec<T> = Vec::new();
+    loop {
+        let page = HistoryPage { before, limit };
+        let older = ctx.call(|c| fetch(c, page)).await?;
+        let next = (older.len() as i64 >= full)
+            .then(|| older.iter().map(id_of).min())
+            .flatten();
+        // Older messages go in front: the listing stays oldest first.
+        let mut merged = older;
+        merged.append(&mut items);
+        items = merged;
+        match next {
+            Some(oldest) if args.all => before = Some(oldest),
+            next => return Ok(Page::new(items, next.map(|id| id.to_string()))),
         }
     }
+}
+
+fn print_page<T: Serialize + PageItem>(
+    out: &Output,
+    page: &Page<T>,
+    rows: &[MessageRow<'_>],
+) -> CliResult {
+    out.page(page, messages_table(out, rows))
 }
 
 /// What a message table shows, whatever the conversation kind.
@@ -345,7 +482,9 @@ async fn tail(ctx: &mut Ctx, since: Option<u64>, count: Option<u64>) -> CliResul
         }
         let seq = frame.is_durable().then(|| session.last_seq()).flatten();
         let envelope = Envelope { seq, frame };
-        if lines {
+        if ctx.out.jq.is_some() {
+            ctx.out.print_json(&envelope)?;
+        } else if lines {
             let line = serde_json::to_string(&envelope)
                 .map_err(|err| CliError::Other(format!("encoding JSON: {err}")))?;
             println_stdout(&line)?;
@@ -366,7 +505,7 @@ fn describe(out: &Output, envelope: &Envelope) -> String {
             out.time(m.timestamp),
             m.id,
             m.sender.username,
-            m.recipient_id,
+            m.recipient.username,
             m.content
         ),
         ServerFrame::Group(m) => format!(

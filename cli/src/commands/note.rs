@@ -7,17 +7,22 @@ use crate::{
     error::CliResult,
     output::{Table, opt},
     people::UserRef,
+    text,
 };
 
 #[derive(Debug, Subcommand)]
 pub enum NoteCmd {
     /// Set your note (replaces the one you had)
     Set {
+        /// The note; `-` reads stdin, @FILE reads a file
         #[arg(allow_hyphen_values = true)]
         text: String,
     },
     /// Show a user's note, or yours
-    Show { user: Option<UserRef> },
+    Show {
+        /// Whose: bob, @bob, #7 or 7 [default: yours]
+        user: Option<UserRef>,
+    },
     /// Remove your note
     Clear,
 }
@@ -25,6 +30,7 @@ pub enum NoteCmd {
 pub async fn run(ctx: &mut Ctx, cmd: NoteCmd) -> CliResult {
     match cmd {
         NoteCmd::Set { text } => {
+            let text = text::expand(text, "note")?;
             let text = text.as_str();
             let saved = ctx.call(|c| async move { c.set_note(text).await }).await?;
             let sentence = format!("{} (until {}).", saved.message, saved.expires_at);

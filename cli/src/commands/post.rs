@@ -6,17 +6,20 @@ use clap::{Args, Subcommand, ValueEnum};
 use socmel_client::{
     PageQuery,
     types::{
-        AttachmentId, PostId, SpaceId,
-        posts::{PostDisplay, PostUpdate, Visibility},
+        AttachmentId, PostId,
+        posts::{LikeResult, PostDisplay, PostUpdate, Visibility},
     },
 };
 
 use crate::{
+    cli::Paging,
     context::Ctx,
     error::{CliError, CliResult},
-    output::{Output, Table, opt},
+    names::SpaceRef,
+    output::{Output, Table, human_size, opt},
     people::UserRef,
     progress::{UploadBar, files},
+    text,
 };
 
 #[derive(Debug, Subcommand)]
@@ -25,12 +28,12 @@ pub enum PostCmd {
     Create {
         /// The title (up to 200 characters)
         title: String,
-        /// The text of the post
+        /// The text of the post; `-` reads stdin, @FILE reads a file
         #[arg(allow_hyphen_values = true)]
         content: String,
-        /// Post in this space (you must be a member)
-        #[arg(long, value_name = "SPACE_ID")]
-        space: Option<i64>,
+        /// Post in this space (you must be a member): its name or id
+        #[arg(long, value_name = "SPACE")]
+        space: Option<SpaceRef>,
         /// A tag (repeat for more)
         #[arg(long = "tag", value_name = "TAG")]
         tags: Vec<String>,
@@ -39,12 +42,18 @@ pub enum PostCmd {
         visibility: Option<Audience>,
     },
     /// Show a post
-    Show { post_id: i64 },
+    Show {
+        /// The post's id
+        post_id: i64,
+    },
     /// Change a post's title, text, tags or visibility
     Edit {
+        /// The post's id
         post_id: i64,
+        /// The new title
         #[arg(long, short)]
         title: Option<String>,
+        /// The new text; `-` reads stdin, @FILE reads a file
         #[arg(long, short, allow_hyphen_values = true)]
         content: Option<String>,
         /// Replace the tags with these (repeat for more)
@@ -53,38 +62,58 @@ pub enum PostCmd {
         /// Remove every tag
         #[arg(long, conflicts_with = "tags")]
         clear_tags: bool,
+        /// Who sees a profile post
         #[arg(long, value_enum)]
         visibility: Option<Audience>,
     },
     /// Delete a post
-    Delete { post_id: i64 },
-    /// Like a post, or take your like back
-    Like { post_id: i64 },
+    Delete {
+        /// The post's id
+        post_id: i64,
+    },
+    /// Like a post (liking it again changes nothing)
+    Like {
+        /// The post's id
+        post_id: i64,
+    },
+    /// Take your like back (nothing happens if you did not like it)
+    Unlike {
+        /// The post's id
+        post_id: i64,
+    },
     /// A user's posts, a space's posts, or (with neither) yours
     List {
         /// Posts by this user
         #[arg(long, value_name = "USER")]
         user: Option<UserRef>,
-        /// Posts in this space (with --user: that user's posts there)
-        #[arg(long, value_name = "SPACE_ID")]
-        space: Option<i64>,
+        /// Posts in this space, by name or id (with --user: that user's posts there)
+        #[arg(long, value_name = "SPACE")]
+        space: Option<SpaceRef>,
         #[command(flatten)]
         paging: PostPaging,
     },
     /// Upload images to a post (streamed from disk, with a progress bar on a terminal)
     Attach {
+        /// The post's id
         post_id: i64,
         /// Image files (PNG, JPEG, GIF or WebP)
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
     },
     /// Remove an image from a post
-    Detach { post_id: i64, attachment_id: i64 },
+    Detach {
+        /// The post's id
+        post_id: i64,
+        /// The image's id (`post show` lists them)
+        attachment_id: i64,
+    },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum Audience {
+    /// Anyone
     Public,
+    /// Your accepted followers
     Followers,
 }
 
@@ -97,26 +126,24 @@ impl From<Audience> for Visibility {
     }
 }
 
-/// Paging of post and comment listings.
+/// Paging of post and comment listings: the usual `--limit/--cursor/--all`, and
+/// upstream's page numbers, kept hidden for older scripts.
 #[derive(Debug, Clone, Args)]
 pub struct PostPaging {
-    /// Where to continue (the previous page's next_cursor)
-    #[arg(long)]
-    pub cursor: Option<String>,
-    /// Items per page (1-100)
-    #[arg(long)]
-    pub page_size: Option<i64>,
-    /// Page number, from 1 (--cursor wins over it)
-    #[arg(long)]
+    #[command(flatten)]
+    pub paging: Paging,
+    /// Page number, from 1 (older spelling; --cursor wins over it)
+    #[arg(long, hide = true)]
     pub page: Option<i64>,
 }
 
 impl PostPaging {
-    pub fn query(&self) -> PageQuery {
+    /// The query for one request, at `cursor` with `limit` items.
+    pub fn query(&self, cursor: Option<String>, limit: Option<i64>) -> PageQuery {
         PageQuery {
-            page: self.page,
-            page_size: self.page_size,
-            cursor: self.cursor.clone(),
+            page: if cursor.is_some() { None } else { self.page },
+            page_size: limit,
+            cursor,
         }
     }
 }
@@ -132,13 +159,13 @@ pub async fn run(ctx: &mut Ctx, cmd: PostCmd) -> CliResult {
         } => {
             let body = &PostUpdate {
                 title: Some(title),
-                content: Some(content),
+                content: Some(text::expand(content, "content")?),
                 tags: (!tags.is_empty()).then_some(tags),
                 visibility: visibility.map(Into::into),
             };
             let post = match space {
                 Some(space) => {
-                    let space = SpaceId(space);
+                    let space = space.resolve(ctx).await?;
                     ctx.call(|c| async move { c.create_space_post(space, body).await })
                         .await?
                 }
@@ -163,6 +190,7 @@ pub async fn run(ctx: &mut Ctx, cmd: PostCmd) -> CliResult {
             clear_tags,
             visibility,
         } => {
+            let content = text::expand_opt(content, "content")?;
             let tags = if clear_tags {
                 Some(Vec::new())
             } else {
@@ -193,40 +221,39 @@ pub async fn run(ctx: &mut Ctx, cmd: PostCmd) -> CliResult {
             let detail = ctx.call(|c| async move { c.delete_post(id).await }).await?;
             ctx.out.ack(&detail, &detail.detail)
         }
-        PostCmd::Like { post_id } => {
-            let id = PostId(post_id);
-            let like = ctx.call(|c| async move { c.like_post(id).await }).await?;
-            let sentence = format!(
-                "{} post {post_id} ({} likes).",
-                if like.liked { "Liked" } else { "Unliked" },
-                like.like_count
-            );
-            ctx.out.ack(&like, &sentence)
-        }
+        PostCmd::Like { post_id } => set_like(ctx, PostId(post_id), true).await,
+        PostCmd::Unlike { post_id } => set_like(ctx, PostId(post_id), false).await,
         PostCmd::List {
             user,
             space,
             paging,
         } => {
-            let query = &paging.query();
+            let paging = &paging;
             let page = match (space, user) {
                 (Some(space), Some(user)) => {
-                    let (space, user) = (SpaceId(space), user.resolve(ctx).await?);
-                    ctx.call(|c| async move { c.space_user_posts(space, user, query).await })
-                        .await?
+                    let (space, user) = (space.resolve(ctx).await?, user.resolve(ctx).await?);
+                    ctx.listing(&paging.paging, |c, cursor, limit| async move {
+                        c.space_user_posts(space, user, &paging.query(cursor, limit))
+                            .await
+                    })
+                    .await?
                 }
                 (Some(space), None) => {
-                    let space = SpaceId(space);
-                    ctx.call(|c| async move { c.space_posts(space, query).await })
-                        .await?
+                    let space = space.resolve(ctx).await?;
+                    ctx.listing(&paging.paging, |c, cursor, limit| async move {
+                        c.space_posts(space, &paging.query(cursor, limit)).await
+                    })
+                    .await?
                 }
                 (None, user) => {
                     let user = match user {
                         Some(user) => user.resolve(ctx).await?,
                         None => ctx.call(|c| async move { c.get_me().await }).await?.id,
                     };
-                    ctx.call(|c| async move { c.user_posts(user, query).await })
-                        .await?
+                    ctx.listing(&paging.paging, |c, cursor, limit| async move {
+                        c.user_posts(user, &paging.query(cursor, limit)).await
+                    })
+                    .await?
                 }
             };
             ctx.out.page(&page, posts_table(&ctx.out, &page.items))
@@ -236,6 +263,7 @@ pub async fn run(ctx: &mut Ctx, cmd: PostCmd) -> CliResult {
             files: paths,
         } => {
             let (uploads, total) = files(&paths).await?;
+            let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
             let bar = UploadBar::new(total, "uploading");
             let (id, uploads, bar_ref) = (PostId(post_id), &uploads, &bar);
             let post = ctx
@@ -246,7 +274,13 @@ pub async fn run(ctx: &mut Ctx, cmd: PostCmd) -> CliResult {
                 })
                 .await;
             bar.finish();
-            let post = post?;
+            let post = post.map_err(|err| match paths.as_slice() {
+                [one] => CliError::in_file(one, err),
+                _ => CliError::InFile(
+                    format!("{} ({})", names.join(", "), human_size(total)),
+                    Box::new(err),
+                ),
+            })?;
             ctx.out.show(&post, |out| {
                 attachments_table(post.attachments.as_deref().unwrap_or_default()).print(out)
             })
@@ -262,6 +296,31 @@ pub async fn run(ctx: &mut Ctx, cmd: PostCmd) -> CliResult {
             ctx.out.ack(&detail, &detail.detail)
         }
     }
+}
+
+/// Likes (or unlikes) a post unless it already is: the server only toggles, so the
+/// post's state is read first, and a second `like` is a no-op rather than an unlike.
+async fn set_like(ctx: &mut Ctx, id: PostId, like: bool) -> CliResult {
+    let post = ctx.call(|c| async move { c.view_post(id).await }).await?;
+    let result = if post.liked_by_me == like {
+        LikeResult {
+            liked: like,
+            like_count: post.likes_nbr,
+        }
+    } else {
+        ctx.call(|c| async move { c.like_post(id).await }).await?
+    };
+    let count = match result.like_count {
+        1 => "1 like".to_owned(),
+        n => format!("{n} likes"),
+    };
+    let sentence = match (result.liked, post.liked_by_me == like) {
+        (true, false) => format!("Liked post {id} ({count})."),
+        (false, false) => format!("Unliked post {id} ({count})."),
+        (true, true) => format!("You already like post {id} ({count})."),
+        (false, true) => format!("You do not like post {id} ({count})."),
+    };
+    ctx.out.ack(&result, &sentence)
 }
 
 fn visibility_name(visibility: Visibility) -> &'static str {

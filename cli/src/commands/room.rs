@@ -1,59 +1,93 @@
 //! `socmel room …`: rooms inside a space.
 
-use clap::Subcommand;
-use socmel_client::types::{
-    RoomId, SpaceId,
-    rooms::{RoomCreate, RoomDisplay, RoomUpdate},
-};
+use clap::{Args, Subcommand};
+use socmel_client::types::rooms::{RoomCreate, RoomDisplay, RoomUpdate};
 
 use crate::{
     cli::Paging,
     context::Ctx,
     error::{CliError, CliResult},
+    names::{Named, RoomRef, SpaceRef},
     output::{Output, Table},
 };
 
 #[derive(Debug, Subcommand)]
+#[command(
+    after_help = "A room is SPACE/ROOM, each by name or id: lounge/general, 3/12.\n\
+    Examples:\n  \
+    socmel room list lounge\n  \
+    socmel room create lounge/random\n  \
+    socmel room edit lounge/random --name off-topic"
+)]
 pub enum RoomCmd {
     /// Create a room in a space; prints its id
     Create {
-        #[arg(long, short)]
-        space: i64,
-        name: String,
+        /// SPACE/NAME: the space (name or id) and the new room's name
+        room: RoomRef,
+        #[command(flatten)]
+        space: SpaceFlag,
     },
     /// Rename a room
     Edit {
-        #[arg(long, short)]
-        space: i64,
-        room_id: i64,
+        /// The room: SPACE/ROOM (lounge/general)
+        room: RoomRef,
+        /// The new name
         #[arg(long, short)]
         name: Option<String>,
+        #[command(flatten)]
+        space: SpaceFlag,
     },
     /// Delete a room and its messages
     Delete {
-        #[arg(long, short)]
-        space: i64,
-        room_id: i64,
+        /// The room: SPACE/ROOM (lounge/general)
+        room: RoomRef,
+        #[command(flatten)]
+        space: SpaceFlag,
     },
     /// Rooms of a space
     List {
-        #[arg(long, short)]
-        space: i64,
+        /// The space: its name (lounge) or id
+        #[arg(required_unless_present = "space_flag")]
+        space: Option<SpaceRef>,
+        #[command(flatten)]
+        flag: SpaceFlag,
         #[command(flatten)]
         paging: Paging,
     },
     /// Show a room
     Show {
-        #[arg(long, short)]
-        space: i64,
-        room_id: i64,
+        /// The room: SPACE/ROOM (lounge/general)
+        room: RoomRef,
+        #[command(flatten)]
+        space: SpaceFlag,
     },
+}
+
+/// The older spelling `--space S` beside a bare room (`room show --space 1 3`), kept
+/// for scripts; SPACE/ROOM is the documented one.
+#[derive(Debug, Clone, Args)]
+pub struct SpaceFlag {
+    /// The space of a bare ROOM (older spelling of SPACE/ROOM)
+    #[arg(
+        long = "space",
+        short = 's',
+        id = "space_flag",
+        hide = true,
+        value_name = "SPACE"
+    )]
+    pub space: Option<SpaceRef>,
 }
 
 pub async fn run(ctx: &mut Ctx, cmd: RoomCmd) -> CliResult {
     match cmd {
-        RoomCmd::Create { space, name } => {
-            let (space, body) = (SpaceId(space), &RoomCreate { name });
+        RoomCmd::Create { room, space } => {
+            let Named::Name(name) = &room.room else {
+                return Err(CliError::Usage(format!(
+                    "a new room needs a name, not an id: {room}"
+                )));
+            };
+            let space = room.space(space.space.as_ref())?.resolve(ctx).await?;
+            let body = &RoomCreate { name: name.clone() };
             let room = ctx
                 .call(|c| async move { c.add_room(space, body).await })
                 .await?;
@@ -63,36 +97,47 @@ pub async fn run(ctx: &mut Ctx, cmd: RoomCmd) -> CliResult {
             );
             ctx.out.created(&room, room.id, &sentence)
         }
-        RoomCmd::Edit {
-            space,
-            room_id,
-            name,
-        } => {
+        RoomCmd::Edit { room, name, space } => {
             if name.is_none() {
                 return Err(CliError::Usage("nothing to change: pass --name".into()));
             }
-            let (space, room, body) = (SpaceId(space), RoomId(room_id), &RoomUpdate { name });
+            let (space, room) = room.resolve(ctx, space.space.as_ref()).await?;
+            let body = &RoomUpdate { name };
             let room = ctx
                 .call(|c| async move { c.edit_room(space, room, body).await })
                 .await?;
             ctx.out.show(&room, |out| show_room(out, &room))
         }
-        RoomCmd::Delete { space, room_id } => {
-            let (space, room) = (SpaceId(space), RoomId(room_id));
+        RoomCmd::Delete { room, space } => {
+            let (space, room) = room.resolve(ctx, space.space.as_ref()).await?;
             let notice = ctx
                 .call(|c| async move { c.delete_room(space, room).await })
                 .await?;
             ctx.out.ack(&notice, &notice.message)
         }
-        RoomCmd::List { space, paging } => {
-            let (space, cursor, limit) = (SpaceId(space), paging.cursor(), paging.limit);
+        RoomCmd::List {
+            space,
+            flag,
+            paging,
+        } => {
+            let space = match (space, flag.space) {
+                (Some(space), _) | (None, Some(space)) => space,
+                (None, None) => {
+                    return Err(CliError::Usage(
+                        "which space? `socmel room list SPACE`".into(),
+                    ));
+                }
+            };
+            let space = space.resolve(ctx).await?;
             let page = ctx
-                .call(|c| async move { c.space_rooms(space, cursor, limit).await })
+                .listing(&paging, |c, cursor, limit| async move {
+                    c.space_rooms(space, cursor.as_deref(), limit).await
+                })
                 .await?;
             ctx.out.page(&page, rooms_table(&ctx.out, &page.items))
         }
-        RoomCmd::Show { space, room_id } => {
-            let (space, room) = (SpaceId(space), RoomId(room_id));
+        RoomCmd::Show { room, space } => {
+            let (space, room) = room.resolve(ctx, space.space.as_ref()).await?;
             let room = ctx
                 .call(|c| async move { c.view_room(space, room).await })
                 .await?;

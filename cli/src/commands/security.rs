@@ -18,14 +18,17 @@ pub enum SecurityCmd {
         /// The account's email (the code is sent there)
         #[arg(long, short)]
         email: String,
+        /// What the code is for
         #[arg(long, short, value_enum)]
         purpose: Purpose,
     },
     /// Change the account's email with a CHANGE_EMAIL code (signs out every session:
     /// log in again)
     ChangeEmail {
+        /// The account's current email
         #[arg(long)]
         old_email: String,
+        /// The email to use from now on
         #[arg(long)]
         new_email: String,
         /// The code from the email
@@ -36,8 +39,10 @@ pub enum SecurityCmd {
     /// --password-stdin as two lines, SOCMEL_PASSWORD + SOCMEL_NEW_PASSWORD, or prompts;
     /// signs out every session: log in again)
     ChangePassword {
+        /// The account's email
         #[arg(long, short)]
         email: String,
+        /// The CHANGE_PASSWORD code from the email
         #[arg(long)]
         code: String,
         /// Read the current password, then the new one, one per line from stdin
@@ -47,8 +52,10 @@ pub enum SecurityCmd {
     /// Set a new password with a RESET_PASSWORD code (new password from --password-stdin,
     /// SOCMEL_NEW_PASSWORD or a prompt)
     ResetPassword {
+        /// The account's email
         #[arg(long, short)]
         email: String,
+        /// The RESET_PASSWORD code from the email
         #[arg(long)]
         code: String,
         /// Read the new password from the first line of stdin
@@ -59,8 +66,11 @@ pub enum SecurityCmd {
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum Purpose {
+    /// For `security change-email`
     ChangeEmail,
+    /// For `security change-password`
     ChangePassword,
+    /// For `security reset-password` (a forgotten password)
     ResetPassword,
 }
 

@@ -1,15 +1,15 @@
 //! `socmel space …`: spaces, their members, roles and bans.
 
 use clap::{Subcommand, ValueEnum};
-use socmel_client::types::{
-    SpaceId,
-    spaces::{BanDisplay, SpaceCreate, SpaceDisplay, SpaceMemberDisplay, SpaceRole, SpaceUpdate},
+use socmel_client::types::spaces::{
+    BanDisplay, SpaceCreate, SpaceDisplay, SpaceMemberDisplay, SpaceRole, SpaceUpdate,
 };
 
 use crate::{
     cli::Paging,
     context::Ctx,
     error::{CliError, CliResult},
+    names::SpaceRef,
     output::{Output, Table, opt},
     people::UserRef,
 };
@@ -17,17 +17,28 @@ use crate::{
 #[derive(Debug, Subcommand)]
 pub enum SpaceCmd {
     /// Create a space (you become its owner); prints its id
-    Create { name: String },
+    Create {
+        /// The space's name (unique on the server)
+        name: String,
+    },
     /// Show a space
-    Show { space_id: i64 },
+    Show {
+        /// The space: its name (lounge) or id (7, #7)
+        space: SpaceRef,
+    },
     /// Rename a space
     Edit {
-        space_id: i64,
+        /// The space: its name or id
+        space: SpaceRef,
+        /// The new name
         #[arg(long, short)]
         name: Option<String>,
     },
     /// Delete a space (owner only)
-    Delete { space_id: i64 },
+    Delete {
+        /// The space: its name or id
+        space: SpaceRef,
+    },
     /// The space directory, optionally searched by name
     List {
         /// Only spaces whose name contains this
@@ -38,6 +49,7 @@ pub enum SpaceCmd {
     },
     /// Search the directory by name (same as `list --search`)
     Search {
+        /// Part of the name
         query: String,
         #[command(flatten)]
         paging: Paging,
@@ -49,30 +61,58 @@ pub enum SpaceCmd {
     },
     /// Members of a space, with their roles
     Members {
-        space_id: i64,
+        /// The space: its name or id
+        space: SpaceRef,
         #[command(flatten)]
         paging: Paging,
     },
     /// Remove a member from a space
-    Kick { space_id: i64, user: UserRef },
+    Kick {
+        /// The space: its name or id
+        space: SpaceRef,
+        /// The member: bob, @bob, #7 or 7
+        user: UserRef,
+    },
     /// Leave a space
-    Leave { space_id: i64 },
+    Leave {
+        /// The space: its name or id
+        space: SpaceRef,
+    },
     /// Set a member's role
     Role {
-        space_id: i64,
+        /// The space: its name or id
+        space: SpaceRef,
+        /// The member: bob, @bob, #7 or 7
         user: UserRef,
+        /// The new role
         #[arg(value_enum)]
         role: Role,
     },
     /// Pass the ownership of a space to a member
-    Transfer { space_id: i64, user: UserRef },
+    Transfer {
+        /// The space: its name or id
+        space: SpaceRef,
+        /// The new owner: bob, @bob, #7 or 7
+        user: UserRef,
+    },
     /// Ban a user from a space (removes them if they are a member)
-    Ban { space_id: i64, user: UserRef },
+    Ban {
+        /// The space: its name or id
+        space: SpaceRef,
+        /// Who: bob, @bob, #7 or 7
+        user: UserRef,
+    },
     /// Lift a ban
-    Unban { space_id: i64, user: UserRef },
+    Unban {
+        /// The space: its name or id
+        space: SpaceRef,
+        /// Who: bob, @bob, #7 or 7
+        user: UserRef,
+    },
     /// Users banned from a space
     Bans {
-        space_id: i64,
+        /// The space: its name or id
+        space: SpaceRef,
         #[command(flatten)]
         paging: Paging,
     },
@@ -80,8 +120,11 @@ pub enum SpaceCmd {
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum Role {
+    /// May manage rooms, members and bans
     Moderator,
+    /// An ordinary member
     Member,
+    /// The owner (passes the ownership, as `transfer` does)
     Owner,
 }
 
@@ -105,23 +148,23 @@ pub async fn run(ctx: &mut Ctx, cmd: SpaceCmd) -> CliResult {
             let sentence = format!("Created space {} (id {}).", space.name, space.id);
             ctx.out.created(&space, space.id, &sentence)
         }
-        SpaceCmd::Show { space_id } => {
-            let id = SpaceId(space_id);
+        SpaceCmd::Show { space } => {
+            let id = space.resolve(ctx).await?;
             let space = ctx.call(|c| async move { c.view_space(id).await }).await?;
             ctx.out.show(&space, |out| show_space(out, &space))
         }
-        SpaceCmd::Edit { space_id, name } => {
+        SpaceCmd::Edit { space, name } => {
             if name.is_none() {
                 return Err(CliError::Usage("nothing to change: pass --name".into()));
             }
-            let (id, body) = (SpaceId(space_id), &SpaceUpdate { name });
+            let (id, body) = (space.resolve(ctx).await?, &SpaceUpdate { name });
             let space = ctx
                 .call(|c| async move { c.edit_space(id, body).await })
                 .await?;
             ctx.out.show(&space, |out| show_space(out, &space))
         }
-        SpaceCmd::Delete { space_id } => {
-            let id = SpaceId(space_id);
+        SpaceCmd::Delete { space } => {
+            let id = space.resolve(ctx).await?;
             let notice = ctx
                 .call(|c| async move { c.delete_space(id).await })
                 .await?;
@@ -130,37 +173,40 @@ pub async fn run(ctx: &mut Ctx, cmd: SpaceCmd) -> CliResult {
         SpaceCmd::List { search, paging } => list(ctx, search, paging).await,
         SpaceCmd::Search { query, paging } => list(ctx, Some(query), paging).await,
         SpaceCmd::Mine { paging } => {
-            let (cursor, limit) = (paging.cursor(), paging.limit);
             let page = ctx
-                .call(|c| async move { c.my_spaces(cursor, limit).await })
+                .listing(&paging, |c, cursor, limit| async move {
+                    c.my_spaces(cursor.as_deref(), limit).await
+                })
                 .await?;
             ctx.out.page(&page, spaces_table(&ctx.out, &page.items))
         }
-        SpaceCmd::Members { space_id, paging } => {
-            let (id, cursor, limit) = (SpaceId(space_id), paging.cursor(), paging.limit);
+        SpaceCmd::Members { space, paging } => {
+            let id = space.resolve(ctx).await?;
             let page = ctx
-                .call(|c| async move { c.space_members(id, cursor, limit).await })
+                .listing(&paging, |c, cursor, limit| async move {
+                    c.space_members(id, cursor.as_deref(), limit).await
+                })
                 .await?;
             ctx.out.page(&page, members_table(&ctx.out, &page.items))
         }
-        SpaceCmd::Kick { space_id, user } => {
-            let (id, user) = (SpaceId(space_id), user.resolve(ctx).await?);
+        SpaceCmd::Kick { space, user } => {
+            let (id, user) = (space.resolve(ctx).await?, user.resolve(ctx).await?);
             let notice = ctx
                 .call(|c| async move { c.remove_space_member(id, user).await })
                 .await?;
             ctx.out.ack(&notice, &notice.message)
         }
-        SpaceCmd::Leave { space_id } => {
-            let id = SpaceId(space_id);
+        SpaceCmd::Leave { space } => {
+            let id = space.resolve(ctx).await?;
             let detail = ctx.call(|c| async move { c.leave_space(id).await }).await?;
             ctx.out.ack(&detail, &detail.detail)
         }
-        SpaceCmd::Role {
-            space_id,
-            user,
-            role,
-        } => {
-            let (id, user, role) = (SpaceId(space_id), user.resolve(ctx).await?, role.into());
+        SpaceCmd::Role { space, user, role } => {
+            let (id, user, role) = (
+                space.resolve(ctx).await?,
+                user.resolve(ctx).await?,
+                role.into(),
+            );
             let member = ctx
                 .call(|c| async move { c.set_member_role(id, user, role).await })
                 .await?;
@@ -168,15 +214,15 @@ pub async fn run(ctx: &mut Ctx, cmd: SpaceCmd) -> CliResult {
                 members_table(out, std::slice::from_ref(&member)).print(out)
             })
         }
-        SpaceCmd::Transfer { space_id, user } => {
-            let (id, user) = (SpaceId(space_id), user.resolve(ctx).await?);
+        SpaceCmd::Transfer { space, user } => {
+            let (id, user) = (space.resolve(ctx).await?, user.resolve(ctx).await?);
             let space = ctx
                 .call(|c| async move { c.pass_space_ownership(id, user).await })
                 .await?;
             ctx.out.show(&space, |out| show_space(out, &space))
         }
-        SpaceCmd::Ban { space_id, user } => {
-            let (id, user) = (SpaceId(space_id), user.resolve(ctx).await?);
+        SpaceCmd::Ban { space, user } => {
+            let (id, user) = (space.resolve(ctx).await?, user.resolve(ctx).await?);
             let ban = ctx
                 .call(|c| async move { c.ban_member(id, user).await })
                 .await?;
@@ -184,17 +230,19 @@ pub async fn run(ctx: &mut Ctx, cmd: SpaceCmd) -> CliResult {
                 bans_table(out, std::slice::from_ref(&ban)).print(out)
             })
         }
-        SpaceCmd::Unban { space_id, user } => {
-            let (id, user) = (SpaceId(space_id), user.resolve(ctx).await?);
+        SpaceCmd::Unban { space, user } => {
+            let (id, user) = (space.resolve(ctx).await?, user.resolve(ctx).await?);
             let detail = ctx
                 .call(|c| async move { c.unban_member(id, user).await })
                 .await?;
             ctx.out.ack(&detail, &detail.detail)
         }
-        SpaceCmd::Bans { space_id, paging } => {
-            let (id, cursor, limit) = (SpaceId(space_id), paging.cursor(), paging.limit);
+        SpaceCmd::Bans { space, paging } => {
+            let id = space.resolve(ctx).await?;
             let page = ctx
-                .call(|c| async move { c.list_bans(id, cursor, limit).await })
+                .listing(&paging, |c, cursor, limit| async move {
+                    c.list_bans(id, cursor.as_deref(), limit).await
+                })
                 .await?;
             ctx.out.page(&page, bans_table(&ctx.out, &page.items))
         }
@@ -202,9 +250,11 @@ pub async fn run(ctx: &mut Ctx, cmd: SpaceCmd) -> CliResult {
 }
 
 async fn list(ctx: &mut Ctx, search: Option<String>, paging: Paging) -> CliResult {
-    let (q, cursor, limit) = (search.as_deref(), paging.cursor(), paging.limit);
+    let q = search.as_deref();
     let page = ctx
-        .call(|c| async move { c.list_spaces(q, cursor, limit).await })
+        .listing(&paging, |c, cursor, limit| async move {
+            c.list_spaces(q, cursor.as_deref(), limit).await
+        })
         .await?;
     ctx.out.page(&page, spaces_table(&ctx.out, &page.items))
 }
@@ -262,7 +312,10 @@ fn bans_table(out: &Output, bans: &[BanDisplay]) -> Table {
         table.row(vec![
             ban.user.id.to_string(),
             ban.user.username.clone(),
-            opt(ban.banned_by),
+            ban.banned_by_user
+                .as_ref()
+                .map(|by| by.username.clone())
+                .unwrap_or_else(|| opt(ban.banned_by)),
             out.time(ban.created_at),
         ]);
     }

@@ -6,39 +6,43 @@ use clap::Subcommand;
 use socmel_client::types::users::{UserDisplay, UserSummary, UserUpdate};
 
 use crate::{
+    cli::Paging,
     context::Ctx,
     error::{CliError, CliResult},
     output::{Output, Table, opt},
     people::UserRef,
     progress::{UploadBar, files},
+    text,
 };
 
 #[derive(Debug, Subcommand)]
 pub enum UserCmd {
-    /// Show a user: `bob`, `@bob`, `#7` or `7` (a bare number is an id; `@123` is a username)
-    Show { user: UserRef },
+    /// Show a user
+    Show {
+        /// Who: bob, @bob, #7 or 7 (a bare number is an id; @123 is a username)
+        user: UserRef,
+    },
     /// Show yourself (with your email)
     Me,
     /// Change your username, display name or bio
     Edit {
+        /// A new username (3-32 characters of A-Z a-z 0-9 _ . -)
         #[arg(long, short)]
         username: Option<String>,
         /// The name shown beside your username (any script, 1-64 characters; "" clears it)
         #[arg(long)]
         display_name: Option<String>,
-        /// A few words about you (at most 500 characters; "" clears it)
-        #[arg(long)]
+        /// A few words about you (at most 500 characters; "" clears it; `-` reads stdin,
+        /// @FILE a file)
+        #[arg(long, allow_hyphen_values = true)]
         bio: Option<String>,
     },
     /// People whose username or display name starts with PREFIX
     Search {
+        /// The start of a username or display name
         prefix: String,
-        /// At most this many (1-100)
-        #[arg(long)]
-        limit: Option<i64>,
-        /// Continue from the `next_cursor` of a previous page
-        #[arg(long)]
-        cursor: Option<String>,
+        #[command(flatten)]
+        paging: Paging,
     },
     /// Your profile picture
     #[command(subcommand)]
@@ -59,14 +63,12 @@ pub enum AvatarCmd {
 pub async fn run(ctx: &mut Ctx, cmd: UserCmd) -> CliResult {
     let user = match cmd {
         UserCmd::Show { user } => user.profile(ctx).await?,
-        UserCmd::Search {
-            prefix,
-            limit,
-            cursor,
-        } => {
-            let (prefix, cursor) = (prefix.as_str(), cursor.as_deref());
+        UserCmd::Search { prefix, paging } => {
+            let prefix = prefix.as_str();
             let page = ctx
-                .call(|c| async move { c.search_users(prefix, cursor, limit).await })
+                .listing(&paging, |c, cursor, limit| async move {
+                    c.search_users(prefix, cursor.as_deref(), limit).await
+                })
                 .await?;
             return ctx.out.page(&page, people_table(&page.items));
         }
@@ -81,6 +83,11 @@ pub async fn run(ctx: &mut Ctx, cmd: UserCmd) -> CliResult {
                     "nothing to change: pass --username, --display-name or --bio".into(),
                 ));
             }
+            let bio = match bio {
+                // "" clears the bio: it is not a file or stdin to read.
+                Some(bio) if !bio.is_empty() => Some(text::expand(bio, "bio")?),
+                other => other,
+            };
             let update = &UserUpdate {
                 username,
                 display_name,
@@ -103,7 +110,7 @@ pub async fn run(ctx: &mut Ctx, cmd: UserCmd) -> CliResult {
                 })
                 .await;
             bar.finish();
-            user?
+            user.map_err(|err| CliError::in_file(&file, err))?
         }
         UserCmd::Avatar(AvatarCmd::Rm) => ctx.call(|c| async move { c.delete_pfp().await }).await?,
     };

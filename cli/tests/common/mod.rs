@@ -22,6 +22,12 @@ pub struct TestServer {
 
 impl TestServer {
     pub fn start() -> Self {
+        Self::start_with(|_| {})
+    }
+
+    /// As [`TestServer::start`], with the configuration changed by `configure` last
+    /// (e.g. rate limits back on).
+    pub fn start_with(configure: impl FnOnce(&mut Config) + Send + 'static) -> Self {
         let data_dir = tempfile::tempdir().expect("temp dir");
         let dir = data_dir.path().to_owned();
         let (url_tx, url_rx) = std::sync::mpsc::channel();
@@ -38,6 +44,7 @@ impl TestServer {
                 config.database_url = Some(Secret::new(database_url(&dir).await));
                 config.database_max_connections = 4;
                 config.rate_limits = "off".parse().expect("rate limit config");
+                configure(&mut config);
                 let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
                     .await
                     .expect("bind");
@@ -146,8 +153,12 @@ pub struct Failure {
 
 impl Env {
     pub fn start() -> Self {
+        Self::with_server(TestServer::start())
+    }
+
+    pub fn with_server(server: TestServer) -> Self {
         Self {
-            server: TestServer::start(),
+            server,
             config: tempfile::tempdir().expect("config dir"),
         }
     }
