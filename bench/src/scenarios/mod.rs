@@ -30,7 +30,9 @@ macro_rules! registry {
 // Memory right after start comes first, before anything has touched the server; the
 // feed is read before `posts` adds its own posts to the seeded 100,000; the socket
 // memory before `auth`, whose password hashes leave the heap larger.
-registry![idle_rss, feed, posts, dm, fanout, reconnect, idle_ws, auth];
+registry![
+    idle_rss, feed, posts, dm, history, fanout, reconnect, idle_ws, auth
+];
 
 /// The scenarios `name` selects: one, or every one for `all`.
 pub fn select(name: &str) -> Vec<&'static Scenario> {
