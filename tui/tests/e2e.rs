@@ -175,7 +175,9 @@ fn chat_live_in_a_terminal_and_nothing_lost_or_doubled_across_a_server_crash() {
     };
     assert!(status.success(), "{status:?}");
     // The exit can be seen before the reader thread has read the app's last bytes.
-    tui.wait("the alternate screen to be left", |_| !tui.alternate_screen());
+    tui.wait("the alternate screen to be left", |_| {
+        !tui.alternate_screen()
+    });
     drop(users);
 }
 
