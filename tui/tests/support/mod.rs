@@ -99,29 +99,10 @@ impl Drop for Server {
     }
 }
 
+/// SQLite in `dir`, or a fresh database on `TEST_DATABASE_URL` (the shared harness).
 fn database_url(dir: &std::path::Path) -> String {
-    match std::env::var("TEST_DATABASE_URL") {
-        Ok(admin) if !admin.is_empty() => {
-            let runtime = tokio::runtime::Runtime::new().expect("runtime");
-            runtime.block_on(async {
-                use sqlx::Connection;
-                let name = format!("socmel_tui_test_{:016x}", rand_id());
-                let mut conn = sqlx::PgConnection::connect(&admin).await.expect("postgres");
-                sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-                    .execute(&mut conn)
-                    .await
-                    .expect("create database");
-                let (base, _) = admin.rsplit_once('/').expect("a database in the URL");
-                format!("{base}/{name}")
-            })
-        }
-        _ => format!("sqlite://{}", dir.join("socmel.db").display()),
-    }
-}
-
-fn rand_id() -> u64 {
-    use std::hash::{BuildHasher, RandomState};
-    RandomState::new().hash_one((std::process::id(), Instant::now()))
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    runtime.block_on(socmel_test_support::database_url(dir))
 }
 
 /// The TUI in a pseudo-terminal, its screen kept current by a reader thread that also
