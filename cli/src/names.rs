@@ -9,9 +9,12 @@
 //! given another way (`--space`). Names are looked up with the listings the server
 //! offers: the space directory (searched by name), a space's rooms, your groups.
 
-use std::str::FromStr;
+use std::{future::Future, str::FromStr};
 
-use socmel_client::types::{GroupId, RoomId, SpaceId};
+use socmel_client::{
+    Client, ClientResult,
+    types::{GroupId, Page, RoomId, SpaceId, page::PageItem},
+};
 
 use crate::{
     context::Ctx,
@@ -20,6 +23,36 @@ use crate::{
 
 /// Pages read at most while looking a name up (100 items each).
 const LOOKUP_PAGES: usize = 20;
+
+/// The items of a listing's first `LOOKUP_PAGES` pages, where a name is looked for,
+/// or fewer once `found` holds for what was gathered. `fetch` is told the cursor of the
+/// page to read.
+async fn gather<T, F, Fut>(
+    ctx: &mut Ctx,
+    fetch: F,
+    found: impl Fn(&[T]) -> bool,
+) -> CliResult<Vec<T>>
+where
+    T: PageItem,
+    F: Fn(Client, Option<String>) -> Fut,
+    Fut: Future<Output = ClientResult<Page<T>>>,
+{
+    let mut items = Vec::new();
+    let mut cursor: Option<String> = None;
+    for _ in 0..LOOKUP_PAGES {
+        let after = cursor.clone();
+        let page = ctx.call(|c| fetch(c, after.clone())).await?;
+        items.extend(page.items);
+        if found(&items) {
+            break;
+        }
+        match page.next_cursor {
+            Some(next) => cursor = Some(next),
+            None => break,
+        }
+    }
+    Ok(items)
+}
 
 /// Something named by id or by name.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -124,23 +157,14 @@ impl SpaceRef {
             Named::Id(id) => return Ok(SpaceId(*id)),
             Named::Name(name) => name.as_str(),
         };
-        // The directory, searched by name, holds every space.
-        let mut items = Vec::new();
-        let mut cursor: Option<String> = None;
-        for _ in 0..LOOKUP_PAGES {
-            let after = cursor.as_deref();
-            let page = ctx
-                .call(|c| async move { c.list_spaces(Some(name), after, Some(100)).await })
-                .await?;
-            items.extend(page.items);
-            if items.iter().any(|space| space.name == name) {
-                break;
-            }
-            match page.next_cursor {
-                Some(next) => cursor = Some(next),
-                None => break,
-            }
-        }
+        // The directory, searched by name, holds every space; an exact match ends the
+        // search.
+        let items = gather(
+            ctx,
+            |c, after| async move { c.list_spaces(Some(name), after.as_deref(), Some(100)).await },
+            |items| items.iter().any(|space| space.name == name),
+        )
+        .await?;
         pick(&items, name, "space", |s| &s.name, |s| s.id.0).map(SpaceId)
     }
 }
@@ -204,19 +228,12 @@ impl RoomRef {
             Named::Id(id) => return Ok((space, RoomId(*id))),
             Named::Name(name) => name.as_str(),
         };
-        let mut items = Vec::new();
-        let mut cursor: Option<String> = None;
-        for _ in 0..LOOKUP_PAGES {
-            let after = cursor.as_deref();
-            let page = ctx
-                .call(|c| async move { c.space_rooms(space, after, Some(100)).await })
-                .await?;
-            items.extend(page.items);
-            match page.next_cursor {
-                Some(next) => cursor = Some(next),
-                None => break,
-            }
-        }
+        let items = gather(
+            ctx,
+            |c, after| async move { c.space_rooms(space, after.as_deref(), Some(100)).await },
+            |_| false,
+        )
+        .await?;
         let room = pick(&items, name, "room", |r| &r.name, |r| r.id.0)?;
         Ok((space, RoomId(room)))
     }
@@ -247,19 +264,12 @@ impl GroupRef {
             Named::Name(name) => name.as_str(),
         };
         // Groups are private: a name is looked up among your own.
-        let mut items = Vec::new();
-        let mut cursor: Option<String> = None;
-        for _ in 0..LOOKUP_PAGES {
-            let after = cursor.as_deref();
-            let page = ctx
-                .call(|c| async move { c.my_groups(after, Some(100)).await })
-                .await?;
-            items.extend(page.items);
-            match page.next_cursor {
-                Some(next) => cursor = Some(next),
-                None => break,
-            }
-        }
+        let items = gather(
+            ctx,
+            |c, after| async move { c.my_groups(after.as_deref(), Some(100)).await },
+            |_| false,
+        )
+        .await?;
         pick(&items, name, "group of yours", |g| &g.name, |g| g.id.0).map(GroupId)
     }
 }
