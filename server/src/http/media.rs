@@ -21,7 +21,7 @@ use super::{
     errors::{ApiError, ApiResult},
 };
 use crate::service::{
-    self, ServiceError, Services,
+    self, ServiceError, Services, TooLarge,
     media::{IncomingFile, MediaAnswer},
 };
 
@@ -146,9 +146,7 @@ pub fn guard_image<E: Endpoint>(inner: E) -> UploadGuard<E> {
 }
 
 fn too_large(limit: u64) -> poem::Error {
-    let err = ApiError::from(ServiceError::PayloadTooLarge(format!(
-        "the upload is larger than {limit} bytes"
-    )));
+    let err = ApiError::from(ServiceError::PayloadTooLarge(TooLarge::Upload(limit)));
     poem::Error::from_response(err.into_response())
 }
 

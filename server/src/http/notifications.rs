@@ -31,8 +31,7 @@ impl NotificationsApi {
         limit: Query<Option<i64>>,
     ) -> ApiResult<Json<Page<Notification>>> {
         let page =
-            service::notifications::list(svc.0, &auth.0, CursorQuery::new(cursor.0, limit.0))
-                .await?;
+            service::notifications::list(svc.0, &auth.0, CursorQuery::new(cursor.0, limit.0)).await?;
         Ok(Json(page))
     }
 

@@ -4,7 +4,7 @@
 use socmel_api_types::{AttachmentId, Detail, PostId, posts::PostDisplay};
 
 use super::{
-    Missing, ServiceError, ServiceResult, Services,
+    Bad, Missing, Refusal, ServiceError, ServiceResult, Services,
     auth::AuthUser,
     media::{self, IncomingFile},
     now,
@@ -17,9 +17,7 @@ use crate::store::{self, attachments::NewAttachment};
 pub const MAX_ATTACHMENTS: i64 = 10;
 
 fn too_many_images() -> ServiceError {
-    ServiceError::BadRequest(format!(
-        "a post can have at most {MAX_ATTACHMENTS} attachments"
-    ))
+    ServiceError::BadRequest(Bad::TooManyAttachments)
 }
 
 /// Attaches images to the caller's post: each sniffed and size-checked, stored under a
@@ -37,9 +35,7 @@ pub async fn attach_images(
         let mut db = svc.store().reader().await?;
         let post = access(db.conn(), post_id, Some(me.id())).await?;
         if post.author != me.id() {
-            return Err(ServiceError::Forbidden(
-                "you are not allowed to upload an image to a post you do not own".into(),
-            ));
+            return Err(ServiceError::Forbidden(Refusal::UploadToOthersPost));
         }
         let existing = store::attachments::count(db.conn(), post_id.0).await?;
         if existing + files.len() as i64 > MAX_ATTACHMENTS {
@@ -100,9 +96,7 @@ pub async fn delete_image(
     let mut tx = svc.store().begin().await?;
     let post = access(tx.conn(), post_id, Some(me.id())).await?;
     if post.author != me.id() {
-        return Err(ServiceError::Forbidden(
-            "you are not allowed to delete this attachment".into(),
-        ));
+        return Err(ServiceError::Forbidden(Refusal::DeleteOthersAttachment));
     }
     let attachment = store::attachments::get(tx.conn(), post_id.0, attachment_id.0)
         .await?

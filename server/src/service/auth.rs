@@ -7,7 +7,7 @@ use socmel_api_types::{
 };
 
 use super::{
-    ServiceError, ServiceResult, Services, Taken, Unauthenticated, now,
+    Bad, Refusal, ServiceError, ServiceResult, Services, Taken, Unauthenticated, now,
     tokens::{SessionId, random_token, token_hash},
     users::display,
     validation::{
@@ -143,9 +143,7 @@ pub async fn login(svc: &Services, form: LoginForm) -> ServiceResult<TokenRespon
         .as_deref()
         .is_some_and(|grant| grant != "password")
     {
-        return Err(ServiceError::BadRequest(
-            "grant_type must be \"password\"".into(),
-        ));
+        return Err(ServiceError::BadRequest(Bad::GrantType));
     }
     let (login, password) = (form.username.trim(), form.password);
     let user = {
@@ -167,9 +165,7 @@ pub async fn login(svc: &Services, form: LoginForm) -> ServiceResult<TokenRespon
         _ => return Err(ServiceError::Unauthorized(Unauthenticated::BadCredentials)),
     };
     if !user.is_active {
-        return Err(ServiceError::Forbidden(
-            "this account is deactivated".into(),
-        ));
+        return Err(ServiceError::Forbidden(Refusal::DeactivatedAccount));
     }
     start_session(svc, &user, &random_token()).await
 }

@@ -5,7 +5,7 @@ use socmel_api_types::{
 };
 
 use super::{
-    Missing, ServiceError, ServiceResult, Services,
+    Bad, Missing, ServiceError, ServiceResult, Services,
     auth::AuthUser,
     now,
     pagination::CursorQuery,
@@ -45,7 +45,7 @@ pub async fn ban(
         return Err(ServiceError::NotFound(Missing::User));
     }
     if target == user.id() {
-        return Err(ServiceError::BadRequest("You cannot ban yourself".into()));
+        return Err(ServiceError::BadRequest(Bad::CannotBanYourself));
     }
     let was_member = match store::spaces::member_role(tx.conn(), space_id.0, target.0).await? {
         Some(stored) => {

@@ -11,7 +11,7 @@ use socmel_api_types::{
 };
 
 use super::{
-    Missing, ServiceError, ServiceResult, Services,
+    Bad, Missing, Refusal, ServiceError, ServiceResult, Services,
     auth::AuthUser,
     notifications::{self, About},
     now,
@@ -121,9 +121,7 @@ pub async fn reply(
         .await?
         .ok_or_else(|| ServiceError::NotFound(Missing::Parent))?;
     if parent.depth + 1 > MAX_DEPTH {
-        return Err(ServiceError::BadRequest(format!(
-            "replies nest at most {MAX_DEPTH} deep; reply further up the thread"
-        )));
+        return Err(ServiceError::BadRequest(Bad::ReplyTooDeep));
     }
     let new = NewComment {
         post_id: post_id.0,
@@ -181,9 +179,7 @@ pub async fn edit(
         .await?
         .ok_or_else(comment_not_found)?;
     if comment.user_id != me.id().0 {
-        return Err(ServiceError::Forbidden(
-            "You do not have permission to edit this comment".into(),
-        ));
+        return Err(ServiceError::Forbidden(Refusal::EditOthersComment));
     }
     store::comments::set_content(tx.conn(), comment.id, &content, now()).await?;
     tx.commit().await?;
@@ -205,9 +201,7 @@ pub async fn delete(
         .ok_or_else(comment_not_found)?;
     let allowed = comment.user_id == me.id().0 || post.author == me.id() || post.viewer_moderates();
     if !allowed {
-        return Err(ServiceError::Forbidden(
-            "You do not have permission to delete this comment".into(),
-        ));
+        return Err(ServiceError::Forbidden(Refusal::DeleteOthersComment));
     }
     store::comments::delete(tx.conn(), comment.id).await?;
     tx.commit().await?;

@@ -1,13 +1,21 @@
-//! The service's refusals, and upstream's words for them in one table each: what was
-//! not found ([`Missing`]), what is already taken ([`Taken`]), why a caller is not
-//! authenticated ([`Unauthenticated`]). Tests and upstream clients compare these
-//! texts, so they are kept exactly as upstream wrote them.
+//! The service's refusals, and upstream's words for them in one table each: what a
+//! request got wrong ([`Bad`]), why a caller is not authenticated ([`Unauthenticated`])
+//! or not allowed ([`Refusal`]), what was not found ([`Missing`]), what is already taken
+//! ([`Taken`]), what is no longer valid ([`Expired`]), and why an upload is refused
+//! ([`TooLarge`], [`Unsupported`]). Tests and upstream clients compare these texts, so
+//! they are kept exactly as upstream wrote them, and no call site words a refusal itself.
 
 use socmel_api_types::{ErrorBody, ErrorCode, FieldError};
 use thiserror::Error;
 
 use crate::{
     ratelimit::Refused,
+    service::{
+        attachments::MAX_ATTACHMENTS,
+        comments::MAX_DEPTH,
+        groups::MAX_GROUP_MEMBERS,
+        images::{MAX_PIXELS, MAX_SIDE},
+    },
     store::{Constraint, StoreError},
 };
 
@@ -18,22 +26,22 @@ pub type ServiceResult<T> = Result<T, ServiceError>;
 #[derive(Debug, Error)]
 pub enum ServiceError {
     #[error("{0}")]
-    BadRequest(String),
+    BadRequest(Bad),
     #[error("{0}")]
     Unauthorized(Unauthenticated),
     #[error("{0}")]
-    Forbidden(String),
+    Forbidden(Refusal),
     #[error("{0}")]
     NotFound(Missing),
     /// Something unique is already there (a constraint said so, or the rule did).
     #[error("{0}")]
     Taken(Taken),
     #[error("{0}")]
-    Gone(String),
+    Gone(Expired),
     #[error("{0}")]
-    PayloadTooLarge(String),
+    PayloadTooLarge(TooLarge),
     #[error("{0}")]
-    UnsupportedMedia(String),
+    UnsupportedMedia(Unsupported),
     #[error("invalid input")]
     Validation(Vec<FieldError>),
     #[error("Rate limit exceeded: {limit} per {period}")]
@@ -307,6 +315,224 @@ impl std::fmt::Display for Unauthenticated {
                 "we could not authenticate you, verify your username or password"
             }
             Self::InvalidRefreshToken => "invalid or expired refresh token",
+        })
+    }
+}
+
+/// What a request got wrong that no field check names (400).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bad {
+    /// A token request whose `grant_type` is not `password`.
+    GrantType,
+    /// A password change whose old password does not match.
+    OldPassword,
+    /// A new password and its confirmation differ.
+    PasswordMismatch,
+    /// A profile update that names an email (that takes a verification code).
+    EmailNeedsCode,
+    /// A reply to a message of another conversation.
+    ParentElsewhere,
+    /// An attachment that is not the sender's upload waiting for a message.
+    AttachmentNotPending(i64),
+    /// A post that has [`MAX_ATTACHMENTS`] already.
+    TooManyAttachments,
+    /// A reply deeper than [`MAX_DEPTH`].
+    ReplyTooDeep,
+    /// A group that has [`MAX_GROUP_MEMBERS`] already.
+    GroupFull,
+    /// Ownership passed to someone outside the group.
+    NotInGroup,
+    /// A role change or hand-over to someone outside the space.
+    NotInSpace,
+    CannotBanYourself,
+    CannotFollowYourself,
+    AlreadyFollowing,
+    RequestAlreadyAccepted,
+    InvitationExpired,
+    InvitationUsedUp,
+}
+
+impl std::fmt::Display for Bad {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::GrantType => f.write_str("grant_type must be \"password\""),
+            Self::OldPassword => f.write_str("the old password is incorrect"),
+            Self::PasswordMismatch => f.write_str("Password and confirmation do not match"),
+            Self::EmailNeedsCode => f.write_str(
+                "the email can only be changed with a verification code (POST /security/change_email/)",
+            ),
+            Self::ParentElsewhere => f.write_str("the parent message is not in this conversation"),
+            Self::AttachmentNotPending(id) => write!(
+                f,
+                "attachment {id} is not an upload of yours waiting for a message"
+            ),
+            Self::TooManyAttachments => {
+                write!(f, "a post can have at most {MAX_ATTACHMENTS} attachments")
+            }
+            Self::ReplyTooDeep => write!(
+                f,
+                "replies nest at most {MAX_DEPTH} deep; reply further up the thread"
+            ),
+            Self::GroupFull => write!(
+                f,
+                "this group is full (at most {MAX_GROUP_MEMBERS} members)"
+            ),
+            Self::NotInGroup => f.write_str("this user is not a member of this group"),
+            Self::NotInSpace => f.write_str("this user is not a member of this space"),
+            Self::CannotBanYourself => f.write_str("You cannot ban yourself"),
+            Self::CannotFollowYourself => f.write_str("You cannot follow yourself"),
+            Self::AlreadyFollowing => f.write_str("You are already following this user"),
+            Self::RequestAlreadyAccepted => {
+                f.write_str("This follow request has already been accepted")
+            }
+            Self::InvitationExpired => f.write_str("Invitation has expired"),
+            Self::InvitationUsedUp => {
+                f.write_str("Invitation has reached the maximum number of uses")
+            }
+        }
+    }
+}
+
+/// Why an authenticated caller may not do what they asked (403).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// Members-only content of a space the caller is not in.
+    NotASpaceMember,
+    /// A group chat the caller is not in.
+    NotAGroupMember,
+    /// An owner-only action in a space.
+    NotSpaceOwner,
+    /// The owner trying to leave their space.
+    OwnerCannotLeave,
+    /// A moderator-only action in a space.
+    NotAllowedInSpace,
+    /// Removing, banning or demoting the space's owner.
+    OwnerUntouchable,
+    /// A moderator acting on another moderator.
+    ModeratorOverModerator,
+    /// A group action the caller's role does not allow ([`Self::group`] words it).
+    GroupView,
+    GroupOwnerLeave,
+    GroupLeave,
+    GroupAddMember,
+    GroupRemoveMember,
+    GroupRename,
+    GroupDelete,
+    GroupPassOwnership,
+    /// The group owner removing themself (they pass ownership or delete the group).
+    GroupRemoveYourself,
+    /// A banned user using an invitation.
+    Banned,
+    DeactivatedAccount,
+    /// Changing the email or password of another account than the caller's.
+    OthersEmail,
+    OthersPassword,
+    EditOthersMessage,
+    DeleteOthersMessage,
+    EditOthersPost,
+    DeleteOthersPost,
+    EditOthersComment,
+    DeleteOthersComment,
+    UploadToOthersPost,
+    DeleteOthersAttachment,
+}
+
+impl Refusal {
+    fn detail(self) -> &'static str {
+        match self {
+            Self::NotASpaceMember => "You are not a member of this space",
+            Self::NotAGroupMember => "you are not a member of this group chat",
+            Self::NotSpaceOwner => "You are not the owner of this space",
+            Self::OwnerCannotLeave => {
+                "The owner cannot leave the space: pass ownership to another member or delete it"
+            }
+            Self::NotAllowedInSpace => "You are not allowed to do this in this space",
+            Self::OwnerUntouchable => "The owner of the space cannot be removed, banned or demoted",
+            Self::ModeratorOverModerator => "Moderators cannot act on other moderators",
+            Self::GroupView => "you can not view this group",
+            Self::GroupOwnerLeave => "you can not leave the group you own",
+            Self::GroupLeave => "you can not leave this group",
+            Self::GroupAddMember => "you can not add members to this group",
+            Self::GroupRemoveMember => "you can not remove members from this group",
+            Self::GroupRename => "you can not rename this group",
+            Self::GroupDelete => "you can not delete this group",
+            Self::GroupPassOwnership => "you can not pass ownership of this group",
+            Self::GroupRemoveYourself => "you can not remove yourself from the group",
+            Self::Banned => "You are banned from this space",
+            Self::DeactivatedAccount => "this account is deactivated",
+            Self::OthersEmail => "you are not allowed to change this email with this account",
+            Self::OthersPassword => "you are not allowed to change the password of this account",
+            Self::EditOthersMessage => "you can only edit your own messages",
+            Self::DeleteOthersMessage => "you can only delete your own messages",
+            Self::EditOthersPost => "you do not have permission to edit this post",
+            Self::DeleteOthersPost => "you do not have permission to delete this post",
+            Self::EditOthersComment => "You do not have permission to edit this comment",
+            Self::DeleteOthersComment => "You do not have permission to delete this comment",
+            Self::UploadToOthersPost => {
+                "you are not allowed to upload an image to a post you do not own"
+            }
+            Self::DeleteOthersAttachment => "you are not allowed to delete this attachment",
+        }
+    }
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.detail())
+    }
+}
+
+/// What is no longer valid (410).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expired {
+    /// A verification code past its lifetime.
+    Code,
+}
+
+impl std::fmt::Display for Expired {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Code => "the code you entered is no longer valid, generate a new one",
+        })
+    }
+}
+
+/// Why an upload is too large (413).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TooLarge {
+    /// A file past the media cap, in bytes (found while reading it).
+    File(u64),
+    /// A request body past the cap, in bytes (refused before reading it).
+    Upload(u64),
+    /// An image past [`MAX_SIDE`] pixels a side or [`MAX_PIXELS`] in all.
+    Pixels,
+}
+
+impl std::fmt::Display for TooLarge {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::File(max) => write!(f, "the file is larger than {max} bytes"),
+            Self::Upload(limit) => write!(f, "the upload is larger than {limit} bytes"),
+            Self::Pixels => write!(
+                f,
+                "images are at most {MAX_SIDE} pixels a side and {} megapixels",
+                MAX_PIXELS / 1_000_000
+            ),
+        }
+    }
+}
+
+/// Why an upload's content is refused (415).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unsupported {
+    /// Not an image of a format the server stores.
+    NotAnImage,
+}
+
+impl std::fmt::Display for Unsupported {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::NotAnImage => "File must be an image (PNG, JPEG, GIF or WebP)",
         })
     }
 }

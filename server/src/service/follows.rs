@@ -9,7 +9,7 @@ use socmel_api_types::{
 };
 
 use super::{
-    Missing, ServiceError, ServiceResult, Services, Taken,
+    Bad, Missing, ServiceError, ServiceResult, Services, Taken,
     auth::AuthUser,
     notifications::{self, About},
     now,
@@ -38,13 +38,11 @@ pub async fn request(svc: &Services, me: &AuthUser, user_id: UserId) -> ServiceR
         .await?
         .ok_or_else(|| ServiceError::NotFound(Missing::FollowTarget))?;
     if user_id == me.id() {
-        return Err(ServiceError::BadRequest(
-            "You cannot follow yourself".into(),
-        ));
+        return Err(ServiceError::BadRequest(Bad::CannotFollowYourself));
     }
     if let Some(existing) = store::follows::between(tx.conn(), me.id().0, user_id.0).await? {
         return Err(if existing.status == ACCEPTED {
-            ServiceError::BadRequest("You are already following this user".into())
+            ServiceError::BadRequest(Bad::AlreadyFollowing)
         } else {
             ServiceError::Taken(Taken::FollowRequest)
         });
@@ -138,9 +136,7 @@ async fn accept_row(tx: &mut store::Tx, me: &AuthUser, follow: &FollowRow) -> Se
     if follow.status == ACCEPTED
         || !store::follows::accept(tx.conn(), follow.id, me.id().0, now()).await?
     {
-        return Err(ServiceError::BadRequest(
-            "This follow request has already been accepted".into(),
-        ));
+        return Err(ServiceError::BadRequest(Bad::RequestAlreadyAccepted));
     }
     Ok(())
 }

@@ -11,7 +11,7 @@ use socmel_api_types::{
 };
 
 use super::{
-    Missing, ServiceError, ServiceResult, Services,
+    Bad, Missing, Refusal, ServiceError, ServiceResult, Services,
     auth::AuthUser,
     now,
     pagination::CursorQuery,
@@ -219,9 +219,7 @@ pub async fn add_member(
     require_user(tx.conn(), target).await?;
     let already = store::groups::is_member(tx.conn(), group_id.0, target.0).await?;
     if !already && store::groups::member_count(tx.conn(), group_id.0).await? >= MAX_GROUP_MEMBERS {
-        return Err(ServiceError::BadRequest(
-            "this group is full (at most 100 members)".into(),
-        ));
+        return Err(ServiceError::BadRequest(Bad::GroupFull));
     }
     let added = store::groups::add_member(tx.conn(), group_id.0, target.0, now()).await?;
     let members = all_members(tx.conn(), group.id()).await?;
@@ -244,9 +242,7 @@ pub async fn remove_member(
     group.require(GroupAction::RemoveMember)?;
     require_user(tx.conn(), target).await?;
     if target == user.id() {
-        return Err(ServiceError::Forbidden(
-            "you can not remove yourself from the group".into(),
-        ));
+        return Err(ServiceError::Forbidden(Refusal::GroupRemoveYourself));
     }
     let removed = store::groups::remove_member(tx.conn(), group_id.0, target.0).await?;
     let members = all_members(tx.conn(), group.id()).await?;
@@ -288,9 +284,7 @@ pub async fn pass_ownership(
         .await?
         .ok_or_else(|| ServiceError::NotFound(Missing::GroupUser))?;
     if !store::groups::is_member(tx.conn(), group_id.0, target.0).await? {
-        return Err(ServiceError::BadRequest(
-            "this user is not a member of this group".into(),
-        ));
+        return Err(ServiceError::BadRequest(Bad::NotInGroup));
     }
     store::groups::set_owner(tx.conn(), group_id.0, target.0).await?;
     tx.commit().await?;

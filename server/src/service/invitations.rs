@@ -11,7 +11,7 @@ use socmel_api_types::{
 };
 
 use super::{
-    Missing, ServiceError, ServiceResult, Services, Taken,
+    Bad, Missing, Refusal, ServiceError, ServiceResult, Services, Taken,
     auth::AuthUser,
     notifications::{self, About},
     now,
@@ -25,8 +25,6 @@ use crate::store::{
     self,
     invitations::{InvitationRow, NewInvitation},
 };
-
-const USED_UP: &str = "Invitation has reached the maximum number of uses";
 
 fn display(row: &InvitationRow, token: Option<String>) -> InvitationDisplay {
     InvitationDisplay {
@@ -135,15 +133,13 @@ pub async fn join(
         .await?
         .ok_or_else(|| ServiceError::NotFound(Missing::Invitation))?;
     if store::bans::is_banned(tx.conn(), space_id.0, me).await? {
-        return Err(ServiceError::Forbidden(
-            "You are banned from this space".into(),
-        ));
+        return Err(ServiceError::Forbidden(Refusal::Banned));
     }
     if invitation.expires_at <= at {
-        return Err(ServiceError::BadRequest("Invitation has expired".into()));
+        return Err(ServiceError::BadRequest(Bad::InvitationExpired));
     }
     if invitation.current_uses >= invitation.max_uses {
-        return Err(ServiceError::BadRequest(USED_UP.into()));
+        return Err(ServiceError::BadRequest(Bad::InvitationUsedUp));
     }
     if store::spaces::member_role(tx.conn(), space_id.0, me)
         .await?
@@ -153,7 +149,7 @@ pub async fn join(
     }
     // What was read above may be stale under PostgreSQL; this statement decides.
     if !store::invitations::consume(tx.conn(), invitation.id, at).await? {
-        return Err(ServiceError::BadRequest(USED_UP.into()));
+        return Err(ServiceError::BadRequest(Bad::InvitationUsedUp));
     }
     store::spaces::add_member(tx.conn(), space_id.0, me, Role::Member.as_str(), at).await?;
     store::spaces::add_to_members_nbr(tx.conn(), space_id.0, 1).await?;

@@ -4,7 +4,7 @@
 use bytes::Bytes;
 use tokio::io::{AsyncRead, AsyncReadExt};
 
-use super::{Missing, ServiceError, ServiceResult, Services, images};
+use super::{Missing, ServiceError, ServiceResult, Services, TooLarge, Unsupported, images};
 use crate::media::{ByteStream, Stored};
 
 /// An uploaded file as it arrives: its size as received and its bytes.
@@ -70,10 +70,8 @@ pub struct Image {
     pub bytes: Bytes,
 }
 
-pub const NOT_AN_IMAGE: &str = "File must be an image (PNG, JPEG, GIF or WebP)";
-
 fn too_large(max: u64) -> ServiceError {
-    ServiceError::PayloadTooLarge(format!("the file is larger than {max} bytes"))
+    ServiceError::PayloadTooLarge(TooLarge::File(max))
 }
 
 /// Reads an upload (never more than the cap) and accepts it if it is an image of at
@@ -92,19 +90,16 @@ pub async fn read_image(svc: &Services, file: IncomingFile) -> ServiceResult<Ima
     if bytes.len() as u64 > max {
         return Err(too_large(max));
     }
-    let kind = sniff(&bytes).ok_or_else(|| ServiceError::UnsupportedMedia(NOT_AN_IMAGE.into()))?;
+    let kind =
+        sniff(&bytes).ok_or_else(|| ServiceError::UnsupportedMedia(Unsupported::NotAnImage))?;
     // The first bytes only name a format: the whole file must decode as one, and what is
     // stored is the picture written anew, without its metadata or anything appended.
     let bytes = tokio::task::spawn_blocking(move || images::clean(kind, &bytes))
         .await
         .map_err(ServiceError::internal)?
         .map_err(|refusal| match refusal {
-            images::Refusal::NotAnImage => ServiceError::UnsupportedMedia(NOT_AN_IMAGE.into()),
-            images::Refusal::TooManyPixels => ServiceError::PayloadTooLarge(format!(
-                "images are at most {} pixels a side and {} megapixels",
-                images::MAX_SIDE,
-                images::MAX_PIXELS / 1_000_000
-            )),
+            images::Refusal::NotAnImage => ServiceError::UnsupportedMedia(Unsupported::NotAnImage),
+            images::Refusal::TooManyPixels => ServiceError::PayloadTooLarge(TooLarge::Pixels),
         })?;
     Ok(Image {
         kind,

@@ -15,7 +15,7 @@ use socmel_api_types::{
 };
 
 use super::{
-    Missing, ServiceError, ServiceResult, Services,
+    Bad, Missing, Refusal, ServiceError, ServiceResult, Services,
     auth::AuthUser,
     media::{self, IncomingFile},
     notifications::{self, About},
@@ -42,8 +42,6 @@ pub const MAX_ATTACHMENTS: usize = 10;
 pub const MAX_CONTENT_CHARS: usize = 4000;
 const DEFAULT_HISTORY: i64 = 50;
 pub const MAX_HISTORY: i64 = 200;
-
-const NOT_IN_GROUP: &str = "you are not a member of this group chat";
 
 /// Where a message goes, as the sender names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -115,7 +113,7 @@ pub async fn require_access(svc: &Services, user: &AuthUser, target: Target) -> 
             if !store::groups::is_member(db.conn(), group.0, user.id().0).await? {
                 return Err(
                     if store::messages::group_exists(db.conn(), group.0).await? {
-                        ServiceError::Forbidden(NOT_IN_GROUP.into())
+                        ServiceError::Forbidden(Refusal::NotAGroupMember)
                     } else {
                         ServiceError::NotFound(Missing::Group)
                     },
@@ -178,9 +176,7 @@ pub async fn send(
             .await?
             .is_some_and(|row| row.conversation == conversation);
         if !in_conversation {
-            return Err(ServiceError::BadRequest(
-                "the parent message is not in this conversation".into(),
-            ));
+            return Err(ServiceError::BadRequest(Bad::ParentElsewhere));
         }
     }
     let new = NewMessage {
@@ -198,9 +194,7 @@ pub async fn send(
     let row = store::messages::insert(tx.conn(), new).await?;
     for id in attachment_ids {
         if !store::message_attachments::claim(tx.conn(), id.0, sender.id().0, row.id).await? {
-            return Err(ServiceError::BadRequest(format!(
-                "attachment {id} is not an upload of yours waiting for a message"
-            )));
+            return Err(ServiceError::BadRequest(Bad::AttachmentNotPending(id.0)));
         }
     }
     let attachments = store::message_attachments::of_message(tx.conn(), row.id).await?;
@@ -404,9 +398,7 @@ pub async fn edit(
     check_content(content)?;
     let row = visible_message(svc, user, kind, message_id).await?;
     if row.sender_id != user.id().0 {
-        return Err(ServiceError::Forbidden(
-            "you can only edit your own messages".into(),
-        ));
+        return Err(ServiceError::Forbidden(Refusal::EditOthersMessage));
     }
     let mut db = svc.store().writer().await?;
     let row = store::messages::set_content(db.conn(), row.id, content, now())
@@ -446,9 +438,7 @@ pub async fn delete(
             _ => false,
         };
         if !moderator {
-            return Err(ServiceError::Forbidden(
-                "you can only delete your own messages".into(),
-            ));
+            return Err(ServiceError::Forbidden(Refusal::DeleteOthersMessage));
         }
     }
     let mut db = svc.store().writer().await?;

@@ -42,7 +42,10 @@ use crate::{
     store::{Millis, Store},
 };
 
-pub use errors::{Missing, ServiceError, ServiceResult, Taken, Unauthenticated};
+pub use errors::{
+    Bad, Expired, Missing, Refusal, ServiceError, ServiceResult, Taken, TooLarge, Unauthenticated,
+    Unsupported,
+};
 pub use passwords::Passwords;
 pub use tokens::{SessionId, TokenKeys, TokenSettings};
 

@@ -1,7 +1,7 @@
 //! Who may do what in a space or a group chat: the one place these rules live.
 //! Each rule is a pure table (role × action), tested as one below.
 
-use super::{ServiceError, ServiceResult};
+use super::{Refusal, ServiceError, ServiceResult};
 
 /// A member's role in a space, as stored (`owner`, `moderator`, `member`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -82,7 +82,7 @@ pub fn require(role: Role, action: Action) -> ServiceResult<()> {
     if allowed(role, action) {
         Ok(())
     } else {
-        Err(ServiceError::Forbidden(refusal(action).into()))
+        Err(ServiceError::Forbidden(refusal(action)))
     }
 }
 
@@ -93,25 +93,19 @@ pub fn require_over(role: Role, action: Action, target: Role) -> ServiceResult<(
     if may_act_on(role, target) {
         Ok(())
     } else if target == Role::Owner {
-        Err(ServiceError::Forbidden(
-            "The owner of the space cannot be removed, banned or demoted".into(),
-        ))
+        Err(ServiceError::Forbidden(Refusal::OwnerUntouchable))
     } else {
-        Err(ServiceError::Forbidden(
-            "Moderators cannot act on other moderators".into(),
-        ))
+        Err(ServiceError::Forbidden(Refusal::ModeratorOverModerator))
     }
 }
 
-fn refusal(action: Action) -> &'static str {
+fn refusal(action: Action) -> Refusal {
     match action {
         Action::EditSpace | Action::DeleteSpace | Action::ChangeRole | Action::PassOwnership => {
-            "You are not the owner of this space"
+            Refusal::NotSpaceOwner
         }
-        Action::Leave => {
-            "The owner cannot leave the space: pass ownership to another member or delete it"
-        }
-        _ => "You are not allowed to do this in this space",
+        Action::Leave => Refusal::OwnerCannotLeave,
+        _ => Refusal::NotAllowedInSpace,
     }
 }
 
@@ -154,17 +148,17 @@ pub fn group_require(role: GroupRole, action: GroupAction) -> ServiceResult<()> 
     if group_allowed(role, action) {
         return Ok(());
     }
-    let detail = match action {
-        GroupAction::View => "you can not view this group",
-        GroupAction::Leave if role == GroupRole::Owner => "you can not leave the group you own",
-        GroupAction::Leave => "you can not leave this group",
-        GroupAction::AddMember => "you can not add members to this group",
-        GroupAction::RemoveMember => "you can not remove members from this group",
-        GroupAction::Rename => "you can not rename this group",
-        GroupAction::Delete => "you can not delete this group",
-        GroupAction::PassOwnership => "you can not pass ownership of this group",
+    let refusal = match action {
+        GroupAction::View => Refusal::GroupView,
+        GroupAction::Leave if role == GroupRole::Owner => Refusal::GroupOwnerLeave,
+        GroupAction::Leave => Refusal::GroupLeave,
+        GroupAction::AddMember => Refusal::GroupAddMember,
+        GroupAction::RemoveMember => Refusal::GroupRemoveMember,
+        GroupAction::Rename => Refusal::GroupRename,
+        GroupAction::Delete => Refusal::GroupDelete,
+        GroupAction::PassOwnership => Refusal::GroupPassOwnership,
     };
-    Err(ServiceError::Forbidden(detail.into()))
+    Err(ServiceError::Forbidden(refusal))
 }
 
 #[cfg(test)]
@@ -281,7 +275,7 @@ mod tests {
     #[test]
     fn group_refusals_keep_upstream_wording() {
         let detail = |role, action| match group_require(role, action) {
-            Err(ServiceError::Forbidden(detail)) => detail,
+            Err(ServiceError::Forbidden(refusal)) => refusal.to_string(),
             other => panic!("expected a refusal, got {other:?}"),
         };
         assert_eq!(

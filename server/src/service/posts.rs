@@ -12,7 +12,7 @@ use socmel_api_types::{
 };
 
 use super::{
-    Missing, ServiceError, ServiceResult, Services, Unauthenticated,
+    Missing, Refusal, ServiceError, ServiceResult, Services, Unauthenticated,
     auth::AuthUser,
     media,
     notifications::{self, About},
@@ -94,7 +94,7 @@ impl PostAccess {
         }
         match self.viewer_role {
             Some(role) => permissions::require(role, Action::Participate),
-            None => Err(ServiceError::Forbidden(spaces::NOT_A_MEMBER.into())),
+            None => Err(ServiceError::Forbidden(Refusal::NotASpaceMember)),
         }
     }
 
@@ -347,9 +347,7 @@ pub async fn edit(
     let mut tx = svc.store().begin().await?;
     let post = access(tx.conn(), post_id, Some(me.id())).await?;
     if post.author != me.id() {
-        return Err(ServiceError::Forbidden(
-            "you do not have permission to edit this post".into(),
-        ));
+        return Err(ServiceError::Forbidden(Refusal::EditOthersPost));
     }
     let checked = check(&input, false, post.space_id.is_some())?;
     let changes = PostChanges {
@@ -379,9 +377,7 @@ pub async fn delete(svc: &Services, me: &AuthUser, post_id: PostId) -> ServiceRe
             _ => false,
         };
     if !allowed {
-        return Err(ServiceError::Forbidden(
-            "you do not have permission to delete this post".into(),
-        ));
+        return Err(ServiceError::Forbidden(Refusal::DeleteOthersPost));
     }
     let keys = store::attachments::keys_of_post(tx.conn(), post_id.0).await?;
     store::posts::delete(tx.conn(), post_id.0).await?;

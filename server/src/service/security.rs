@@ -13,7 +13,7 @@ use socmel_api_types::{
 };
 
 use super::{
-    Missing, ServiceError, ServiceResult, Services, Unauthenticated,
+    Bad, Expired, Missing, Refusal, ServiceError, ServiceResult, Services, Unauthenticated,
     auth::AuthUser,
     now,
     validation::{EMAIL_RULE, PASSWORD_RULE, Validation, is_valid_email, is_valid_password},
@@ -30,7 +30,6 @@ const CODE_MINUTES: i64 = 10;
 const MAX_WRONG_TRIES: i64 = 5;
 
 const CODE_SENT: &str = "the verification code has been sent successfully, check your email";
-const EXPIRED_CODE: &str = "the code you entered is no longer valid, generate a new one";
 
 /// Sends a code to `email` if it belongs to an account; answers the same either way.
 pub async fn request_code(svc: &Services, request: CodeRequest) -> ServiceResult<Detail> {
@@ -79,9 +78,7 @@ pub async fn change_email(
 ) -> ServiceResult<Detail> {
     let current = super::users::me(svc, user).await?.email.unwrap_or_default();
     if input.old_email.trim().to_lowercase() != current {
-        return Err(ServiceError::Forbidden(
-            "you are not allowed to change this email with this account".into(),
-        ));
+        return Err(ServiceError::Forbidden(Refusal::OthersEmail));
     }
     let new_email = input.new_email.trim().to_lowercase();
     Validation::default()
@@ -116,9 +113,7 @@ pub async fn change_password(
     };
     let email = row.email;
     if input.email.trim().to_lowercase() != email {
-        return Err(ServiceError::Forbidden(
-            "you are not allowed to change the password of this account".into(),
-        ));
+        return Err(ServiceError::Forbidden(Refusal::OthersPassword));
     }
     check_new_password(&input.new_password, &input.new_password_confirm)?;
     if !svc
@@ -126,9 +121,7 @@ pub async fn change_password(
         .verify(input.old_password, Some(row.password_hash))
         .await?
     {
-        return Err(ServiceError::BadRequest(
-            "the old password is incorrect".into(),
-        ));
+        return Err(ServiceError::BadRequest(Bad::OldPassword));
     }
     let new = NewPassword {
         password: input.new_password,
@@ -163,9 +156,7 @@ struct NewPassword {
 
 fn check_new_password(new_password: &str, confirm: &str) -> ServiceResult<()> {
     if new_password != confirm {
-        return Err(ServiceError::BadRequest(
-            "Password and confirmation do not match".into(),
-        ));
+        return Err(ServiceError::BadRequest(Bad::PasswordMismatch));
     }
     Validation::default()
         .check(
@@ -213,7 +204,7 @@ async fn check_code(
     if row.expires_at <= now() {
         store::security::delete(tx.conn(), row.id).await?;
         tx.commit().await?;
-        return Err(ServiceError::Gone(EXPIRED_CODE.into()));
+        return Err(ServiceError::Gone(Expired::Code));
     }
     let presented = code_hash(purpose, email, &key.trim().to_uppercase());
     if presented != row.code_hash {

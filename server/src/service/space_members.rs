@@ -7,7 +7,7 @@ use socmel_api_types::{
 };
 
 use super::{
-    Missing, ServiceError, ServiceResult, Services,
+    Bad, Missing, ServiceError, ServiceResult, Services,
     auth::AuthUser,
     pagination::CursorQuery,
     permissions::{Action, Role},
@@ -125,9 +125,7 @@ pub async fn pass_ownership(
         .await?
         .is_none()
     {
-        return Err(ServiceError::BadRequest(
-            "this user is not a member of this space".into(),
-        ));
+        return Err(ServiceError::BadRequest(Bad::NotInSpace));
     }
     let my_role = if target == user.id() {
         Role::Owner

@@ -9,7 +9,7 @@ use socmel_api_types::{
 };
 
 use super::{
-    Missing, ServiceError, ServiceResult, Services,
+    Missing, Refusal, ServiceError, ServiceResult, Services,
     auth::AuthUser,
     now,
     pagination::CursorQuery,
@@ -21,7 +21,6 @@ use crate::{
     store::{self, Conn, spaces::SpaceRow},
 };
 
-pub const NOT_A_MEMBER: &str = "You are not a member of this space";
 /// The room every space starts with.
 const MAIN_ROOM: &str = "main";
 /// Longest directory search text.
@@ -81,7 +80,7 @@ pub(crate) async fn membership(
     let Some(stored) = store::spaces::member_role(conn.reborrow(), space_id.0, user_id.0).await?
     else {
         return Err(if store::spaces::exists(conn, space_id.0).await? {
-            ServiceError::Forbidden(NOT_A_MEMBER.into())
+            ServiceError::Forbidden(Refusal::NotASpaceMember)
         } else {
             ServiceError::NotFound(Missing::Space)
         });

@@ -8,7 +8,7 @@ use socmel_api_types::{
 };
 
 use super::{
-    Missing, ServiceError, ServiceResult, Services, Unauthenticated,
+    Bad, Missing, ServiceError, ServiceResult, Services, Unauthenticated,
     auth::AuthUser,
     media::{self, IncomingFile},
     now,
@@ -162,10 +162,7 @@ pub async fn update_me(
     if let Some(email) = &update.email
         && Some(email.trim().to_lowercase()) != current.email
     {
-        return Err(ServiceError::BadRequest(
-            "the email can only be changed with a verification code (POST /security/change_email/)"
-                .into(),
-        ));
+        return Err(ServiceError::BadRequest(Bad::EmailNeedsCode));
     }
     let username = update.username.as_deref().map(str::trim);
     let display_name = update.display_name.as_deref().map(str::trim);
