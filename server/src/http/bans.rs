@@ -8,7 +8,7 @@ use poem_openapi::{
 use socmel_api_types::{Detail, Page, SpaceId, UserId, spaces::BanDisplay};
 
 use super::{ApiTags, auth::BearerAuth, errors::ApiResult, json::Json};
-use crate::service::{self, Services, pagination::CursorQuery};
+use crate::service::{self, Services, pagination::Paging};
 
 pub struct BansApi;
 
@@ -36,7 +36,7 @@ impl BansApi {
                 svc.0,
                 &auth.0,
                 space_id.0,
-                CursorQuery::new(cursor.0, limit.0),
+                Paging::keyset(cursor.0, limit.0),
             )
             .await?,
         ))

@@ -21,7 +21,7 @@ use super::{
     posts::Listed,
     text::{OptionalJson, query_or_body},
 };
-use crate::service::{self, Services, pagination::PageQuery};
+use crate::service::{self, Services, pagination::Paging};
 
 pub struct CommentsApi;
 
@@ -144,11 +144,7 @@ impl CommentsApi {
         /// `X-Next-Cursor` of the previous page; takes precedence over `page`.
         cursor: Query<Option<String>>,
     ) -> ApiResult<Listed<CommentDisplay>> {
-        let query = PageQuery {
-            page: page.0,
-            page_size: page_size.0,
-            cursor: cursor.0,
-        };
+        let query = Paging::numbered(page.0, page_size.0, cursor.0);
         Ok(
             service::comments::list(svc.0, auth.user(), post_id.0, query)
                 .await?

@@ -11,7 +11,7 @@ use socmel_api_types::{
 };
 
 use super::{ApiTags, auth::BearerAuth, errors::ApiResult, json::Json, posts::Listed};
-use crate::service::{self, Services, pagination::CursorQuery};
+use crate::service::{self, Services, pagination::Paging};
 
 pub struct FollowsApi;
 
@@ -56,7 +56,7 @@ impl FollowsApi {
         /// `X-Next-Cursor` of the previous page.
         cursor: Query<Option<String>>,
     ) -> ApiResult<Listed<FollowUser>> {
-        let query = CursorQuery::new(cursor.0, limit.0);
+        let query = Paging::keyset(cursor.0, limit.0);
         Ok(service::follows::requests(svc.0, &auth.0, query)
             .await?
             .into())
@@ -80,7 +80,7 @@ impl FollowsApi {
         cursor: Query<Option<String>>,
     ) -> ApiResult<Listed<FollowUser>> {
         let me = auth.0.id();
-        let query = CursorQuery::new(cursor.0, limit.0);
+        let query = Paging::keyset(cursor.0, limit.0);
         Ok(service::follows::followers(svc.0, &auth.0, me, query)
             .await?
             .into())
@@ -104,7 +104,7 @@ impl FollowsApi {
         cursor: Query<Option<String>>,
     ) -> ApiResult<Listed<FollowUser>> {
         let me = auth.0.id();
-        let query = CursorQuery::new(cursor.0, limit.0);
+        let query = Paging::keyset(cursor.0, limit.0);
         Ok(service::follows::following(svc.0, &auth.0, me, query)
             .await?
             .into())
@@ -284,7 +284,7 @@ impl FollowsApi {
         /// `next_cursor` of the previous page.
         cursor: Query<Option<String>>,
     ) -> ApiResult<Json<Page<FollowUser>>> {
-        let query = CursorQuery::new(cursor.0, limit.0);
+        let query = Paging::keyset(cursor.0, limit.0);
         Ok(Json(
             service::follows::followers(svc.0, &auth.0, user_id.0, query).await?,
         ))
@@ -309,7 +309,7 @@ impl FollowsApi {
         /// `next_cursor` of the previous page.
         cursor: Query<Option<String>>,
     ) -> ApiResult<Json<Page<FollowUser>>> {
-        let query = CursorQuery::new(cursor.0, limit.0);
+        let query = Paging::keyset(cursor.0, limit.0);
         Ok(Json(
             service::follows::following(svc.0, &auth.0, user_id.0, query).await?,
         ))

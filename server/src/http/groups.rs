@@ -12,7 +12,7 @@ use socmel_api_types::{
 };
 
 use super::{ApiTags, auth::BearerAuth, errors::ApiResult, json::Json};
-use crate::service::{self, Services, pagination::CursorQuery};
+use crate::service::{self, Services, pagination::Paging};
 
 #[derive(ApiResponse)]
 enum MemberList {
@@ -61,7 +61,7 @@ impl GroupsApi {
         limit: Query<Option<i64>>,
     ) -> ApiResult<Json<Page<GroupSummary>>> {
         Ok(Json(
-            service::groups::mine(svc.0, &auth.0, CursorQuery::new(cursor.0, limit.0)).await?,
+            service::groups::mine(svc.0, &auth.0, Paging::keyset(cursor.0, limit.0)).await?,
         ))
     }
 
@@ -145,7 +145,7 @@ impl GroupsApi {
             svc.0,
             &auth.0,
             group_id.0,
-            CursorQuery::new(cursor.0, limit.0),
+            Paging::keyset(cursor.0, limit.0),
         )
         .await?;
         Ok(MemberList::Ok(Json(page.items), page.next_cursor))

@@ -12,7 +12,7 @@ use socmel_api_types::{
 };
 
 use super::{ApiTags, auth::BearerAuth, errors::ApiResult, json::Json};
-use crate::service::{self, Services, pagination::CursorQuery};
+use crate::service::{self, Services, pagination::Paging};
 
 pub struct InvitationsApi;
 
@@ -61,7 +61,7 @@ impl InvitationsApi {
                 svc.0,
                 &auth.0,
                 space_id.0,
-                CursorQuery::new(cursor.0, limit.0),
+                Paging::keyset(cursor.0, limit.0),
             )
             .await?,
         ))

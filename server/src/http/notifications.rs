@@ -8,7 +8,7 @@ use socmel_api_types::{
 };
 
 use super::{ApiTags, auth::BearerAuth, errors::ApiResult, json::Json};
-use crate::service::{self, Services, pagination::CursorQuery};
+use crate::service::{self, Services, pagination::Paging};
 
 pub struct NotificationsApi;
 
@@ -31,7 +31,7 @@ impl NotificationsApi {
         limit: Query<Option<i64>>,
     ) -> ApiResult<Json<Page<Notification>>> {
         let page =
-            service::notifications::list(svc.0, &auth.0, CursorQuery::new(cursor.0, limit.0)).await?;
+            service::notifications::list(svc.0, &auth.0, Paging::keyset(cursor.0, limit.0)).await?;
         Ok(Json(page))
     }
 

@@ -18,7 +18,7 @@ use super::{
     json::Json,
     media::{guard_images, incoming},
 };
-use crate::service::{self, Services, pagination::PageQuery};
+use crate::service::{self, Services, pagination::Paging};
 
 /// A listing in upstream's shape: a bare JSON array, with the cursor of the next page in
 /// a header.
@@ -39,14 +39,6 @@ where
 {
     fn from(page: Page<T>) -> Self {
         Self::Ok(Json(page.items), page.next_cursor)
-    }
-}
-
-fn page_query(page: Option<i64>, page_size: Option<i64>, cursor: Option<String>) -> PageQuery {
-    PageQuery {
-        page,
-        page_size,
-        cursor,
     }
 }
 
@@ -197,7 +189,7 @@ impl PostsApi {
         /// `X-Next-Cursor` of the previous page; takes precedence over `page`.
         cursor: Query<Option<String>>,
     ) -> ApiResult<Listed<PostDisplay>> {
-        let query = page_query(page.0, page_size.0, cursor.0);
+        let query = Paging::numbered(page.0, page_size.0, cursor.0);
         Ok(
             service::posts::of_user(svc.0, auth.user(), user_id.0, query)
                 .await?
@@ -225,7 +217,7 @@ impl PostsApi {
         /// `X-Next-Cursor` of the previous page; takes precedence over `page`.
         cursor: Query<Option<String>>,
     ) -> ApiResult<Listed<PostDisplay>> {
-        let query = page_query(page.0, page_size.0, cursor.0);
+        let query = Paging::numbered(page.0, page_size.0, cursor.0);
         Ok(
             service::posts::of_space(svc.0, &auth.0, space_id.0, None, query)
                 .await?
@@ -256,7 +248,7 @@ impl PostsApi {
         /// `X-Next-Cursor` of the previous page; takes precedence over `page`.
         cursor: Query<Option<String>>,
     ) -> ApiResult<Listed<PostDisplay>> {
-        let query = page_query(page.0, page_size.0, cursor.0);
+        let query = Paging::numbered(page.0, page_size.0, cursor.0);
         Ok(
             service::posts::of_space(svc.0, &auth.0, space_id.0, Some(user_id.0), query)
                 .await?
@@ -327,7 +319,7 @@ impl PostsApi {
         /// `X-Next-Cursor` of the previous page; takes precedence over `page`.
         cursor: Query<Option<String>>,
     ) -> ApiResult<Listed<PostDisplay>> {
-        let query = page_query(page.0, page_size.0, cursor.0);
+        let query = Paging::numbered(page.0, page_size.0, cursor.0);
         Ok(service::feed::feed(svc.0, auth.user(), query).await?.into())
     }
 }

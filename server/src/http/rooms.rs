@@ -11,7 +11,7 @@ use socmel_api_types::{
 };
 
 use super::{ApiTags, auth::BearerAuth, errors::ApiResult, json::Json};
-use crate::service::{self, Services, pagination::CursorQuery};
+use crate::service::{self, Services, pagination::Paging};
 
 pub struct RoomsApi;
 
@@ -39,7 +39,7 @@ impl RoomsApi {
                 svc.0,
                 &auth.0,
                 space_id.0,
-                CursorQuery::new(cursor.0, limit.0),
+                Paging::keyset(cursor.0, limit.0),
             )
             .await?,
         ))

@@ -11,7 +11,7 @@ use socmel_api_types::{
 };
 
 use super::{ApiTags, auth::BearerAuth, errors::ApiResult, json::Json};
-use crate::service::{self, Services, pagination::CursorQuery};
+use crate::service::{self, Services, pagination::Paging};
 
 #[derive(ApiResponse)]
 enum MemberList {
@@ -52,7 +52,7 @@ impl SpaceMembersApi {
             svc.0,
             &auth.0,
             space_id.0,
-            CursorQuery::new(cursor.0, limit.0),
+            Paging::keyset(cursor.0, limit.0),
         )
         .await?;
         Ok(MemberList::Ok(Json(page.items), page.next_cursor))

@@ -12,7 +12,7 @@ use socmel_api_types::{
 };
 
 use super::{ApiTags, auth::BearerAuth, errors::ApiResult, json::Json};
-use crate::service::{self, Services, pagination::CursorQuery};
+use crate::service::{self, Services, pagination::Paging};
 
 pub struct SpacesApi;
 
@@ -109,7 +109,7 @@ impl SpacesApi {
         limit: Query<Option<i64>>,
     ) -> ApiResult<Json<Page<SpaceDisplay>>> {
         Ok(Json(
-            service::spaces::directory(svc.0, q.0.as_deref(), CursorQuery::new(cursor.0, limit.0))
+            service::spaces::directory(svc.0, q.0.as_deref(), Paging::keyset(cursor.0, limit.0))
                 .await?,
         ))
     }
@@ -127,7 +127,7 @@ impl SpacesApi {
         limit: Query<Option<i64>>,
     ) -> ApiResult<Json<Page<SpaceDisplay>>> {
         Ok(Json(
-            service::spaces::mine(svc.0, &auth.0, CursorQuery::new(cursor.0, limit.0)).await?,
+            service::spaces::mine(svc.0, &auth.0, Paging::keyset(cursor.0, limit.0)).await?,
         ))
     }
 

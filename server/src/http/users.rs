@@ -18,7 +18,7 @@ use super::{
     json::Json,
     media::{guard_image, incoming},
 };
-use crate::service::{self, Services, pagination::CursorQuery};
+use crate::service::{self, Services, pagination::Paging};
 
 /// `image`: the new profile picture.
 #[derive(Multipart)]
@@ -110,7 +110,7 @@ impl UsersApi {
     ) -> ApiResult<Json<Page<UserSummary>>> {
         let q = q.0.unwrap_or_default();
         Ok(Json(
-            service::users::search(svc.0, &q, CursorQuery::new(cursor.0, limit.0)).await?,
+            service::users::search(svc.0, &q, Paging::keyset(cursor.0, limit.0)).await?,
         ))
     }
 

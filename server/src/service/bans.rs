@@ -8,7 +8,7 @@ use super::{
     Bad, Missing, ServiceError, ServiceResult, Services,
     auth::AuthUser,
     now,
-    pagination::CursorQuery,
+    pagination::Paging,
     permissions::Action,
     spaces::{membership, membership_changed, parse_role},
     users,
@@ -90,7 +90,7 @@ pub async fn list(
     svc: &Services,
     user: &AuthUser,
     space_id: SpaceId,
-    paging: CursorQuery,
+    paging: Paging,
 ) -> ServiceResult<Page<BanDisplay>> {
     let pager = paging.pager([i64::MAX, i64::MAX])?;
     let [at, user_id] = pager.after;

@@ -15,8 +15,8 @@ use super::{
     auth::AuthUser,
     notifications::{self, About},
     now,
-    pagination::{PageQuery, paginate},
-    posts::{self, DEFAULT_PAGE_SIZE, store_window},
+    pagination::Paging,
+    posts::{self, store_window},
     validation::Validation,
 };
 use crate::store::{
@@ -258,14 +258,14 @@ pub async fn list(
     svc: &Services,
     viewer: Option<&AuthUser>,
     post_id: PostId,
-    query: PageQuery,
+    paging: Paging,
 ) -> ServiceResult<Page<CommentDisplay>> {
-    let window = query.window(DEFAULT_PAGE_SIZE, 2)?;
+    let pager = posts::pager(&paging)?;
     let viewer = viewer.map(AuthUser::id);
     let mut db = svc.store().reader().await?;
     posts::access(db.conn(), post_id, viewer).await?;
-    let rows = store::comments::top_level(db.conn(), post_id.0, store_window(&window)).await?;
-    let (roots, next) = paginate(rows, window.limit, |row| vec![row.created_at, row.id]);
+    let rows = store::comments::top_level(db.conn(), post_id.0, store_window(&pager)).await?;
+    let (roots, next) = pager.page(rows, |row| [row.created_at, row.id]);
     let threads = Threads::load(&mut db, &roots, viewer).await?;
     let items = roots.iter().map(|root| threads.display(root)).collect();
     Ok(Page::new(items, next))

@@ -5,8 +5,8 @@ use socmel_api_types::{Page, posts::PostDisplay};
 use super::{
     ServiceResult, Services,
     auth::AuthUser,
-    pagination::PageQuery,
-    posts::{DEFAULT_PAGE_SIZE, page_of, store_window},
+    pagination::Paging,
+    posts::{page_of, pager, store_window},
 };
 use crate::store::{self, Db, posts::PostRow, posts::Window};
 
@@ -16,15 +16,15 @@ use crate::store::{self, Db, posts::PostRow, posts::Window};
 pub async fn feed(
     svc: &Services,
     viewer: Option<&AuthUser>,
-    query: PageQuery,
+    paging: Paging,
 ) -> ServiceResult<Page<PostDisplay>> {
-    let window = query.window(DEFAULT_PAGE_SIZE, 2)?;
+    let pager = pager(&paging)?;
     let mut db = svc.store().reader().await?;
     let rows = match viewer {
-        Some(me) => personal(svc, &mut db, me.id().0, store_window(&window)).await?,
-        None => store::feed::public(db.conn(), store_window(&window)).await?,
+        Some(me) => personal(svc, &mut db, me.id().0, store_window(&pager)).await?,
+        None => store::feed::public(db.conn(), store_window(&pager)).await?,
     };
-    page_of(&mut db, rows, &window).await
+    page_of(&mut db, rows, &pager).await
 }
 
 /// The first page, the one opened and refreshed most, starts from the candidates the

@@ -13,7 +13,7 @@ use super::{
     auth::AuthUser,
     notifications::{self, About},
     now,
-    pagination::CursorQuery,
+    pagination::Paging,
     users::display,
 };
 use crate::store::{
@@ -213,7 +213,7 @@ pub async fn status(svc: &Services, me: &AuthUser, user_id: UserId) -> ServiceRe
 pub async fn requests(
     svc: &Services,
     me: &AuthUser,
-    query: CursorQuery,
+    query: Paging,
 ) -> ServiceResult<Page<FollowUser>> {
     listing(svc, me, me.id(), Side::Followed, PENDING, query).await
 }
@@ -223,7 +223,7 @@ pub async fn followers(
     svc: &Services,
     me: &AuthUser,
     user_id: UserId,
-    query: CursorQuery,
+    query: Paging,
 ) -> ServiceResult<Page<FollowUser>> {
     listing(svc, me, user_id, Side::Followed, ACCEPTED, query).await
 }
@@ -233,7 +233,7 @@ pub async fn following(
     svc: &Services,
     me: &AuthUser,
     user_id: UserId,
-    query: CursorQuery,
+    query: Paging,
 ) -> ServiceResult<Page<FollowUser>> {
     listing(svc, me, user_id, Side::Follower, ACCEPTED, query).await
 }
@@ -245,7 +245,7 @@ async fn listing(
     user_id: UserId,
     side: Side,
     status: &str,
-    query: CursorQuery,
+    query: Paging,
 ) -> ServiceResult<Page<FollowUser>> {
     let pager = query.pager([i64::MAX])?;
     let [before] = pager.after;

@@ -14,7 +14,7 @@ use super::{
     Bad, Missing, Refusal, ServiceError, ServiceResult, Services,
     auth::AuthUser,
     now,
-    pagination::CursorQuery,
+    pagination::Paging,
     permissions::{self, GroupAction, GroupRole},
     users,
     validation::{Validation, checked_name},
@@ -193,7 +193,7 @@ pub async fn members(
     svc: &Services,
     user: &AuthUser,
     group_id: GroupId,
-    paging: CursorQuery,
+    paging: Paging,
 ) -> ServiceResult<Page<UserDisplay>> {
     let pager = paging.pager([0])?;
     let [after] = pager.after;
@@ -331,7 +331,7 @@ pub async fn delete(svc: &Services, user: &AuthUser, group_id: GroupId) -> Servi
 pub async fn mine(
     svc: &Services,
     user: &AuthUser,
-    paging: CursorQuery,
+    paging: Paging,
 ) -> ServiceResult<Page<GroupSummary>> {
     let pager = paging.pager([0])?;
     let [after] = pager.after;

@@ -15,7 +15,7 @@ use super::{
     auth::AuthUser,
     notifications::{self, About},
     now,
-    pagination::CursorQuery,
+    pagination::Paging,
     permissions::{Action, Role},
     spaces::{self, membership, membership_changed},
     tokens::{random_token, token_hash},
@@ -81,7 +81,7 @@ pub async fn list(
     svc: &Services,
     user: &AuthUser,
     space_id: SpaceId,
-    paging: CursorQuery,
+    paging: Paging,
 ) -> ServiceResult<Page<InvitationDisplay>> {
     let pager = paging.pager([i64::MAX])?;
     let [before] = pager.after;

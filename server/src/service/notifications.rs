@@ -10,7 +10,7 @@ use socmel_api_types::{
 };
 
 use super::{
-    ServiceError, ServiceResult, Services, auth::AuthUser, now, pagination::CursorQuery, users,
+    ServiceError, ServiceResult, Services, auth::AuthUser, now, pagination::Paging, users,
 };
 use crate::{
     events::Event,
@@ -123,7 +123,7 @@ fn mention_names(text: &str) -> Vec<String> {
 pub async fn list(
     svc: &Services,
     user: &AuthUser,
-    paging: CursorQuery,
+    paging: Paging,
 ) -> ServiceResult<Page<Notification>> {
     let pager = paging.pager([i64::MAX])?;
     let [before] = pager.after;

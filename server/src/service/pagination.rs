@@ -75,55 +75,52 @@ pub fn paginate<T>(
     (rows, next)
 }
 
-/// Upstream's offset paging (`page`, `page_size`) together with keyset paging
-/// (`cursor`): where a newest-first listing starts and how long its page is.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PageWindow {
-    /// Rows to skip (from `page`; 0 when a cursor is given, which wins).
-    pub offset: i64,
-    /// Rows in the page.
-    pub limit: i64,
-    /// The sort key to continue after, from the cursor.
-    pub after: Option<Vec<i64>>,
-}
+/// Largest `page_size` of upstream's page-numbered listings.
+pub const MAX_PAGE_SIZE: i64 = 100;
 
-/// Upstream's paging parameters, as the client sent them.
+/// A listing's paging parameters, from either set the API takes: `limit` and `cursor`
+/// (every listing of this server, [`Paging::keyset`]), or upstream's `page`,
+/// `page_size` and `cursor` (posts, comments and the feed, whose clients send page
+/// numbers, [`Paging::numbered`]). Both resolve through [`Paging::pager`] into one
+/// [`Pager`], so every listing checks, resumes and cuts its page the same way; only the
+/// name of the page-size field in a 422 differs, as each listing's clients sent it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct PageQuery {
-    pub page: Option<i64>,
-    pub page_size: Option<i64>,
-    pub cursor: Option<String>,
+pub struct Paging {
+    /// Rows per page, as asked (`limit` or `page_size`).
+    size: Option<i64>,
+    /// Upstream's page number (from 1); `None` for keyset listings and the first page.
+    page: Option<i64>,
+    /// `X-Next-Cursor` of the previous page.
+    cursor: Option<String>,
+    /// The wire name of `size`, for the 422 that refuses it.
+    size_field: &'static str,
 }
 
-impl PageQuery {
-    /// The window of a newest-first listing keyed by `key_parts` numbers.
-    pub fn window(&self, default_size: i64, key_parts: usize) -> ServiceResult<PageWindow> {
-        page_window(
-            self.page,
-            self.page_size,
-            self.cursor.as_deref(),
-            default_size,
-            key_parts,
-        )
-    }
-}
-
-/// The paging parameters of a keyset listing (`limit`, `cursor`): every listing but
-/// upstream's page-numbered ones ([`PageQuery`]) takes this.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct CursorQuery {
-    pub limit: Option<i64>,
-    pub cursor: Option<String>,
-}
-
-impl CursorQuery {
-    pub fn new(cursor: Option<String>, limit: Option<i64>) -> Self {
-        Self { limit, cursor }
+impl Paging {
+    /// A keyset listing's parameters: `limit` and `cursor`.
+    pub fn keyset(cursor: Option<String>, limit: Option<i64>) -> Self {
+        Self {
+            size: limit,
+            page: None,
+            cursor,
+            size_field: "limit",
+        }
     }
 
-    /// Checks the limit (1..=[`MAX_LIMIT`], [`DEFAULT_LIMIT`] when absent) and the cursor
-    /// (a key of `N` numbers; `start`, a key before every row, without one): 422 naming
-    /// the bad one.
+    /// Upstream's page-numbered parameters: `page`, `page_size` and `cursor` (which wins
+    /// over `page` when both are given).
+    pub fn numbered(page: Option<i64>, page_size: Option<i64>, cursor: Option<String>) -> Self {
+        Self {
+            size: page_size,
+            page,
+            cursor,
+            size_field: "page_size",
+        }
+    }
+
+    /// Checks the page size (1..=[`MAX_LIMIT`], [`DEFAULT_LIMIT`] when absent), the
+    /// page number (≥ 1) and the cursor (a key of `N` numbers; `start`, a key before
+    /// every row, without one): 422 naming each bad one.
     pub fn pager<const N: usize>(&self, start: [i64; N]) -> ServiceResult<Pager<N>> {
         self.pager_within(start, DEFAULT_LIMIT, MAX_LIMIT)
     }
@@ -135,18 +132,39 @@ impl CursorQuery {
         default: i64,
         max: i64,
     ) -> ServiceResult<Pager<N>> {
-        let limit = limit(self.limit, default, max)?;
+        let page = self.page.unwrap_or(1);
+        let limit = self.size.unwrap_or(default);
+        Validation::default()
+            .check(page >= 1, "page", "at least 1")
+            .check(
+                (1..=max).contains(&limit),
+                self.size_field,
+                &format!("between 1 and {max}"),
+            )
+            .finish()?;
         let after = resume_after(self.cursor.as_deref(), start)?;
-        Ok(Pager { after, limit })
+        // A cursor says where to go on; page numbers only count from the start.
+        let offset = if self.cursor.is_some() {
+            0
+        } else {
+            (page - 1).saturating_mul(limit)
+        };
+        Ok(Pager {
+            after,
+            offset,
+            limit,
+        })
     }
 }
 
-/// One page of a keyset listing, checked: the key to resume after, and how many rows.
-/// Fetch [`Self::fetch`] rows after [`Self::after`], then cut them with [`Self::page`].
+/// One page of a listing, checked: the key to resume after, the rows to skip (page
+/// numbers only), and how many rows. Fetch [`Self::fetch`] rows after [`Self::after`],
+/// skipping [`Self::offset`], then cut them with [`Self::page`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Pager<const N: usize> {
     /// The sort key the page starts after.
     pub after: [i64; N],
+    offset: i64,
     limit: i64,
 }
 
@@ -156,48 +174,16 @@ impl<const N: usize> Pager<N> {
         self.limit + 1
     }
 
+    /// Rows to skip after [`Self::after`]: 0 but for upstream's page numbers.
+    pub fn offset(&self) -> i64 {
+        self.offset
+    }
+
     /// The page's rows (of those fetched) and the cursor of the next page, made from the
     /// sort key of the last row kept.
     pub fn page<T>(&self, rows: Vec<T>, key: impl Fn(&T) -> [i64; N]) -> (Vec<T>, Option<String>) {
         paginate(rows, self.limit, |row| key(row).to_vec())
     }
-}
-
-/// Largest `page_size`.
-pub const MAX_PAGE_SIZE: i64 = 100;
-
-/// Checks `page` (≥ 1) and `page_size` (1..=100), 422 naming each bad one, and decodes
-/// `cursor` (a sort key of `key_parts` numbers).
-pub fn page_window(
-    page: Option<i64>,
-    page_size: Option<i64>,
-    cursor: Option<&str>,
-    default_size: i64,
-    key_parts: usize,
-) -> ServiceResult<PageWindow> {
-    let page = page.unwrap_or(1);
-    let limit = page_size.unwrap_or(default_size);
-    Validation::default()
-        .check(page >= 1, "page", "at least 1")
-        .check(
-            (1..=MAX_PAGE_SIZE).contains(&limit),
-            "page_size",
-            &format!("between 1 and {MAX_PAGE_SIZE}"),
-        )
-        .finish()?;
-    let after = cursor
-        .map(|cursor| decode_cursor(cursor, key_parts))
-        .transpose()?;
-    let offset = if after.is_some() {
-        0
-    } else {
-        (page - 1).saturating_mul(limit)
-    };
-    Ok(PageWindow {
-        offset,
-        limit,
-        after,
-    })
 }
 
 #[cfg(test)]
@@ -241,29 +227,42 @@ mod tests {
     }
 
     #[test]
-    fn page_windows_check_bounds_and_let_the_cursor_win() {
-        let first = page_window(None, None, None, 10, 2).unwrap();
-        assert_eq!((first.offset, first.limit, first.after), (0, 10, None));
-        let third = page_window(Some(3), Some(20), None, 10, 2).unwrap();
-        assert_eq!((third.offset, third.limit), (40, 20));
+    fn numbered_pages_check_bounds_and_let_the_cursor_win() {
+        let start = [i64::MAX, i64::MAX];
+        let window = |page, size, cursor: Option<&str>| {
+            Paging::numbered(page, size, cursor.map(str::to_owned)).pager_within(start, 10, 100)
+        };
+        let first = window(None, None, None).unwrap();
+        assert_eq!((first.offset(), first.fetch(), first.after), (0, 11, start));
+        let third = window(Some(3), Some(20), None).unwrap();
+        assert_eq!((third.offset(), third.fetch()), (40, 21));
         let cursor = encode_cursor(&[5, 6]);
-        let resumed = page_window(Some(3), Some(20), Some(&cursor), 10, 2).unwrap();
-        assert_eq!((resumed.offset, resumed.after), (0, Some(vec![5, 6])));
-        let Err(ServiceError::Validation(fields)) = page_window(Some(0), Some(101), None, 10, 2)
-        else {
+        let resumed = window(Some(3), Some(20), Some(&cursor)).unwrap();
+        assert_eq!((resumed.offset(), resumed.after), (0, [5, 6]));
+        let Err(ServiceError::Validation(fields)) = window(Some(0), Some(101), None) else {
             panic!("expected 422")
         };
         let names: Vec<_> = fields.iter().map(|f| f.field.as_str()).collect();
         assert_eq!(names, ["page", "page_size"]);
-        assert!(page_window(None, Some(0), None, 10, 2).is_err());
-        assert!(page_window(None, None, Some("junk"), 10, 2).is_err());
+        assert!(window(None, Some(0), None).is_err());
+        assert!(window(None, None, Some("junk")).is_err());
         // Huge pages do not overflow; they are simply empty.
         assert_eq!(
-            page_window(Some(i64::MAX), Some(100), None, 10, 2)
-                .unwrap()
-                .offset,
+            window(Some(i64::MAX), Some(100), None).unwrap().offset(),
             i64::MAX
         );
+    }
+
+    #[test]
+    fn keyset_pages_name_the_limit() {
+        let pager = Paging::keyset(None, None).pager([0]).unwrap();
+        assert_eq!((pager.fetch(), pager.offset(), pager.after), (51, 0, [0]));
+        let Err(ServiceError::Validation(fields)) = Paging::keyset(None, Some(101)).pager([0])
+        else {
+            panic!("expected 422")
+        };
+        let names: Vec<_> = fields.iter().map(|f| f.field.as_str()).collect();
+        assert_eq!(names, ["limit"]);
     }
 
     #[test]

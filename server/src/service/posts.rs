@@ -17,7 +17,7 @@ use super::{
     media,
     notifications::{self, About},
     now,
-    pagination::{PageQuery, PageWindow, paginate},
+    pagination::{MAX_PAGE_SIZE, Pager, Paging},
     permissions::{self, Action, Role},
     spaces,
     validation::Validation,
@@ -447,14 +447,14 @@ pub async fn of_user(
     svc: &Services,
     viewer: Option<&AuthUser>,
     user_id: UserId,
-    query: PageQuery,
+    paging: Paging,
 ) -> ServiceResult<Page<PostDisplay>> {
-    let window = query.window(DEFAULT_PAGE_SIZE, 2)?;
+    let pager = pager(&paging)?;
     let viewer = viewer_key(viewer.map(AuthUser::id));
     let mut db = svc.store().reader().await?;
     require_user(&mut db, user_id).await?;
-    let rows = store::posts::of_user(db.conn(), viewer, user_id.0, store_window(&window)).await?;
-    page_of(&mut db, rows, &window).await
+    let rows = store::posts::of_user(db.conn(), viewer, user_id.0, store_window(&pager)).await?;
+    page_of(&mut db, rows, &pager).await
 }
 
 /// A space's posts, for its members.
@@ -463,12 +463,12 @@ pub async fn of_space(
     me: &AuthUser,
     space_id: SpaceId,
     author: Option<UserId>,
-    query: PageQuery,
+    paging: Paging,
 ) -> ServiceResult<Page<PostDisplay>> {
     spaces::require_member(svc, space_id, me)
         .await?
         .require(Action::View)?;
-    let window = query.window(DEFAULT_PAGE_SIZE, 2)?;
+    let pager = pager(&paging)?;
     let mut db = svc.store().reader().await?;
     if let Some(author) = author {
         require_user(&mut db, author).await?;
@@ -478,10 +478,10 @@ pub async fn of_space(
         me.id().0,
         space_id.0,
         author.map(|a| a.0),
-        store_window(&window),
+        store_window(&pager),
     )
     .await?;
-    page_of(&mut db, rows, &window).await
+    page_of(&mut db, rows, &pager).await
 }
 
 async fn require_user(db: &mut Db, user_id: UserId) -> ServiceResult<()> {
@@ -491,16 +491,20 @@ async fn require_user(db: &mut Db, user_id: UserId) -> ServiceResult<()> {
         .ok_or_else(|| ServiceError::NotFound(Missing::User))
 }
 
-/// The store's view of a page window: rows after the cursor, one more than the page.
-pub(crate) fn store_window(window: &PageWindow) -> Window {
-    let before = match window.after.as_deref() {
-        Some([created_at, id]) => (*created_at, *id),
-        _ => Window::FROM_NEWEST,
-    };
+/// The page of a newest-first listing of posts or comments, keyed by
+/// `(created_at, id)`: upstream's page size (default [`DEFAULT_PAGE_SIZE`]).
+pub(crate) fn pager(paging: &Paging) -> ServiceResult<Pager<2>> {
+    let [created_at, id] = [Window::FROM_NEWEST.0, Window::FROM_NEWEST.1];
+    paging.pager_within([created_at, id], DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
+}
+
+/// The store's view of a page: rows after the cursor, one more than the page.
+pub(crate) fn store_window(pager: &Pager<2>) -> Window {
+    let [created_at, id] = pager.after;
     Window {
-        before,
-        fetch: window.limit + 1,
-        offset: window.offset,
+        before: (created_at, id),
+        fetch: pager.fetch(),
+        offset: pager.offset(),
     }
 }
 
@@ -508,9 +512,9 @@ pub(crate) fn store_window(window: &PageWindow) -> Window {
 pub(crate) async fn page_of(
     db: &mut Db,
     rows: Vec<PostRow>,
-    window: &PageWindow,
+    pager: &Pager<2>,
 ) -> ServiceResult<Page<PostDisplay>> {
-    let (rows, next) = paginate(rows, window.limit, |row| vec![row.created_at, row.id]);
+    let (rows, next) = pager.page(rows, |row| [row.created_at, row.id]);
     Ok(Page::new(decorate(db, rows).await?, next))
 }
 

@@ -6,7 +6,7 @@ use socmel_api_types::{
 };
 
 use super::{
-    Missing, ServiceError, ServiceResult, Services, auth::AuthUser, now, pagination::CursorQuery,
+    Missing, ServiceError, ServiceResult, Services, auth::AuthUser, now, pagination::Paging,
     permissions::Action, spaces::membership, validation::checked_name,
 };
 use crate::{
@@ -107,7 +107,7 @@ pub async fn list(
     svc: &Services,
     user: &AuthUser,
     space_id: SpaceId,
-    paging: CursorQuery,
+    paging: Paging,
 ) -> ServiceResult<Page<RoomDisplay>> {
     let pager = paging.pager([0])?;
     let [after] = pager.after;

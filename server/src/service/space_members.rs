@@ -9,7 +9,7 @@ use socmel_api_types::{
 use super::{
     Bad, Missing, ServiceError, ServiceResult, Services,
     auth::AuthUser,
-    pagination::CursorQuery,
+    pagination::Paging,
     permissions::{Action, Role},
     spaces::{self, membership, membership_changed, parse_role, wire_role},
     users,
@@ -38,7 +38,7 @@ pub async fn list(
     svc: &Services,
     user: &AuthUser,
     space_id: SpaceId,
-    paging: CursorQuery,
+    paging: Paging,
 ) -> ServiceResult<Page<SpaceMemberDisplay>> {
     let pager = paging.pager([i64::MIN, i64::MIN])?;
     let [joined_at, user_id] = pager.after;

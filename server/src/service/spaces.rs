@@ -12,7 +12,7 @@ use super::{
     Missing, Refusal, ServiceError, ServiceResult, Services,
     auth::AuthUser,
     now,
-    pagination::CursorQuery,
+    pagination::Paging,
     permissions::{self, Action, Role},
     validation::{Validation, checked_name, escape_like},
 };
@@ -227,7 +227,7 @@ pub async fn view(svc: &Services, space_id: SpaceId) -> ServiceResult<SpaceDispl
 pub async fn mine(
     svc: &Services,
     user: &AuthUser,
-    paging: CursorQuery,
+    paging: Paging,
 ) -> ServiceResult<Page<SpaceDisplay>> {
     let pager = paging.pager([0])?;
     let [after] = pager.after;
@@ -246,7 +246,7 @@ pub async fn mine(
 pub async fn directory(
     svc: &Services,
     query: Option<&str>,
-    paging: CursorQuery,
+    paging: Paging,
 ) -> ServiceResult<Page<SpaceDisplay>> {
     let query = query.map(str::trim).unwrap_or_default();
     Validation::default()

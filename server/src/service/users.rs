@@ -12,7 +12,7 @@ use super::{
     auth::AuthUser,
     media::{self, IncomingFile},
     now,
-    pagination::CursorQuery,
+    pagination::Paging,
     validation::{
         BIO_RULE, DISPLAY_NAME_RULE, USERNAME_RULE, Validation, escape_like, is_valid_bio,
         is_valid_display_name, is_valid_username,
@@ -116,7 +116,7 @@ const MAX_QUERY_CHARS: usize = 64;
 pub async fn search(
     svc: &Services,
     query: &str,
-    paging: CursorQuery,
+    paging: Paging,
 ) -> ServiceResult<Page<UserSummary>> {
     let query = query.trim().trim_start_matches('@');
     Validation::default()
