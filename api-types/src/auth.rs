@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 pub struct UserCreate {
     /// 3–32 characters of `A-Z a-z 0-9 _ . -`.
     pub username: String,
+    /// Where verification codes are sent; unique (case-insensitively), never shown to others.
     pub email: String,
     /// At least 8 characters.
     pub password: String,
@@ -19,14 +20,18 @@ pub struct UserCreate {
 pub struct LoginForm {
     /// The email or the username.
     pub username: String,
+    /// The account's password.
     pub password: String,
     /// If sent, must be `password`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub grant_type: Option<String>,
+    /// Accepted for OAuth2 form compatibility and ignored.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
+    /// Accepted for OAuth2 form compatibility and ignored.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
+    /// Accepted for OAuth2 form compatibility and ignored; never logged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_secret: Option<String>,
 }
@@ -35,6 +40,8 @@ pub struct LoginForm {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
 pub struct TokenResponse {
+    /// Sent as `Authorization: Bearer …` on every authenticated request and as `token`
+    /// when opening the WebSocket; valid for `expires_in` seconds.
     pub access_token: String,
     /// Always `bearer`.
     pub token_type: String,
@@ -50,6 +57,7 @@ pub struct TokenResponse {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
 pub struct RefreshRequest {
+    /// The refresh token handed out by login or the previous refresh.
     pub refresh_token: String,
 }
 

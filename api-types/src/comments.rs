@@ -11,16 +11,22 @@ use crate::{CommentId, PostId, Timestamp, UserId, users::UserSummary};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
 pub struct CommentDisplay {
+    /// The comment's id.
     pub id: CommentId,
+    /// The text, 1–2,000 characters.
     pub content: String,
+    /// The commenter's id.
     pub user_id: UserId,
+    /// The post commented on.
     pub post_id: PostId,
+    /// How many people like the comment.
     pub likes_nbr: i64,
     /// The comment this one replies to; `null` for a top-level comment.
     pub parent_id: Option<CommentId>,
     /// Replies, oldest first, each with its own replies.
     #[serde(default)]
     pub sub_comments: Vec<CommentDisplay>,
+    /// When the comment was written (the Unix epoch in upstream's bodies, which lack it).
     #[serde(default = "epoch")]
     pub created_at: Timestamp,
     /// How many of each reaction the comment has, e.g. `{"like": 2}`.
@@ -48,6 +54,7 @@ fn epoch() -> Timestamp {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
 pub struct ContentBody {
+    /// The text.
     pub content: String,
 }
 

@@ -18,8 +18,11 @@ use crate::{GroupId, RoomId, SpaceId, UserId};
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Enum))]
 #[cfg_attr(feature = "openapi", oai(rename_all = "snake_case"))]
 pub enum ConversationKind {
+    /// A direct message between two people.
     Dm,
+    /// A group chat.
     Group,
+    /// A room inside a space.
     Room,
 }
 
@@ -27,12 +30,27 @@ pub enum ConversationKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "ConversationRef", into = "ConversationRef")]
 pub enum Conversation {
-    Dm { user_id: UserId },
-    Group { group_id: GroupId },
-    Room { space_id: SpaceId, room_id: RoomId },
+    /// A direct message.
+    Dm {
+        /// The other person, as seen by whoever reads it.
+        user_id: UserId,
+    },
+    /// A group chat.
+    Group {
+        /// The group chat.
+        group_id: GroupId,
+    },
+    /// A room inside a space.
+    Room {
+        /// The room's space.
+        space_id: SpaceId,
+        /// The room.
+        room_id: RoomId,
+    },
 }
 
 impl Conversation {
+    /// Which of the three kinds this is.
     pub fn kind(self) -> ConversationKind {
         match self {
             Self::Dm { .. } => ConversationKind::Dm,

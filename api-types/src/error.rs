@@ -8,20 +8,33 @@ use serde::{Deserialize, Serialize};
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Enum))]
 #[cfg_attr(feature = "openapi", oai(rename_all = "snake_case"))]
 pub enum ErrorCode {
+    /// 400: the request is wrong in a way no single field names.
     BadRequest,
+    /// 401: no valid access token (or wrong credentials at login).
     Unauthorized,
+    /// 403: signed in, but not allowed to do this.
     Forbidden,
+    /// 404: the thing named does not exist (or is hidden from the caller).
     NotFound,
+    /// 405: the route exists, but not with this method.
     MethodNotAllowed,
+    /// 409: an account with this username or email exists already.
     Conflict,
+    /// 410: no longer valid (an expired verification code).
     Gone,
+    /// 413: the upload or body is larger than the server accepts.
     PayloadTooLarge,
     /// The request's body did not arrive within the server's body deadline.
     RequestTimeout,
+    /// 415: the upload is not a supported image.
     UnsupportedMedia,
+    /// 422: one or more fields were rejected; see `fields`.
     Validation,
+    /// 429: an allowance is spent; wait for `Retry-After` seconds.
     RateLimited,
+    /// 500: the server failed; the details are in its log only.
     Internal,
+    /// 503: the database or the media storage is unavailable; try again later.
     Unavailable,
 }
 
@@ -130,6 +143,7 @@ pub struct ErrorBody {
 }
 
 impl ErrorBody {
+    /// An error body without field errors.
     pub fn new(code: ErrorCode, detail: impl Into<String>) -> Self {
         Self {
             detail: detail.into(),

@@ -21,10 +21,13 @@ pub enum FollowState {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
 pub struct FollowUser {
+    /// The other user, flattened into this object (upstream's user fields).
     #[serde(flatten)]
     #[cfg_attr(feature = "openapi", oai(flatten))]
     pub user: UserDisplay,
+    /// The follow this listing line comes from.
     pub follow_id: FollowId,
+    /// `pending` or `accepted`.
     pub follow_status: FollowState,
     /// When the follow was requested.
     pub follow_created_at: Timestamp,
@@ -34,7 +37,9 @@ pub struct FollowUser {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
 pub struct FollowAck {
+    /// What happened, in upstream's words (e.g. `Follow request accepted`).
     pub detail: String,
+    /// The follow concerned.
     pub follow_id: FollowId,
 }
 
@@ -56,6 +61,7 @@ pub enum FollowRelation {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
 pub struct FollowStatus {
+    /// `none`, `pending` or `following`: where the caller stands with the user.
     pub status: FollowRelation,
     /// The caller's follow of the user (pending or accepted), if any.
     pub follow_id: Option<FollowId>,

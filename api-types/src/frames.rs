@@ -28,11 +28,17 @@ use crate::{
     oai(discriminator_name = "type", rename_all = "snake_case")
 )]
 pub enum ClientFrame {
+    /// Send a direct message.
     Dm(SendDm),
+    /// Send to a group chat.
     Group(SendGroupMessage),
+    /// Send to a room of a space.
     Space(SendRoomMessage),
+    /// Say you are typing.
     Typing(StartTyping),
+    /// Mark a conversation read up to a message.
     Read(MarkRead),
+    /// Check the connection; answered with `pong`.
     Ping(Ping),
 }
 
@@ -84,7 +90,9 @@ impl MessageDraft {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
 pub struct SendDm {
+    /// The person to write to.
     pub receiver_id: UserId,
+    /// The message, flattened into the frame.
     #[serde(flatten)]
     #[cfg_attr(feature = "openapi", oai(flatten))]
     pub draft: MessageDraft,
@@ -94,7 +102,9 @@ pub struct SendDm {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
 pub struct SendGroupMessage {
+    /// The group chat to write to.
     pub group_id: GroupId,
+    /// The message, flattened into the frame.
     #[serde(flatten)]
     #[cfg_attr(feature = "openapi", oai(flatten))]
     pub draft: MessageDraft,
@@ -104,8 +114,11 @@ pub struct SendGroupMessage {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
 pub struct SendRoomMessage {
+    /// The space of the room.
     pub space_id: SpaceId,
+    /// The room to write to.
     pub room_id: RoomId,
+    /// The message, flattened into the frame.
     #[serde(flatten)]
     #[cfg_attr(feature = "openapi", oai(flatten))]
     pub draft: MessageDraft,
@@ -115,6 +128,7 @@ pub struct SendRoomMessage {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
 pub struct StartTyping {
+    /// Where you are typing, flattened into the frame (`kind` and its ids).
     #[serde(flatten)]
     #[cfg_attr(feature = "openapi", oai(flatten))]
     pub conversation: Conversation,
@@ -135,21 +149,37 @@ pub struct Ping {}
     oai(discriminator_name = "type", rename_all = "snake_case")
 )]
 pub enum ServerFrame {
+    /// A direct message to or from you.
     Dm(DmMessage),
+    /// A message in one of your group chats.
     Group(GroupMessage),
+    /// A message in a room of one of your spaces.
     Space(RoomMessage),
+    /// Your message was stored.
     Ack(Ack),
+    /// Your frame was refused.
     Error(ErrorFrame),
+    /// Someone is typing.
     Typing(Typing),
+    /// Someone came online or went offline.
     Presence(Presence),
+    /// A conversation was read up to a message.
     Read(ReadReceipt),
+    /// A message was edited.
     MessageEdited(MessageEdited),
+    /// A message was deleted.
     MessageDeleted(MessageDeleted),
+    /// A space's or group's membership changed.
     Membership(MembershipUpdate),
+    /// A post you can see was published.
     PostCreated(PostCreated),
+    /// A notification for you.
     Notification(NotificationFrame),
+    /// The answer to `ping`.
     Pong(Pong),
+    /// Events were missed; reload from the REST API.
     Resync(Resync),
+    /// Your login session ended; the socket closes next.
     SessionRevoked(SessionRevoked),
 }
 
@@ -161,7 +191,9 @@ pub struct Ack {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
     pub client_id: Option<String>,
+    /// The stored message's id.
     pub id: MessageId,
+    /// When the message was stored.
     pub timestamp: Timestamp,
 }
 
@@ -171,6 +203,7 @@ pub struct Ack {
 pub struct ErrorFrame {
     /// The same codes as the REST API's error body.
     pub code: crate::ErrorCode,
+    /// Why, in the same words as the REST API.
     pub detail: String,
     /// The `client_id` of the refused frame, when it had one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -182,9 +215,11 @@ pub struct ErrorFrame {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
 pub struct Typing {
+    /// Where, flattened into the frame (`kind` and its ids).
     #[serde(flatten)]
     #[cfg_attr(feature = "openapi", oai(flatten))]
     pub conversation: Conversation,
+    /// Who is typing.
     pub typer_id: UserId,
     /// Who is typing, as every payload names a person.
     pub typer: UserSummary,
@@ -196,7 +231,9 @@ pub struct Typing {
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Enum))]
 #[cfg_attr(feature = "openapi", oai(rename_all = "snake_case"))]
 pub enum PresenceStatus {
+    /// Connected on at least one socket.
     Online,
+    /// No socket open any more (after a few seconds' grace, so a reconnect does not flicker).
     Offline,
 }
 
@@ -204,7 +241,9 @@ pub enum PresenceStatus {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
 pub struct Presence {
+    /// Whose presence changed.
     pub user_id: UserId,
+    /// `online` or `offline`.
     pub status: PresenceStatus,
     /// Who came online or went offline, as every payload names a person.
     pub user: UserSummary,
@@ -215,10 +254,13 @@ pub struct Presence {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
 pub struct ReadReceipt {
+    /// The conversation read, flattened into the frame (`kind` and its ids).
     #[serde(flatten)]
     #[cfg_attr(feature = "openapi", oai(flatten))]
     pub conversation: Conversation,
+    /// Who read it: you (on another device) or, in a DM, the other person.
     pub reader_id: UserId,
+    /// The last message read; every message up to it is read.
     pub message_id: MessageId,
 }
 
@@ -226,9 +268,11 @@ pub struct ReadReceipt {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
 pub struct MessageEdited {
+    /// The message's conversation, flattened into the frame (`kind` and its ids).
     #[serde(flatten)]
     #[cfg_attr(feature = "openapi", oai(flatten))]
     pub conversation: Conversation,
+    /// The message as it is now, with `edited_at` set.
     pub message: Message,
 }
 
@@ -236,9 +280,11 @@ pub struct MessageEdited {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
 pub struct MessageDeleted {
+    /// The message's conversation, flattened into the frame (`kind` and its ids).
     #[serde(flatten)]
     #[cfg_attr(feature = "openapi", oai(flatten))]
     pub conversation: Conversation,
+    /// The deleted message's id.
     pub id: MessageId,
 }
 
@@ -246,10 +292,13 @@ pub struct MessageDeleted {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
 pub struct MembershipUpdate {
+    /// `space` or `group`.
     pub scope: MembershipScope,
     /// The space's or group's id.
     pub id: i64,
+    /// Whose membership changed.
     pub user_id: UserId,
+    /// What happened to it.
     pub change: MembershipChange,
 }
 
@@ -257,6 +306,7 @@ pub struct MembershipUpdate {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
 pub struct PostCreated {
+    /// The post as the receiver sees it.
     pub post: PostDisplay,
 }
 
@@ -265,6 +315,7 @@ pub struct PostCreated {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
 pub struct NotificationFrame {
+    /// The notification, as `GET /notifications/` lists it.
     pub notification: Notification,
 }
 
@@ -311,8 +362,11 @@ impl ServerFrame {
 /// A received frame with its `seq`, when durable.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Envelope {
+    /// The receiving user's event number, for durable frames (pass the last one back as
+    /// `since` when reconnecting); absent for the others.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seq: Option<u64>,
+    /// The frame itself, flattened beside `seq`.
     #[serde(flatten)]
     pub frame: ServerFrame,
 }

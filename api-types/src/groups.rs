@@ -11,9 +11,13 @@ use crate::{
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
 pub struct GroupChatDisplay {
+    /// 1–50 characters.
     pub name: String,
+    /// The group's id.
     pub id: GroupId,
+    /// The owner's id: the only one who may rename, delete or manage members.
     pub owner_id: UserId,
+    /// When the group was created.
     pub created_at: Timestamp,
     /// Everyone in the group (emails only for the caller).
     pub members: Vec<UserDisplay>,
@@ -27,10 +31,15 @@ pub struct GroupChatDisplay {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
 pub struct GroupSummary {
+    /// 1–50 characters.
     pub name: String,
+    /// The group's id.
     pub id: GroupId,
+    /// The owner's id.
     pub owner_id: UserId,
+    /// When the group was created.
     pub created_at: Timestamp,
+    /// How many members it has, the owner included (at most 100).
     pub members_nbr: i64,
     /// The owner, as every payload names a person.
     pub owner: UserSummary,

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+/// `GET /health`: whether the server and its database answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
 pub struct Health {

@@ -19,17 +19,24 @@ pub struct InvitationCreate {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
 pub struct InvitationDisplay {
+    /// How many people may join with it.
     pub max_uses: i64,
+    /// When it stops working.
     pub expires_at: Timestamp,
+    /// The invitation's id (for revoking it).
     pub id: InvitationId,
+    /// The secret to join with, in the answer to its creation only; `null` in listings.
     pub token: Option<String>,
+    /// The space it lets people join.
     pub space_id: SpaceId,
+    /// How many people have joined with it so far.
     pub current_uses: i64,
     /// `null` once the creator's account is gone.
     pub created_by: Option<UserId>,
     /// Who created it, as every payload names a person; `null` once that account is gone.
     #[serde(default)]
     pub created_by_user: Option<UserSummary>,
+    /// When it was created.
     pub created_at: Timestamp,
 }
 

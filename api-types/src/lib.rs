@@ -6,6 +6,7 @@
 //!
 //! Changes are additive only: new optional fields carry `#[serde(default)]`.
 #![cfg_attr(not(test), warn(clippy::unwrap_used))]
+#![warn(missing_docs)]
 
 pub mod auth;
 pub mod comments;
@@ -38,10 +39,12 @@ pub use time::Timestamp;
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
 pub struct Detail {
+    /// What happened, in upstream's words.
     pub detail: String,
 }
 
 impl Detail {
+    /// An acknowledgement saying `detail`.
     pub fn new(detail: impl Into<String>) -> Self {
         Self {
             detail: detail.into(),
@@ -54,10 +57,12 @@ impl Detail {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
 pub struct Notice {
+    /// What happened, in upstream's words.
     pub message: String,
 }
 
 impl Notice {
+    /// An acknowledgement saying `message`.
     pub fn new(message: impl Into<String>) -> Self {
         Self {
             message: message.into(),

@@ -16,6 +16,7 @@ use crate::{
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
 pub struct MessageAttachment {
+    /// The attachment's id, as named in the send.
     pub id: AttachmentId,
     /// Where to fetch it.
     pub file: String,
@@ -25,19 +26,26 @@ pub struct MessageAttachment {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
 pub struct DmMessage {
+    /// The message's id; ids grow with time, so they order a conversation.
     pub id: MessageId,
+    /// The text, 1 to 4000 characters.
     pub content: String,
+    /// The sender's id.
     pub sender_id: UserId,
     /// Who sent it: the sender as every payload names a person.
     pub sender: UserSummary,
+    /// The recipient's id.
     pub recipient_id: UserId,
     /// Who it was sent to, as every payload names a person.
     #[serde(default)]
     pub recipient: UserSummary,
+    /// When the message was sent.
     pub timestamp: Timestamp,
     /// Whether the recipient has read it.
     pub is_read: bool,
+    /// The message this one replies to, if any.
     pub parent_message_id: Option<MessageId>,
+    /// When the message was last edited; `null` if never.
     #[serde(default)]
     pub edited_at: Option<Timestamp>,
     /// Images attached to the message.
@@ -49,14 +57,21 @@ pub struct DmMessage {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
 pub struct GroupMessage {
+    /// The message's id; ids grow with time, so they order a conversation.
     pub id: MessageId,
+    /// The text, 1 to 4000 characters.
     pub content: String,
+    /// The sender's id.
     pub sender_id: UserId,
     /// Who sent it: the sender as every payload names a person.
     pub sender: UserSummary,
+    /// The group chat it was sent to.
     pub group_chat_id: GroupId,
+    /// When the message was sent.
     pub timestamp: Timestamp,
+    /// The message this one replies to, if any.
     pub parent_message_id: Option<MessageId>,
+    /// When the message was last edited; `null` if never.
     #[serde(default)]
     pub edited_at: Option<Timestamp>,
     /// Images attached to the message.
@@ -68,15 +83,23 @@ pub struct GroupMessage {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
 pub struct RoomMessage {
+    /// The message's id; ids grow with time, so they order a conversation.
     pub id: MessageId,
+    /// The text, 1 to 4000 characters.
     pub content: String,
+    /// The sender's id.
     pub sender_id: UserId,
     /// Who sent it: the sender as every payload names a person.
     pub sender: UserSummary,
+    /// The space of the room.
     pub space_id: SpaceId,
+    /// The room it was sent to.
     pub room_id: RoomId,
+    /// When the message was sent.
     pub timestamp: Timestamp,
+    /// The message this one replies to, if any.
     pub parent_message_id: Option<MessageId>,
+    /// When the message was last edited; `null` if never.
     #[serde(default)]
     pub edited_at: Option<Timestamp>,
     /// Images attached to the message.
@@ -93,12 +116,16 @@ pub struct RoomMessage {
     oai(discriminator_name = "kind", rename_all = "snake_case")
 )]
 pub enum Message {
+    /// A direct message.
     Dm(DmMessage),
+    /// A group-chat message.
     Group(GroupMessage),
+    /// A room message.
     Room(RoomMessage),
 }
 
 impl Message {
+    /// The message's id, whatever its kind.
     pub fn id(&self) -> MessageId {
         match self {
             Self::Dm(m) => m.id,
@@ -107,6 +134,7 @@ impl Message {
         }
     }
 
+    /// The sender's id, whatever the kind.
     pub fn sender_id(&self) -> UserId {
         match self {
             Self::Dm(m) => m.sender_id,
@@ -115,6 +143,7 @@ impl Message {
         }
     }
 
+    /// The sender, whatever the kind.
     pub fn sender(&self) -> &UserSummary {
         match self {
             Self::Dm(m) => &m.sender,
@@ -123,6 +152,7 @@ impl Message {
         }
     }
 
+    /// The text, whatever the kind.
     pub fn content(&self) -> &str {
         match self {
             Self::Dm(m) => &m.content,
@@ -131,6 +161,7 @@ impl Message {
         }
     }
 
+    /// When the message was sent, whatever its kind.
     pub fn timestamp(&self) -> Timestamp {
         match self {
             Self::Dm(m) => m.timestamp,
@@ -145,9 +176,11 @@ impl Message {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
 pub struct MarkRead {
+    /// The conversation, flattened into the body (`kind` and its ids).
     #[serde(flatten)]
     #[cfg_attr(feature = "openapi", oai(flatten))]
     pub conversation: Conversation,
+    /// The last message read; every message up to it counts as read.
     pub message_id: MessageId,
 }
 
@@ -155,6 +188,7 @@ pub struct MarkRead {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
 pub struct InboxEntry {
+    /// The conversation, flattened into the line (`kind` and its ids).
     #[serde(flatten)]
     #[cfg_attr(feature = "openapi", oai(flatten))]
     pub conversation: Conversation,
@@ -164,7 +198,9 @@ pub struct InboxEntry {
     /// and rooms.
     #[serde(default)]
     pub other: Option<UserSummary>,
+    /// The newest message; `null` when there is none yet.
     pub last_message: Option<Message>,
+    /// Messages from others after the caller's read mark.
     pub unread_count: i64,
     /// When the last message was sent; for a conversation without messages yet, when
     /// the caller joined it (a group, or a room: the later of joining its space and
@@ -176,11 +212,13 @@ pub struct InboxEntry {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
 pub struct SendMessage {
+    /// Where to send, flattened into the body (`kind` and its ids).
     #[serde(flatten)]
     #[cfg_attr(feature = "openapi", oai(flatten))]
     pub conversation: Conversation,
     /// 1 to 4000 characters.
     pub message: String,
+    /// The message this one replies to, in the same conversation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
     pub parent_id: Option<MessageId>,
@@ -206,5 +244,6 @@ impl SendMessage {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
 pub struct EditMessage {
+    /// The new text, 1 to 4000 characters.
     pub content: String,
 }

@@ -8,7 +8,9 @@ use crate::Timestamp;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
 pub struct NoteDisplay {
+    /// Whether the user has a note showing.
     pub exists: bool,
+    /// The note's text (1–255 characters); `""` when there is none.
     pub note: String,
     /// When the note was written; absent when there is none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -24,9 +26,13 @@ pub struct NoteDisplay {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
 pub struct NoteSaved {
+    /// `the note has been added successfully`.
     pub message: String,
+    /// The note's text as saved.
     pub note: String,
+    /// When the note was written.
     pub created_at: Timestamp,
+    /// When the note stops showing (24 hours after `created_at`).
     pub expires_at: Timestamp,
 }
 
@@ -34,6 +40,7 @@ pub struct NoteSaved {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
 pub struct NoteMessage {
+    /// What happened, in upstream's words.
     pub message: String,
 }
 

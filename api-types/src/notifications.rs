@@ -13,16 +13,24 @@ use crate::{
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Enum))]
 #[cfg_attr(feature = "openapi", oai(rename_all = "snake_case"))]
 pub enum NotificationKind {
+    /// Someone asked to follow you.
     FollowRequest,
+    /// Someone accepted your follow request.
     FollowAccepted,
+    /// Someone liked your post.
     Like,
+    /// Someone commented on your post.
     Comment,
+    /// Someone replied to your comment.
     Reply,
+    /// Someone mentioned you (`@username`) in a comment or a message you can read.
     Mention,
+    /// Someone joined a space with an invitation you created.
     InvitationUsed,
 }
 
 impl NotificationKind {
+    /// The kind as it is spelled on the wire and stored (`follow_request`).
     pub fn as_str(self) -> &'static str {
         match self {
             Self::FollowRequest => "follow_request",
@@ -35,6 +43,7 @@ impl NotificationKind {
         }
     }
 
+    /// The kind a stored spelling names; `None` for an unknown one.
     pub fn parse(stored: &str) -> Option<Self> {
         [
             Self::FollowRequest,
@@ -50,21 +59,27 @@ impl NotificationKind {
     }
 }
 
+/// Something that happened and concerns the recipient.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
 pub struct Notification {
+    /// The notification's id (for marking it read).
     pub id: NotificationId,
+    /// What happened.
     pub kind: NotificationKind,
     /// Who did it.
     pub actor_id: UserId,
     /// Who did it, as every payload names a person.
     pub actor: UserSummary,
+    /// The post concerned (likes, comments, replies, mentions in comments); absent otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
     pub post_id: Option<PostId>,
+    /// The comment concerned (comments, replies, mentions in comments); absent otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
     pub comment_id: Option<CommentId>,
+    /// The space concerned (invitations used, mentions in rooms); absent otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
     pub space_id: Option<SpaceId>,
@@ -72,7 +87,9 @@ pub struct Notification {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
     pub message_id: Option<MessageId>,
+    /// When it happened.
     pub created_at: Timestamp,
+    /// Whether the recipient has marked it read.
     pub read: bool,
 }
 
@@ -80,6 +97,7 @@ pub struct Notification {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
 pub struct MarkNotificationsRead {
+    /// The notifications to mark read; absent for all of them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
     pub ids: Option<Vec<NotificationId>>,

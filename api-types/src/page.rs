@@ -7,11 +7,14 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
 pub struct Page<T: PageItem> {
+    /// This page's items, in the listing's order.
     pub items: Vec<T>,
+    /// The cursor of the next page; `null` on the last page.
     pub next_cursor: Option<String>,
 }
 
 impl<T: PageItem> Page<T> {
+    /// A page of `items`, followed by the page at `next_cursor` if any.
     pub fn new(items: Vec<T>, next_cursor: Option<String>) -> Self {
         Self { items, next_cursor }
     }

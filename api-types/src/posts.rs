@@ -24,12 +24,17 @@ pub enum Visibility {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
 pub struct PostDisplay {
+    /// 1–200 characters.
     pub title: String,
+    /// 1–20,000 characters.
     pub content: String,
     /// Normalised tags (trimmed, lower-case, without `#`), in the order given.
     pub tags: Option<Vec<String>>,
+    /// The post's id.
     pub id: PostId,
+    /// When the post was published.
     pub created_at: Timestamp,
+    /// How many people like the post.
     pub likes_nbr: i64,
     /// The author.
     pub user_id: UserId,
@@ -37,6 +42,7 @@ pub struct PostDisplay {
     pub space_id: Option<SpaceId>,
     /// The attached images, oldest first.
     pub attachments: Option<Vec<AttachmentDisplay>>,
+    /// Who may read the post (`public` in upstream's bodies, which lack it).
     #[serde(default)]
     pub visibility: Visibility,
     /// Comments and replies on the post.
@@ -58,11 +64,13 @@ pub struct PostDisplay {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
 pub struct AttachmentDisplay {
+    /// The attachment's id (for deleting it).
     pub id: AttachmentId,
     /// Where to fetch the image: `/media/{key}` on this server, or the media host's URL.
     pub file: String,
     /// The storage key of the image.
     pub file_public_id: String,
+    /// The post the image is attached to.
     pub post_id: PostId,
 }
 
@@ -73,12 +81,15 @@ pub struct AttachmentDisplay {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
 pub struct PostUpdate {
+    /// 1–200 characters; required on create.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
     pub title: Option<String>,
+    /// 1–20,000 characters; required on create.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
     pub content: Option<String>,
+    /// Up to 10 tags of 1–30 characters; `[]` removes them on edit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
     pub tags: Option<Vec<String>>,

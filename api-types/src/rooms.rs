@@ -8,9 +8,13 @@ use crate::{RoomId, SpaceId, Timestamp};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
 pub struct RoomDisplay {
+    /// 1–50 characters, unique (case-insensitively) within the space.
     pub name: String,
+    /// The room's id.
     pub id: RoomId,
+    /// The space the room belongs to.
     pub space_id: SpaceId,
+    /// When the room was made.
     pub created_at: Timestamp,
 }
 
@@ -26,6 +30,7 @@ pub struct RoomCreate {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
 pub struct RoomUpdate {
+    /// 1–50 characters, unique (case-insensitively) within the space.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }

@@ -9,12 +9,16 @@ use serde::{Deserialize, Serialize};
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Enum))]
 #[cfg_attr(feature = "openapi", oai(rename_all = "SCREAMING_SNAKE_CASE"))]
 pub enum CodePurpose {
+    /// Change the account's email (the code goes to the current address).
     ChangeEmail,
+    /// Change the password while signed in.
     ChangePassword,
+    /// Reset a forgotten password.
     ResetPassword,
 }
 
 impl CodePurpose {
+    /// The purpose as it is spelled on the wire and stored (`CHANGE_EMAIL`).
     pub fn as_str(self) -> &'static str {
         match self {
             Self::ChangeEmail => "CHANGE_EMAIL",
@@ -28,7 +32,10 @@ impl CodePurpose {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
 pub struct CodeRequest {
+    /// The account's email; the code is sent there. The answer is the same whether or not
+    /// an account has it.
     pub email: String,
+    /// What the code will be good for.
     pub purpose: CodePurpose,
 }
 
@@ -38,6 +45,7 @@ pub struct CodeRequest {
 pub struct ChangeEmail {
     /// The account's current email; the code was sent there.
     pub old_email: String,
+    /// The address to move to; must not belong to another account.
     pub new_email: String,
     /// The code.
     pub key: String,
@@ -52,7 +60,9 @@ pub struct ChangePassword {
     pub email: String,
     /// The current password.
     pub old_password: String,
+    /// At least 8 characters.
     pub new_password: String,
+    /// The same as `new_password`.
     pub new_password_confirm: String,
     /// The code.
     pub key: String,
@@ -65,7 +75,9 @@ pub struct ChangePassword {
 pub struct ResetPassword {
     /// The account's email; the code was sent there.
     pub email: String,
+    /// At least 8 characters.
     pub new_password: String,
+    /// The same as `new_password`.
     pub new_password_confirm: String,
     /// The code.
     pub key: String,

@@ -11,10 +11,15 @@ use crate::{
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
 pub struct SpaceDisplay {
+    /// 1–50 characters, unique (case-insensitively) among spaces.
     pub name: String,
+    /// The space's id.
     pub id: SpaceId,
+    /// The owner's id.
     pub owner_id: UserId,
+    /// How many members it has, the owner included.
     pub members_nbr: i64,
+    /// When the space was created.
     pub founded_on: Timestamp,
     /// The caller's role, in answers about the caller's own spaces (`/spaces/mine/`,
     /// create, edit, ownership transfer); absent elsewhere.
@@ -48,8 +53,11 @@ pub struct SpaceUpdate {
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Enum))]
 #[cfg_attr(feature = "openapi", oai(rename_all = "snake_case"))]
 pub enum SpaceRole {
+    /// Created the space, or was handed it; may do everything, and cannot leave.
     Owner,
+    /// Manages rooms, invitations, bans and plain members; deletes any post or message.
     Moderator,
+    /// Reads and takes part.
     Member,
 }
 
@@ -58,10 +66,13 @@ pub enum SpaceRole {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
 pub struct SpaceMemberDisplay {
+    /// The member, flattened into this object (upstream's user fields).
     #[serde(flatten)]
     #[cfg_attr(feature = "openapi", oai(flatten))]
     pub user: UserDisplay,
+    /// The member's role.
     pub role: SpaceRole,
+    /// When they joined the space.
     pub joined_at: Timestamp,
 }
 
@@ -77,7 +88,9 @@ pub struct RoleUpdate {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
 pub struct BanDisplay {
+    /// The space banned from.
     pub space_id: SpaceId,
+    /// The banned user.
     pub user: UserDisplay,
     /// Who banned them; `null` once that account is gone.
     pub banned_by: Option<UserId>,
@@ -85,6 +98,7 @@ pub struct BanDisplay {
     /// gone.
     #[serde(default)]
     pub banned_by_user: Option<UserSummary>,
+    /// When the ban was made.
     pub created_at: Timestamp,
 }
 
@@ -92,7 +106,9 @@ pub struct BanDisplay {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
 pub struct JoinedSpace {
+    /// What happened, in upstream's words.
     pub message: String,
+    /// The space joined, with the caller's role in it.
     pub space: SpaceDisplay,
 }
 

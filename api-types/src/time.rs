@@ -6,10 +6,12 @@ use std::{fmt, str::FromStr};
 use chrono::{DateTime, NaiveDateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// A UTC instant; on the wire RFC 3339 with a `Z` and milliseconds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Timestamp(pub DateTime<Utc>);
 
 impl Timestamp {
+    /// The current instant.
     pub fn now() -> Self {
         Self(Utc::now())
     }
@@ -19,6 +21,7 @@ impl Timestamp {
         Self(DateTime::from_timestamp_millis(millis).unwrap_or_default())
     }
 
+    /// The instant in Unix milliseconds.
     pub fn millis(&self) -> i64 {
         self.0.timestamp_millis()
     }

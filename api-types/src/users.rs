@@ -8,12 +8,17 @@ use crate::{Timestamp, UserId};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
 pub struct UserDisplay {
+    /// The account's id.
     pub id: UserId,
+    /// 3–32 characters of `A-Z a-z 0-9 _ . -`; unique (case-insensitively).
     pub username: String,
     /// Only ever shown to its owner; `null` for everyone else.
     pub email: Option<String>,
+    /// `false` once the account is deactivated.
     pub is_active: bool,
+    /// Experience points (upstream's field; 0 until something awards them).
     pub xp: i64,
+    /// Level (upstream's field; 1 until something raises it).
     pub level: i64,
     /// URL of the profile picture, if any.
     pub pfp: Option<String>,
@@ -45,7 +50,9 @@ impl UserDisplay {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
 pub struct UserSummary {
+    /// The account's id.
     pub id: UserId,
+    /// The unique login name; use it to `@mention` the person.
     pub username: String,
     /// The name the person chose to show, if any (any script, at most 64 characters).
     pub display_name: Option<String>,
@@ -78,6 +85,7 @@ impl UserSummary {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
 pub struct UserUpdate {
+    /// 3–32 characters of `A-Z a-z 0-9 _ . -`, not taken by another account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// Accepted for compatibility; a different address is refused with 400.
