@@ -70,10 +70,7 @@ pub async fn cancel(
     me: &AuthUser,
     follow_id: FollowId,
 ) -> ServiceResult<FollowAck> {
-    let mut db = svc.store().writer().await?;
-    if !store::follows::delete_pending(db.conn(), follow_id.0, me.id().0, Side::Follower).await? {
-        return Err(ServiceError::NotFound(Missing::PendingFollowRequest));
-    }
+    drop_pending(svc, me, follow_id, Side::Follower).await?;
     Ok(ack("Follow request cancelled", follow_id.0))
 }
 
@@ -88,21 +85,7 @@ pub async fn accept(
         .await?
         .filter(|follow| follow.followed_id == me.id().0)
         .ok_or_else(|| ServiceError::NotFound(Missing::FollowRequest))?;
-    accept_row(&mut tx, me, &follow).await?;
-    tx.commit().await?;
-    svc.committed(Change::Follows {
-        viewer: UserId(follow.follower_id),
-    });
-    let follower = UserId(follow.follower_id);
-    notifications::notify(
-        svc,
-        follower,
-        NotificationKind::FollowAccepted,
-        me.id(),
-        About::default(),
-    )
-    .await;
-    Ok(ack("Follow request accepted", follow.id))
+    accept_row(svc, tx, me, &follow).await
 }
 
 /// Accepts the request of `user_id` to follow the caller.
@@ -115,12 +98,24 @@ pub async fn accept_from(
     let follow = store::follows::between(tx.conn(), user_id.0, me.id().0)
         .await?
         .ok_or_else(|| ServiceError::NotFound(Missing::FollowRequest))?;
-    accept_row(&mut tx, me, &follow).await?;
+    accept_row(svc, tx, me, &follow).await
+}
+
+/// Accepts `follow` (addressed to the caller), commits, and tells the follower.
+async fn accept_row(
+    svc: &Services,
+    mut tx: store::Tx,
+    me: &AuthUser,
+    follow: &FollowRow,
+) -> ServiceResult<FollowAck> {
+    if follow.status == ACCEPTED
+        || !store::follows::accept(tx.conn(), follow.id, me.id().0, now()).await?
+    {
+        return Err(ServiceError::BadRequest(Bad::RequestAlreadyAccepted));
+    }
     tx.commit().await?;
-    svc.committed(Change::Follows {
-        viewer: UserId(follow.follower_id),
-    });
     let follower = UserId(follow.follower_id);
+    svc.committed(Change::Follows { viewer: follower });
     notifications::notify(
         svc,
         follower,
@@ -132,26 +127,29 @@ pub async fn accept_from(
     Ok(ack("Follow request accepted", follow.id))
 }
 
-async fn accept_row(tx: &mut store::Tx, me: &AuthUser, follow: &FollowRow) -> ServiceResult<()> {
-    if follow.status == ACCEPTED
-        || !store::follows::accept(tx.conn(), follow.id, me.id().0, now()).await?
-    {
-        return Err(ServiceError::BadRequest(Bad::RequestAlreadyAccepted));
-    }
-    Ok(())
-}
-
 /// Declines the pending request `follow_id` addressed to the caller.
 pub async fn reject(
     svc: &Services,
     me: &AuthUser,
     follow_id: FollowId,
 ) -> ServiceResult<FollowAck> {
+    drop_pending(svc, me, follow_id, Side::Followed).await?;
+    Ok(ack("Follow request rejected", follow_id.0))
+}
+
+/// Deletes the pending request `follow_id` in which the caller is on `side`; 404 for any
+/// other.
+async fn drop_pending(
+    svc: &Services,
+    me: &AuthUser,
+    follow_id: FollowId,
+    side: Side,
+) -> ServiceResult<()> {
     let mut db = svc.store().writer().await?;
-    if !store::follows::delete_pending(db.conn(), follow_id.0, me.id().0, Side::Followed).await? {
+    if !store::follows::delete_pending(db.conn(), follow_id.0, me.id().0, side).await? {
         return Err(ServiceError::NotFound(Missing::PendingFollowRequest));
     }
-    Ok(ack("Follow request rejected", follow_id.0))
+    Ok(())
 }
 
 /// Declines the pending request of `user_id` to follow the caller.

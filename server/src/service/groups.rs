@@ -22,7 +22,7 @@ use super::{
 use crate::{
     events::Event,
     store::{
-        self, Conn,
+        self, Conn, Tx,
         groups::{GroupRow, GroupSummaryRow},
         users::UserRow,
     },
@@ -213,21 +213,14 @@ pub async fn add_member(
     group_id: GroupId,
     target: UserId,
 ) -> ServiceResult<Vec<UserDisplay>> {
-    let mut tx = svc.store().begin().await?;
-    let group = access(tx.conn(), group_id, user).await?;
-    group.require(GroupAction::AddMember)?;
-    require_user(tx.conn(), target).await?;
+    let (mut tx, group) = acting_on(svc, user, group_id, GroupAction::AddMember, target).await?;
     let already = store::groups::is_member(tx.conn(), group_id.0, target.0).await?;
     if !already && store::groups::member_count(tx.conn(), group_id.0).await? >= MAX_GROUP_MEMBERS {
         return Err(ServiceError::BadRequest(Bad::GroupFull));
     }
     let added = store::groups::add_member(tx.conn(), group_id.0, target.0, now()).await?;
-    let members = all_members(tx.conn(), group.id()).await?;
-    tx.commit().await?;
-    if added {
-        publish(svc, group_id, target, MembershipChange::Joined);
-    }
-    Ok(member_displays(&members, user.id()))
+    let change = added.then_some((target, MembershipChange::Joined));
+    commit_members(svc, tx, group.id(), user, change).await
 }
 
 /// The owner removes a member (a no-op for non-members); answers the members.
@@ -237,20 +230,13 @@ pub async fn remove_member(
     group_id: GroupId,
     target: UserId,
 ) -> ServiceResult<Vec<UserDisplay>> {
-    let mut tx = svc.store().begin().await?;
-    let group = access(tx.conn(), group_id, user).await?;
-    group.require(GroupAction::RemoveMember)?;
-    require_user(tx.conn(), target).await?;
+    let (mut tx, group) = acting_on(svc, user, group_id, GroupAction::RemoveMember, target).await?;
     if target == user.id() {
         return Err(ServiceError::Forbidden(Refusal::GroupRemoveYourself));
     }
     let removed = store::groups::remove_member(tx.conn(), group_id.0, target.0).await?;
-    let members = all_members(tx.conn(), group.id()).await?;
-    tx.commit().await?;
-    if removed {
-        publish(svc, group_id, target, MembershipChange::Removed);
-    }
-    Ok(member_displays(&members, user.id()))
+    let change = removed.then_some((target, MembershipChange::Removed));
+    commit_members(svc, tx, group.id(), user, change).await
 }
 
 /// A member leaves (the owner hands over or deletes instead); answers who remains.
@@ -263,9 +249,40 @@ pub async fn leave(
     let group = access(tx.conn(), group_id, user).await?;
     group.require(GroupAction::Leave)?;
     store::groups::remove_member(tx.conn(), group_id.0, user.id().0).await?;
-    let members = all_members(tx.conn(), group.id()).await?;
+    let change = Some((user.id(), MembershipChange::Left));
+    commit_members(svc, tx, group.id(), user, change).await
+}
+
+/// The start of the owner's change to `target`'s membership: a transaction in which the
+/// caller may take `action` and `target` exists.
+async fn acting_on(
+    svc: &Services,
+    user: &AuthUser,
+    group_id: GroupId,
+    action: GroupAction,
+    target: UserId,
+) -> ServiceResult<(Tx, GroupAccess)> {
+    let mut tx = svc.store().begin().await?;
+    let group = access(tx.conn(), group_id, user).await?;
+    group.require(action)?;
+    require_user(tx.conn(), target).await?;
+    Ok((tx, group))
+}
+
+/// The end of a membership change: reads the members as they now are, commits, then
+/// publishes the change (if one happened) and answers the members.
+async fn commit_members(
+    svc: &Services,
+    mut tx: Tx,
+    group_id: GroupId,
+    user: &AuthUser,
+    change: Option<(UserId, MembershipChange)>,
+) -> ServiceResult<Vec<UserDisplay>> {
+    let members = all_members(tx.conn(), group_id).await?;
     tx.commit().await?;
-    publish(svc, group_id, user.id(), MembershipChange::Left);
+    if let Some((member, change)) = change {
+        publish(svc, group_id, member, change);
+    }
     Ok(member_displays(&members, user.id()))
 }
 
