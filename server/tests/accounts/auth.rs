@@ -319,14 +319,7 @@ async fn logout_ends_one_session_and_leaves_others() {
     let laptop_tokens = laptop.login("ada", PASSWORD).await.unwrap();
 
     ada.client.logout(&ada.tokens.refresh_token).await.unwrap();
-    assert_eq!(
-        ada.client
-            .refresh(&ada.tokens.refresh_token)
-            .await
-            .unwrap_err()
-            .status(),
-        Some(401)
-    );
+    server.assert_refresh_refused(&ada).await;
     assert!(laptop.refresh(&laptop_tokens.refresh_token).await.is_ok());
     // Logging out an unknown session is not an error.
     assert!(server.client().logout("already-gone").await.is_ok());
@@ -392,19 +385,7 @@ async fn a_deactivated_account_cannot_log_in_and_its_tokens_stop_working() {
         .await;
     let err = server.client().login("ada", PASSWORD).await.unwrap_err();
     assert_eq!(err.status(), Some(403));
-    assert_eq!(
-        ada.client.current_user().await.unwrap_err().status(),
-        Some(401)
-    );
-    assert_eq!(
-        server
-            .client()
-            .refresh(&ada.tokens.refresh_token)
-            .await
-            .unwrap_err()
-            .status(),
-        Some(401)
-    );
+    server.assert_signed_out(&ada).await;
     // A wrong password still says nothing about the account's state.
     assert_eq!(
         server

@@ -10,10 +10,11 @@ pub mod spaces;
 pub mod ws;
 
 use socmel_client::{
-    Client,
+    Client, PageQuery,
     types::{
-        SpaceId, UserId,
+        PostId, SpaceId, UserId,
         auth::{TokenResponse, UserCreate},
+        comments::CommentDisplay,
         posts::{PostUpdate, Visibility},
         users::UserDisplay,
     },
@@ -134,9 +135,39 @@ impl TestServer {
         }
     }
 
+    /// Asserts that `user`'s login session is over: its access token and its refresh
+    /// token are both refused (401).
+    pub async fn assert_signed_out(&self, user: &TestUser) {
+        let access = user.client.current_user().await.unwrap_err();
+        assert_eq!(access.status(), Some(401), "the access token: {access}");
+        self.assert_refresh_refused(user).await;
+    }
+
+    /// Asserts that `user`'s first refresh token is refused (401).
+    pub async fn assert_refresh_refused(&self, user: &TestUser) {
+        let refused = self.client().refresh(&user.tokens.refresh_token).await;
+        let refused = refused.unwrap_err();
+        assert_eq!(refused.status(), Some(401), "the refresh token: {refused}");
+    }
+
     /// Reads one text value straight from the database, to check what is stored.
     pub async fn query_string(&self, sql: &'static str) -> String {
+        self.scalar(sql).await
+    }
+
+    /// Reads one value with one `SELECT` straight on the database, whichever it is.
+    async fn scalar<T>(&self, sql: impl Into<String>) -> T
+    where
+        T: Send
+            + Unpin
+            + sqlx::Type<sqlx::Postgres>
+            + for<'r> sqlx::Decode<'r, sqlx::Postgres>
+            + sqlx::Type<sqlx::Sqlite>
+            + for<'r> sqlx::Decode<'r, sqlx::Sqlite>,
+    {
         use sqlx::Connection;
+        // Test code only: the statement text is trusted.
+        let sql = sqlx::AssertSqlSafe(sql.into());
         if self.database_url.starts_with("postgres") {
             let mut conn = sqlx::PgConnection::connect(&self.database_url)
                 .await
@@ -187,18 +218,7 @@ impl TestServer {
 
     /// Counts rows with one `SELECT COUNT(*) …` straight on the database.
     pub async fn count(&self, sql: &'static str) -> i64 {
-        use sqlx::Connection;
-        if self.database_url.starts_with("postgres") {
-            let mut conn = sqlx::PgConnection::connect(&self.database_url)
-                .await
-                .unwrap();
-            sqlx::query_scalar(sql).fetch_one(&mut conn).await.unwrap()
-        } else {
-            let mut conn = sqlx::SqliteConnection::connect(&self.database_url)
-                .await
-                .unwrap();
-            sqlx::query_scalar(sql).fetch_one(&mut conn).await.unwrap()
-        }
+        self.scalar(sql).await
     }
 
     /// Runs one statement straight on the database (to age rows, for example).
@@ -221,19 +241,7 @@ impl TestServer {
 
     /// Reads one number straight from the database.
     pub async fn query_i64(&self, sql: &str) -> i64 {
-        use sqlx::Connection;
-        let sql = sqlx::AssertSqlSafe(sql.to_owned());
-        if self.database_url.starts_with("postgres") {
-            let mut conn = sqlx::PgConnection::connect(&self.database_url)
-                .await
-                .unwrap();
-            sqlx::query_scalar(sql).fetch_one(&mut conn).await.unwrap()
-        } else {
-            let mut conn = sqlx::SqliteConnection::connect(&self.database_url)
-                .await
-                .unwrap();
-            sqlx::query_scalar(sql).fetch_one(&mut conn).await.unwrap()
-        }
+        self.scalar(sql).await
     }
 
     /// A space owned by `owner`, with `members` as plain members (made in the database:
@@ -374,4 +382,13 @@ pub async fn follow(follower: &TestUser, followed: &TestUser) {
         .accept_follow_request(ack.follow_id)
         .await
         .expect("accept");
+}
+
+/// The first page of a post's comment threads, as `client` sees them.
+pub async fn comments(client: &Client, post: PostId) -> Vec<CommentDisplay> {
+    client
+        .list_comments(post, &PageQuery::default())
+        .await
+        .expect("comments")
+        .items
 }

@@ -7,7 +7,7 @@ use socmel_client::{
     types::{
         SpaceId, Timestamp,
         invitations::InvitationCreate,
-        spaces::{SpaceCreate, SpaceDisplay},
+        spaces::{SpaceCreate, SpaceDisplay, SpaceUpdate},
     },
 };
 
@@ -25,6 +25,18 @@ pub async fn new_space(owner: &TestUser, name: &str) -> SpaceDisplay {
         .create_space(&SpaceCreate { name: name.into() })
         .await
         .expect("create space")
+}
+
+/// `user` renames the space.
+pub async fn rename_space(
+    user: &TestUser,
+    space_id: SpaceId,
+    name: &str,
+) -> ClientResult<SpaceDisplay> {
+    let update = SpaceUpdate {
+        name: Some(name.into()),
+    };
+    user.client.edit_space(space_id, &update).await
 }
 
 /// An invitation to `space_id` for `max_uses` people, made by `by`; its token.

@@ -45,15 +45,7 @@ async fn purge_expired_removes_dead_tokens_and_codes_only() {
         ]
     );
     assert_eq!(server.count("SELECT COUNT(*) FROM refresh_tokens").await, 1);
-    assert_eq!(
-        server
-            .client()
-            .refresh(&ada.tokens.refresh_token)
-            .await
-            .unwrap_err()
-            .status(),
-        Some(401)
-    );
+    server.assert_refresh_refused(&ada).await;
 }
 
 #[tokio::test]

@@ -2,11 +2,11 @@
 
 use crate::common;
 
-use common::{TestServer, new_post};
+use common::{TestServer, TestUser, new_post};
 use serde_json::{Value, json};
 use socmel_client::{
     PageQuery,
-    types::{CommentId, ErrorCode},
+    types::{CommentId, ErrorCode, PostId, comments::ReactionResult},
 };
 
 #[tokio::test]
@@ -274,30 +274,16 @@ async fn reactions_toggle_and_never_delete_the_comment() {
         .await
         .unwrap();
 
-    let added = bob
-        .client
-        .react_to_comment(post.id, comment.id, "like")
-        .await
-        .unwrap();
+    let added = react(&bob, post.id, comment.id, "like").await;
     assert_eq!(
         (added.message.as_str(), added.reacted, added.count),
         ("Reaction added", true, 1)
     );
-    ada.client
-        .react_to_comment(post.id, comment.id, "like")
-        .await
-        .unwrap();
-    bob.client
-        .react_to_comment(post.id, comment.id, "laugh")
-        .await
-        .unwrap();
+    react(&ada, post.id, comment.id, "like").await;
+    react(&bob, post.id, comment.id, "laugh").await;
 
-    let listed = bob
-        .client
-        .list_comments(post.id, &PageQuery::default())
-        .await
-        .unwrap();
-    let shown = &listed.items[0];
+    let listed = common::comments(&bob.client, post.id).await;
+    let shown = &listed[0];
     assert_eq!(shown.reactions.get("like"), Some(&2));
     assert_eq!(shown.reactions.get("laugh"), Some(&1));
     assert_eq!(
@@ -305,28 +291,17 @@ async fn reactions_toggle_and_never_delete_the_comment() {
         Some(vec!["laugh".into(), "like".into()])
     );
 
-    let removed = bob
-        .client
-        .react_to_comment(post.id, comment.id, "like")
-        .await
-        .unwrap();
+    let removed = react(&bob, post.id, comment.id, "like").await;
     assert_eq!(
         (removed.message.as_str(), removed.reacted, removed.count),
         ("Reaction removed", false, 1)
     );
-    bob.client
-        .react_to_comment(post.id, comment.id, "laugh")
-        .await
-        .unwrap();
-    let listed = bob
-        .client
-        .list_comments(post.id, &PageQuery::default())
-        .await
-        .unwrap();
-    assert_eq!(listed.items.len(), 1, "the comment stays");
-    assert_eq!(listed.items[0].reactions.get("like"), Some(&1));
-    assert_eq!(listed.items[0].reactions.get("laugh"), None);
-    assert_eq!(listed.items[0].my_reactions, Some(vec![]));
+    react(&bob, post.id, comment.id, "laugh").await;
+    let listed = common::comments(&bob.client, post.id).await;
+    assert_eq!(listed.len(), 1, "the comment stays");
+    assert_eq!(listed[0].reactions.get("like"), Some(&1));
+    assert_eq!(listed[0].reactions.get("laugh"), None);
+    assert_eq!(listed[0].my_reactions, Some(vec![]));
 
     // The body is a bare JSON string of 1–20 characters.
     let raw = server
@@ -467,4 +442,17 @@ async fn replies_nest_at_most_thirty_two_deep() {
         depth += 1;
     }
     assert_eq!(depth, 32);
+}
+
+/// `user` toggles `reaction` on a comment.
+async fn react(
+    user: &TestUser,
+    post: PostId,
+    comment: CommentId,
+    reaction: &str,
+) -> ReactionResult {
+    user.client
+        .react_to_comment(post, comment, reaction)
+        .await
+        .expect("reaction")
 }

@@ -410,32 +410,7 @@ async fn followers_only_posts_are_hidden_on_every_read_path() {
     // Strangers and anonymous callers get 404 (or nothing), as if it did not exist.
     let anonymous = server.client();
     for client in [&stranger.client, &anonymous] {
-        let err = client.view_post(post.id).await.unwrap_err();
-        assert_eq!(err.status(), Some(404));
-        assert!(
-            client
-                .user_posts(ada.user.id, &PageQuery::default())
-                .await
-                .unwrap()
-                .items
-                .is_empty()
-        );
-        assert!(
-            client
-                .feed(&PageQuery::default())
-                .await
-                .unwrap()
-                .items
-                .is_empty()
-        );
-        assert_eq!(
-            client
-                .list_comments(post.id, &PageQuery::default())
-                .await
-                .unwrap_err()
-                .status(),
-            Some(404)
-        );
+        assert_hidden(client, ada.user.id, post.id).await;
     }
     assert_cannot_interact(&stranger.client, post.id, comment.id).await;
 }
@@ -496,34 +471,7 @@ async fn space_posts_are_for_members_only() {
 
     let anonymous = server.client();
     for client in [&outsider.client, &anonymous] {
-        assert_eq!(
-            client.view_post(post.id).await.unwrap_err().status(),
-            Some(404)
-        );
-        assert!(
-            client
-                .feed(&PageQuery::default())
-                .await
-                .unwrap()
-                .items
-                .is_empty()
-        );
-        assert!(
-            client
-                .user_posts(member.user.id, &PageQuery::default())
-                .await
-                .unwrap()
-                .items
-                .is_empty()
-        );
-        assert_eq!(
-            client
-                .list_comments(post.id, &PageQuery::default())
-                .await
-                .unwrap_err()
-                .status(),
-            Some(404)
-        );
+        assert_hidden(client, member.user.id, post.id).await;
     }
     assert_cannot_interact(&outsider.client, post.id, comment.id).await;
     let err = outsider
@@ -769,6 +717,29 @@ async fn an_invalid_token_on_optional_routes_is_401_not_anonymous() {
             .items
             .len(),
         1
+    );
+}
+
+/// Someone who may not see a post finds it on no read path: viewing it and its comments
+/// answer 404, and neither the author's posts nor the feed list it.
+async fn assert_hidden(
+    client: &socmel_client::Client,
+    author: UserId,
+    post: socmel_client::types::PostId,
+) {
+    let viewed = client.view_post(post).await.unwrap_err();
+    assert_eq!(viewed.status(), Some(404));
+    let comments = client.list_comments(post, &PageQuery::default()).await;
+    assert_eq!(comments.unwrap_err().status(), Some(404));
+    let by_author = client.user_posts(author, &PageQuery::default()).await;
+    assert!(by_author.unwrap().items.is_empty());
+    assert!(
+        client
+            .feed(&PageQuery::default())
+            .await
+            .unwrap()
+            .items
+            .is_empty()
     );
 }
 

@@ -6,7 +6,7 @@ use crate::common;
 
 use common::{
     TestServer, TestUser,
-    spaces::{invitation, refusal, space_with, status, tomorrow},
+    spaces::{invitation, refusal, rename_space, space_with, status, tomorrow},
 };
 use socmel_client::types::{
     SpaceId, UserId,
@@ -295,16 +295,7 @@ async fn ownership_moves_only_to_a_member() {
         ]
     );
     assert_eq!(status(ada.client.delete_space(space.id).await), 403);
-    let renamed = bob
-        .client
-        .edit_space(
-            space.id,
-            &SpaceUpdate {
-                name: Some("Bob's".into()),
-            },
-        )
-        .await
-        .unwrap();
+    let renamed = rename_space(&bob, space.id, "Bob's").await.unwrap();
     assert_eq!(renamed.name, "Bob's");
     // Ownership, not seniority, protects: the new owner can remove the old one.
     bob.client

@@ -5,7 +5,7 @@ use crate::common;
 
 use common::{
     TestServer,
-    spaces::{invitation, new_space, refusal, space_with, status, tomorrow},
+    spaces::{invitation, new_space, refusal, rename_space, space_with, status, tomorrow},
 };
 use socmel_client::types::{
     ErrorCode, SpaceId,
@@ -189,27 +189,9 @@ async fn editing_answers_the_space_and_accepts_its_own_name() {
     let ada = server.user("ada").await;
     let space = new_space(&ada, "Rust").await;
     new_space(&ada, "Go").await;
-    let same = ada
-        .client
-        .edit_space(
-            space.id,
-            &SpaceUpdate {
-                name: Some("Rust".into()),
-            },
-        )
-        .await
-        .unwrap();
+    let same = rename_space(&ada, space.id, "Rust").await.unwrap();
     assert_eq!(same.name, "Rust");
-    let recased = ada
-        .client
-        .edit_space(
-            space.id,
-            &SpaceUpdate {
-                name: Some("RUST".into()),
-            },
-        )
-        .await
-        .unwrap();
+    let recased = rename_space(&ada, space.id, "RUST").await.unwrap();
     assert_eq!(recased.name, "RUST");
     let untouched = ada
         .client
@@ -218,32 +200,14 @@ async fn editing_answers_the_space_and_accepts_its_own_name() {
         .unwrap();
     assert_eq!(untouched.name, "RUST");
     assert_eq!(untouched.my_role, Some(SpaceRole::Owner));
-    let renamed = ada
-        .client
-        .edit_space(
-            space.id,
-            &SpaceUpdate {
-                name: Some("Rust lang".into()),
-            },
-        )
-        .await
-        .unwrap();
+    let renamed = rename_space(&ada, space.id, "Rust lang").await.unwrap();
     assert_eq!(renamed.name, "Rust lang");
     assert_eq!(
         ada.client.view_space(space.id).await.unwrap().name,
         "Rust lang"
     );
     assert_eq!(
-        refusal(
-            ada.client
-                .edit_space(
-                    space.id,
-                    &SpaceUpdate {
-                        name: Some("go".into())
-                    }
-                )
-                .await
-        ),
+        refusal(rename_space(&ada, space.id, "go").await),
         (400, "Space name already taken".into())
     );
 }
@@ -261,16 +225,7 @@ async fn only_the_owner_edits_or_deletes_a_space() {
         .unwrap();
     for user in [&mod_, &bob] {
         assert_eq!(
-            refusal(
-                user.client
-                    .edit_space(
-                        space.id,
-                        &SpaceUpdate {
-                            name: Some("Mine".into())
-                        }
-                    )
-                    .await
-            ),
+            refusal(rename_space(user, space.id, "Mine").await),
             (403, "You are not the owner of this space".into())
         );
         assert_eq!(status(user.client.delete_space(space.id).await), 403);
