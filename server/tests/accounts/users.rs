@@ -2,7 +2,7 @@
 
 use crate::common;
 
-use common::TestServer;
+use common::{TestServer, refusal};
 use socmel_client::types::{ErrorCode, UserId, users::UserUpdate};
 
 #[tokio::test]
@@ -70,9 +70,10 @@ async fn viewing_a_profile_needs_a_valid_token() {
 async fn unknown_users_are_404() {
     let server = TestServer::start().await;
     let ada = server.user("ada").await;
-    let err = ada.client.view_user(UserId(987_654)).await.unwrap_err();
-    assert_eq!(err.status(), Some(404));
-    assert_eq!(err.body().unwrap().detail, "User not found");
+    assert_eq!(
+        refusal(ada.client.view_user(UserId(987_654)).await),
+        (404, "User not found".into())
+    );
 }
 
 #[tokio::test]

@@ -3,10 +3,7 @@
 
 use crate::common;
 
-use common::{
-    TestServer,
-    spaces::{refusal, status},
-};
+use common::{TestServer, refusal, status};
 use socmel_client::types::{GroupId, UserId, groups::GroupChatCreate};
 
 fn group(name: &str, members: Option<Vec<UserId>>) -> GroupChatCreate {

@@ -9,8 +9,10 @@ pub mod smtp;
 pub mod spaces;
 pub mod ws;
 
+use std::fmt::Debug;
+
 use socmel_client::{
-    Client, PageQuery,
+    Client, ClientResult, PageQuery,
     types::{
         PostId, SpaceId, UserId,
         auth::{TokenResponse, UserCreate},
@@ -391,4 +393,17 @@ pub async fn comments(client: &Client, post: PostId) -> Vec<CommentDisplay> {
         .await
         .expect("comments")
         .items
+}
+
+/// The status and detail of a refusal; panics on success.
+pub fn refusal<T: Debug>(result: ClientResult<T>) -> (u16, String) {
+    let err = result.expect_err("expected a refusal");
+    let status = err.status().unwrap_or_else(|| panic!("no answer: {err}"));
+    let detail = err.body().map(|b| b.detail.clone()).unwrap_or_default();
+    (status, detail)
+}
+
+/// The status of a refusal; panics on success.
+pub fn status<T: Debug>(result: ClientResult<T>) -> u16 {
+    refusal(result).0
 }

@@ -1,7 +1,5 @@
 //! Helpers for the space, room, invitation and group tests.
 
-use std::fmt::Debug;
-
 use socmel_client::{
     ClientResult,
     types::{
@@ -67,17 +65,4 @@ pub async fn space_with(owner: &TestUser, name: &str, members: &[&TestUser]) -> 
             .expect("join");
     }
     space
-}
-
-/// The status and detail of a refusal; panics on success.
-pub fn refusal<T: Debug>(result: ClientResult<T>) -> (u16, String) {
-    let err = result.expect_err("expected a refusal");
-    let status = err.status().unwrap_or_else(|| panic!("no answer: {err}"));
-    let detail = err.body().map(|b| b.detail.clone()).unwrap_or_default();
-    (status, detail)
-}
-
-/// The status of a refusal; panics on success.
-pub fn status<T: Debug>(result: ClientResult<T>) -> u16 {
-    refusal(result).0
 }

@@ -2,7 +2,7 @@
 
 use crate::common;
 
-use common::{TestServer, TestUser, new_post};
+use common::{TestServer, TestUser, new_post, refusal};
 use serde_json::{Value, json};
 use socmel_client::{
     PageQuery,
@@ -145,13 +145,10 @@ async fn a_reply_must_answer_a_comment_of_the_same_post() {
     let one = ada.client.create_post(&new_post("one")).await.unwrap();
     let two = ada.client.create_post(&new_post("two")).await.unwrap();
     let on_one = ada.client.add_comment(one.id, "on one").await.unwrap();
-    let err = ada
-        .client
-        .add_reply(two.id, on_one.id, "lost")
-        .await
-        .unwrap_err();
-    assert_eq!(err.status(), Some(404));
-    assert_eq!(err.body().unwrap().detail, "this comment does not exist");
+    assert_eq!(
+        refusal(ada.client.add_reply(two.id, on_one.id, "lost").await),
+        (404, "this comment does not exist".into())
+    );
     let err = ada
         .client
         .add_reply(one.id, CommentId(987_654), "lost")
@@ -210,25 +207,19 @@ async fn the_post_author_may_delete_any_comment_and_others_get_403() {
     let post = ada.client.create_post(&new_post("mine")).await.unwrap();
     let by_bob = bob.client.add_comment(post.id, "rude").await.unwrap();
 
-    let err = carol
-        .client
-        .delete_comment(post.id, by_bob.id)
-        .await
-        .unwrap_err();
-    assert_eq!(err.status(), Some(403));
     assert_eq!(
-        err.body().unwrap().detail,
-        "You do not have permission to delete this comment"
+        refusal(carol.client.delete_comment(post.id, by_bob.id).await),
+        (
+            403,
+            "You do not have permission to delete this comment".into()
+        )
     );
-    let err = ada
-        .client
-        .edit_comment(post.id, by_bob.id, "nicer")
-        .await
-        .unwrap_err();
-    assert_eq!(err.status(), Some(403));
     assert_eq!(
-        err.body().unwrap().detail,
-        "You do not have permission to edit this comment"
+        refusal(ada.client.edit_comment(post.id, by_bob.id, "nicer").await),
+        (
+            403,
+            "You do not have permission to edit this comment".into()
+        )
     );
 
     let edited = bob

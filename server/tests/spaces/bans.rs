@@ -3,8 +3,9 @@
 use crate::common;
 
 use common::{
-    TestServer,
-    spaces::{invitation, new_space, refusal, space_with, status},
+    TestServer, refusal,
+    spaces::{invitation, new_space, space_with},
+    status,
 };
 use socmel_client::types::{UserId, spaces::SpaceRole};
 

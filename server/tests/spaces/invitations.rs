@@ -4,8 +4,9 @@
 use crate::common;
 
 use common::{
-    TestServer,
-    spaces::{invitation, new_space, refusal, space_with, status, tomorrow},
+    TestServer, refusal,
+    spaces::{invitation, new_space, space_with, tomorrow},
+    status,
 };
 use sha2::{Digest, Sha256};
 use socmel_client::types::{

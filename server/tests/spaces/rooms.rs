@@ -4,8 +4,9 @@
 use crate::common;
 
 use common::{
-    TestServer,
-    spaces::{new_space, refusal, space_with, status},
+    TestServer, refusal,
+    spaces::{new_space, space_with},
+    status,
 };
 use socmel_client::types::{
     RoomId, SpaceId,

@@ -5,8 +5,9 @@
 use crate::common;
 
 use common::{
-    TestServer, TestUser,
-    spaces::{invitation, refusal, rename_space, space_with, status, tomorrow},
+    TestServer, TestUser, refusal,
+    spaces::{invitation, rename_space, space_with, tomorrow},
+    status,
 };
 use socmel_client::types::{
     SpaceId, UserId,

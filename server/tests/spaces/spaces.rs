@@ -4,8 +4,9 @@
 use crate::common;
 
 use common::{
-    TestServer,
-    spaces::{invitation, new_space, refusal, rename_space, space_with, status, tomorrow},
+    TestServer, refusal,
+    spaces::{invitation, new_space, rename_space, space_with, tomorrow},
+    status,
 };
 use socmel_client::types::{
     ErrorCode, SpaceId,
