@@ -15,6 +15,15 @@ fn new_user(username: &str, email: &str, password: &str) -> UserCreate {
     }
 }
 
+/// Registers `ada` (ada@example.com, [`PASSWORD`]) without logging in.
+async fn register_ada(server: &TestServer) {
+    server
+        .client()
+        .register(&new_user("ada", "ada@example.com", PASSWORD))
+        .await
+        .expect("register");
+}
+
 fn claims_of(token: &str) -> serde_json::Value {
     let payload = token.split('.').nth(1).expect("a JWT has three parts");
     serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).expect("base64url")).expect("json")
@@ -143,11 +152,7 @@ async fn racing_registrations_of_one_name_give_one_account_and_409s() {
 #[tokio::test]
 async fn login_accepts_email_or_username_and_returns_an_expiring_token() {
     let server = TestServer::start().await;
-    server
-        .client()
-        .register(&new_user("ada", "ada@example.com", PASSWORD))
-        .await
-        .unwrap();
+    register_ada(&server).await;
     for login in ["ada@example.com", "ADA@example.com", "ada", "Ada"] {
         let client = server.client();
         let tokens = client.login(login, PASSWORD).await.unwrap();
@@ -168,11 +173,7 @@ async fn login_accepts_email_or_username_and_returns_an_expiring_token() {
 #[tokio::test]
 async fn wrong_password_and_unknown_account_get_the_same_401() {
     let server = TestServer::start().await;
-    server
-        .client()
-        .register(&new_user("ada", "ada@example.com", PASSWORD))
-        .await
-        .unwrap();
+    register_ada(&server).await;
     let wrong = server
         .client()
         .login("ada", "wrong password")
@@ -195,11 +196,7 @@ async fn wrong_password_and_unknown_account_get_the_same_401() {
 #[tokio::test]
 async fn login_is_a_form_and_rejects_other_grant_types() {
     let server = TestServer::start().await;
-    server
-        .client()
-        .register(&new_user("ada", "ada@example.com", PASSWORD))
-        .await
-        .unwrap();
+    register_ada(&server).await;
     let response = server
         .raw()
         .post(server.at("/auth/login/"))

@@ -5,7 +5,7 @@ use crate::common;
 
 use std::time::Duration;
 
-use common::{TestServer, TestUser, new_post};
+use common::{TestServer, TestUser};
 use socmel_client::{
     HistoryPage, PageQuery,
     types::{
@@ -103,7 +103,7 @@ async fn posts_comments_spaces_and_members_name_people() {
     let bob = server.user("bob").await;
     named(&ada, "Ada").await;
 
-    let post = ada.client.create_post(&new_post("hello")).await.unwrap();
+    let post = ada.post("hello").await;
     is(&post.user, &ada, Some("Ada"));
     assert_eq!(post.author, "ada", "the username string stays");
     let seen = bob.client.view_post(post.id).await.unwrap();

@@ -4,9 +4,9 @@ use crate::common;
 
 use common::{PASSWORD, TestServer, code_in, refusal, smtp::SmtpSink};
 use socmel_client::{
-    Client,
+    Client, ClientResult,
     types::{
-        ErrorCode,
+        Detail, ErrorCode,
         security::{ChangeEmail, ChangePassword, CodePurpose, CodeRequest, ResetPassword},
     },
 };
@@ -36,6 +36,12 @@ fn reset(email: &str, key: &str, new_password: &str) -> ResetPassword {
     }
 }
 
+/// A fresh client resets ada's password with the code `key`.
+async fn reset_ada(server: &TestServer, key: &str, new_password: &str) -> ClientResult<Detail> {
+    let body = reset("ada@example.com", key, new_password);
+    server.client().reset_password(&body).await
+}
+
 fn change(email: &str, key: &str, old_password: &str, new_password: &str) -> ChangePassword {
     ChangePassword {
         email: email.into(),
@@ -53,11 +59,7 @@ async fn a_password_reset_by_emailed_code_revokes_old_tokens() {
     let code = request_code(&server, "ada@example.com", CodePurpose::ResetPassword).await;
     assert_eq!(code.len(), 8);
 
-    let done = server
-        .client()
-        .reset_password(&reset("ada@example.com", &code, NEW_PASSWORD))
-        .await
-        .unwrap();
+    let done = reset_ada(&server, &code, NEW_PASSWORD).await.unwrap();
     assert_eq!(done.detail, "the password has been changed successfully");
     // Old access and refresh tokens are dead; the old password too; the new one works.
     server.assert_signed_out(&ada).await;
@@ -72,11 +74,7 @@ async fn a_password_reset_by_emailed_code_revokes_old_tokens() {
     );
     assert!(server.client().login("ada", NEW_PASSWORD).await.is_ok());
     // The code worked once.
-    let again = server
-        .client()
-        .reset_password(&reset("ada@example.com", &code, PASSWORD))
-        .await
-        .unwrap_err();
+    let again = reset_ada(&server, &code, PASSWORD).await.unwrap_err();
     assert_eq!(again.status(), Some(404));
 }
 
@@ -129,20 +127,11 @@ async fn five_wrong_tries_kill_the_code() {
     };
     for _ in 0..5 {
         assert_eq!(
-            refusal(
-                server
-                    .client()
-                    .reset_password(&reset("ada@example.com", wrong_code, NEW_PASSWORD))
-                    .await
-            ),
+            refusal(reset_ada(&server, wrong_code, NEW_PASSWORD).await),
             (404, "incorrect code, try again".into())
         );
     }
-    let too_late = server
-        .client()
-        .reset_password(&reset("ada@example.com", &code, NEW_PASSWORD))
-        .await
-        .unwrap_err();
+    let too_late = reset_ada(&server, &code, NEW_PASSWORD).await.unwrap_err();
     assert_eq!(
         too_late.status(),
         Some(404),
@@ -156,11 +145,7 @@ async fn a_code_is_bound_to_its_purpose() {
     let server = TestServer::start().await;
     let ada = server.user("ada").await;
     let code = request_code(&server, "ada@example.com", CodePurpose::ChangeEmail).await;
-    let err = server
-        .client()
-        .reset_password(&reset("ada@example.com", &code, NEW_PASSWORD))
-        .await
-        .unwrap_err();
+    let err = reset_ada(&server, &code, NEW_PASSWORD).await.unwrap_err();
     assert_eq!(err.status(), Some(404));
     // It still works for what it was made for.
     let change = ChangeEmail {
@@ -179,11 +164,7 @@ async fn an_expired_code_is_410() {
     server
         .execute("UPDATE verification_codes SET expires_at = 1")
         .await;
-    let err = server
-        .client()
-        .reset_password(&reset("ada@example.com", &code, NEW_PASSWORD))
-        .await
-        .unwrap_err();
+    let err = reset_ada(&server, &code, NEW_PASSWORD).await.unwrap_err();
     assert_eq!(err.status(), Some(410));
     assert_eq!(err.code(), Some(ErrorCode::Gone));
     assert_eq!(
@@ -355,13 +336,7 @@ async fn codes_travel_by_smtp_when_a_relay_is_configured() {
     let mail = sink.next().await;
     assert_eq!(mail.to, ["<ada@example.com>"]);
     let code = code_in(&mail.data).expect("a code in the message");
-    assert!(
-        server
-            .client()
-            .reset_password(&reset("ada@example.com", &code, NEW_PASSWORD))
-            .await
-            .is_ok()
-    );
+    assert!(reset_ada(&server, &code, NEW_PASSWORD).await.is_ok());
     assert!(
         server.outbox_for("ada@example.com").is_empty(),
         "with SMTP configured nothing goes to the outbox"

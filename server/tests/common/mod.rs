@@ -17,7 +17,7 @@ use socmel_client::{
         PostId, SpaceId, UserId,
         auth::{TokenResponse, UserCreate},
         comments::CommentDisplay,
-        posts::{PostUpdate, Visibility},
+        posts::{PostDisplay, PostUpdate, Visibility},
         users::UserDisplay,
     },
 };
@@ -44,6 +44,16 @@ pub struct TestUser {
     pub client: Client,
     pub user: UserDisplay,
     pub tokens: TokenResponse,
+}
+
+impl TestUser {
+    /// Publishes a public profile post titled `title` ([`new_post`]).
+    pub async fn post(&self, title: &str) -> PostDisplay {
+        self.client
+            .create_post(&new_post(title))
+            .await
+            .expect("create post")
+    }
 }
 
 impl TestServer {

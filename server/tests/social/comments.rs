@@ -2,7 +2,7 @@
 
 use crate::common;
 
-use common::{TestServer, TestUser, new_post, refusal};
+use common::{TestServer, TestUser, refusal};
 use serde_json::{Value, json};
 use socmel_client::{
     PageQuery,
@@ -16,11 +16,7 @@ async fn anyone_who_can_see_the_post_reads_its_comment_threads() {
     let server = TestServer::start().await;
     let ada = server.user("ada").await;
     let bob = server.user("bob").await;
-    let post = ada
-        .client
-        .create_post(&new_post("talk to me"))
-        .await
-        .unwrap();
+    let post = ada.post("talk to me").await;
     let first = bob.client.add_comment(post.id, "first!").await.unwrap();
     let second = ada.client.add_comment(post.id, "second").await.unwrap();
     let reply = ada
@@ -98,7 +94,7 @@ async fn anyone_who_can_see_the_post_reads_its_comment_threads() {
 async fn comments_page_by_page_or_by_cursor() {
     let server = TestServer::start().await;
     let ada = server.user("ada").await;
-    let post = ada.client.create_post(&new_post("busy")).await.unwrap();
+    let post = ada.post("busy").await;
     let mut ids = Vec::new();
     for n in 0..5 {
         ids.push(
@@ -142,8 +138,8 @@ async fn a_reply_must_answer_a_comment_of_the_same_post() {
     // Upstream bug 26: a reply could hang under a comment of another post.
     let server = TestServer::start().await;
     let ada = server.user("ada").await;
-    let one = ada.client.create_post(&new_post("one")).await.unwrap();
-    let two = ada.client.create_post(&new_post("two")).await.unwrap();
+    let one = ada.post("one").await;
+    let two = ada.post("two").await;
     let on_one = ada.client.add_comment(one.id, "on one").await.unwrap();
     assert_eq!(
         refusal(ada.client.add_reply(two.id, on_one.id, "lost").await),
@@ -164,7 +160,7 @@ async fn deleting_a_comment_deletes_its_replies() {
     let server = TestServer::start().await;
     let ada = server.user("ada").await;
     let bob = server.user("bob").await;
-    let post = ada.client.create_post(&new_post("thread")).await.unwrap();
+    let post = ada.post("thread").await;
     let top = bob.client.add_comment(post.id, "top").await.unwrap();
     let reply = ada
         .client
@@ -204,7 +200,7 @@ async fn the_post_author_may_delete_any_comment_and_others_get_403() {
     let ada = server.user("ada").await;
     let bob = server.user("bob").await;
     let carol = server.user("carol").await;
-    let post = ada.client.create_post(&new_post("mine")).await.unwrap();
+    let post = ada.post("mine").await;
     let by_bob = bob.client.add_comment(post.id, "rude").await.unwrap();
 
     assert_eq!(
@@ -239,7 +235,7 @@ async fn the_post_author_may_delete_any_comment_and_others_get_403() {
         (Some(404), "Comment not found")
     );
     // A comment must be addressed through its own post.
-    let other = ada.client.create_post(&new_post("other")).await.unwrap();
+    let other = ada.post("other").await;
     let here = bob.client.add_comment(post.id, "here").await.unwrap();
     assert_eq!(
         bob.client
@@ -258,7 +254,7 @@ async fn reactions_toggle_and_never_delete_the_comment() {
     let server = TestServer::start().await;
     let ada = server.user("ada").await;
     let bob = server.user("bob").await;
-    let post = ada.client.create_post(&new_post("react")).await.unwrap();
+    let post = ada.post("react").await;
     let comment = ada
         .client
         .add_comment(post.id, "react to me")
@@ -330,11 +326,7 @@ async fn reactions_toggle_and_never_delete_the_comment() {
 async fn text_comes_from_the_query_string_or_a_json_body() {
     let server = TestServer::start().await;
     let ada = server.user("ada").await;
-    let post = ada
-        .client
-        .create_post(&new_post("say something"))
-        .await
-        .unwrap();
+    let post = ada.post("say something").await;
     let url = server.at(&format!("/posts/{}/comment/add/", post.id));
     let from_body: Value = server
         .raw()
@@ -404,7 +396,7 @@ async fn text_comes_from_the_query_string_or_a_json_body() {
 async fn replies_nest_at_most_thirty_two_deep() {
     let server = TestServer::start().await;
     let ada = server.user("ada").await;
-    let post = ada.client.create_post(&new_post("deep")).await.unwrap();
+    let post = ada.post("deep").await;
     let mut parent = ada.client.add_comment(post.id, "0").await.unwrap().id;
     for depth in 1..=32 {
         parent = ada

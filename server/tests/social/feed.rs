@@ -126,9 +126,9 @@ async fn the_first_page_shows_every_change_to_what_it_is_made_of_at_once() {
     assert_eq!(first_page(&ada).await, []);
 
     // Posts added and removed: a followee's, my own, one in my space.
-    let bob_first = bob.client.create_post(&new_post("bob 1")).await.unwrap().id;
+    let bob_first = bob.post("bob 1").await.id;
     assert_eq!(first_page(&ada).await, [bob_first]);
-    let mine = ada.client.create_post(&new_post("ada")).await.unwrap().id;
+    let mine = ada.post("ada").await.id;
     assert_eq!(first_page(&ada).await, [mine, bob_first]);
     let in_space = carol
         .client
@@ -139,7 +139,7 @@ async fn the_first_page_shows_every_change_to_what_it_is_made_of_at_once() {
     assert_eq!(first_page(&ada).await, [in_space, mine, bob_first]);
     bob.client.delete_post(bob_first).await.unwrap();
     assert_eq!(first_page(&ada).await, [in_space, mine]);
-    let bob_second = bob.client.create_post(&new_post("bob 2")).await.unwrap().id;
+    let bob_second = bob.post("bob 2").await.id;
     assert_eq!(first_page(&ada).await, [bob_second, in_space, mine]);
 
     // Rows are read fresh: a like, an edit.
@@ -202,7 +202,7 @@ async fn the_anonymous_feed_is_public_profile_posts_only() {
     let server = TestServer::start().await;
     let ada = server.user("ada").await;
     let space = server.space("club", ada.user.id, &[]).await;
-    let public = ada.client.create_post(&new_post("public")).await.unwrap();
+    let public = ada.post("public").await;
     ada.client
         .create_post(&followers_post("friends"))
         .await
@@ -287,12 +287,8 @@ async fn the_feed_pages_through_many_followees_in_order_across_ties() {
     let ada = server.user("ada").await;
     let pending = server.user("pending").await;
     ada.client.request_follow(pending.user.id).await.unwrap();
-    pending
-        .client
-        .create_post(&new_post("not accepted yet"))
-        .await
-        .unwrap();
-    ada.client.create_post(&new_post("mine")).await.unwrap();
+    pending.post("not accepted yet").await;
+    ada.post("mine").await;
     let ada_id = ada.user.id;
     let first = bulk_users(&server, "author", 45).await;
     // Ada follows 40 of the 45 authors; the last five are strangers.

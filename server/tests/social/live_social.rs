@@ -47,7 +47,7 @@ async fn follows_likes_comments_and_replies_notify_the_right_people() {
         [NotificationKind::FollowAccepted]
     );
 
-    let post = ada.client.create_post(&new_post("hello")).await.unwrap();
+    let post = ada.post("hello").await;
     bob.client.like_post(post.id).await.unwrap();
     let comment = bob.client.add_comment(post.id, "nice").await.unwrap();
     ada.client
@@ -99,7 +99,7 @@ async fn new_posts_reach_followers_and_space_members_live() {
     let mut fan_ws = fan.client.connect_ws(None).await.unwrap();
     let mut stranger_ws = stranger.client.connect_ws(None).await.unwrap();
 
-    let post = ada.client.create_post(&new_post("fresh")).await.unwrap();
+    let post = ada.post("fresh").await;
     let live = expect(&mut fan_ws, "post_created", |f| {
         matches!(f, ServerFrame::PostCreated { .. })
     })

@@ -31,7 +31,7 @@ async fn post_images_are_stored_recorded_and_served_back() {
     // Upstream bug 21: nothing was persisted, and every upload overwrote the last.
     let server = TestServer::start().await;
     let ada = server.user("ada").await;
-    let post = ada.client.create_post(&new_post("gallery")).await.unwrap();
+    let post = ada.post("gallery").await;
     let files = vec![
         UploadFile::bytes("a.png", common::png(100)),
         UploadFile::bytes("b.jpg", common::jpeg()),
@@ -96,7 +96,7 @@ async fn post_images_are_stored_recorded_and_served_back() {
 async fn media_answers_with_cache_headers_and_honours_if_none_match() {
     let server = TestServer::start().await;
     let ada = server.user("ada").await;
-    let post = ada.client.create_post(&new_post("cached")).await.unwrap();
+    let post = ada.post("cached").await;
     let shown = ada
         .client
         .upload_post_images(post.id, vec![UploadFile::bytes("x.png", common::png(100))])
@@ -151,7 +151,7 @@ async fn media_answers_with_cache_headers_and_honours_if_none_match() {
 async fn files_that_are_not_images_are_415_whatever_they_claim() {
     let server = TestServer::start().await;
     let ada = server.user("ada").await;
-    let post = ada.client.create_post(&new_post("nope")).await.unwrap();
+    let post = ada.post("nope").await;
     for (name, bytes) in [
         ("evil.png", b"<svg onload=alert(1)>".to_vec()),
         ("doc.jpg", b"%PDF-1.7 ...".to_vec()),
@@ -196,7 +196,7 @@ async fn files_that_are_not_images_are_415_whatever_they_claim() {
 async fn oversized_files_are_413() {
     let server = TestServer::start_with(|config| config.media_max_bytes = 1000).await;
     let ada = server.user("ada").await;
-    let post = ada.client.create_post(&new_post("big")).await.unwrap();
+    let post = ada.post("big").await;
     let err = ada
         .client
         .upload_post_images(
@@ -256,7 +256,7 @@ async fn raw_status(server: &TestServer, head: &str, body_chunks: &[Vec<u8>]) ->
 async fn huge_uploads_are_refused_before_they_are_read() {
     let server = TestServer::start_with(|config| config.media_max_bytes = 1000).await;
     let ada = server.user("ada").await;
-    let post = ada.client.create_post(&new_post("big")).await.unwrap();
+    let post = ada.post("big").await;
     let token = &ada.tokens.access_token;
     let multipart_head = "--XyZ\r\nContent-Disposition: form-data; name=\"images\"; \
                           filename=\"a.png\"\r\nContent-Type: image/png\r\n\r\n";
@@ -303,7 +303,7 @@ async fn huge_uploads_are_refused_before_they_are_read() {
 async fn a_post_has_at_most_ten_images() {
     let server = TestServer::start().await;
     let ada = server.user("ada").await;
-    let post = ada.client.create_post(&new_post("album")).await.unwrap();
+    let post = ada.post("album").await;
     let images = |n: usize| {
         (0..n)
             .map(|i| UploadFile::bytes(format!("{i}.png"), common::png(20)))
@@ -354,7 +354,7 @@ async fn only_the_author_adds_or_removes_images() {
     let server = TestServer::start().await;
     let ada = server.user("ada").await;
     let bob = server.user("bob").await;
-    let post = ada.client.create_post(&new_post("mine")).await.unwrap();
+    let post = ada.post("mine").await;
     assert_eq!(
         refusal(
             bob.client
@@ -391,7 +391,7 @@ async fn only_the_author_adds_or_removes_images() {
         (Some(404), "this attachment does not exist")
     );
     // An attachment belongs to its own post.
-    let other = ada.client.create_post(&new_post("other")).await.unwrap();
+    let other = ada.post("other").await;
     assert_eq!(
         ada.client
             .delete_post_image(other.id, attachment)
@@ -407,11 +407,7 @@ async fn deleting_an_image_or_its_post_deletes_the_stored_files() {
     // Upstream bug 24: deleting a post left its files behind.
     let server = TestServer::start().await;
     let ada = server.user("ada").await;
-    let post = ada
-        .client
-        .create_post(&new_post("temporary"))
-        .await
-        .unwrap();
+    let post = ada.post("temporary").await;
     let shown = ada
         .client
         .upload_post_images(
@@ -472,11 +468,7 @@ async fn uploads_stream_from_a_file_on_disk() {
     let folder = tempfile::tempdir().unwrap();
     let path = folder.path().join("holiday.webp");
     std::fs::write(&path, common::webp()).unwrap();
-    let post = ada
-        .client
-        .create_post(&new_post("from disk"))
-        .await
-        .unwrap();
+    let post = ada.post("from disk").await;
     let shown = ada
         .client
         .upload_post_images(post.id, vec![UploadFile::path(&path)])

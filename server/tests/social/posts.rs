@@ -197,7 +197,7 @@ async fn only_the_author_edits_or_deletes_and_others_get_403() {
     let server = TestServer::start().await;
     let ada = server.user("ada").await;
     let bob = server.user("bob").await;
-    let post = ada.client.create_post(&new_post("mine")).await.unwrap();
+    let post = ada.post("mine").await;
 
     assert_eq!(
         refusal(bob.client.edit_post(post.id, &new_post("theirs")).await),
@@ -226,7 +226,7 @@ async fn deleting_a_post_deletes_its_likes_comments_and_reactions() {
     let server = TestServer::start().await;
     let ada = server.user("ada").await;
     let bob = server.user("bob").await;
-    let post = ada.client.create_post(&new_post("doomed")).await.unwrap();
+    let post = ada.post("doomed").await;
     bob.client.like_post(post.id).await.unwrap();
     let comment = bob.client.add_comment(post.id, "nice").await.unwrap();
     ada.client
@@ -255,7 +255,7 @@ async fn likes_toggle_and_show_who_liked() {
     let server = TestServer::start().await;
     let ada = server.user("ada").await;
     let bob = server.user("bob").await;
-    let post = ada.client.create_post(&new_post("likeable")).await.unwrap();
+    let post = ada.post("likeable").await;
     assert!(!post.liked_by_me);
 
     let liked = bob.client.like_post(post.id).await.unwrap();
@@ -301,7 +301,7 @@ async fn many_people_liking_at_once_are_all_counted() {
     // Upstream bug 25: a read-modify-write counter and no unique like per user.
     let server = TestServer::start().await;
     let ada = server.user("ada").await;
-    let post = ada.client.create_post(&new_post("popular")).await.unwrap();
+    let post = ada.post("popular").await;
     let mut fans = Vec::new();
     for n in 0..12 {
         fans.push(server.user(&format!("fan{n}")).await);
@@ -326,7 +326,7 @@ async fn one_person_toggling_at_once_ends_where_the_likes_are() {
     let server = TestServer::start().await;
     let ada = server.user("ada").await;
     let bob = server.user("bob").await;
-    let post = ada.client.create_post(&new_post("flicker")).await.unwrap();
+    let post = ada.post("flicker").await;
     let toggles = (0..25).map(|_| bob.client.like_post(post.id));
     let results: Vec<_> = futures_util::future::join_all(toggles)
         .await
@@ -614,7 +614,7 @@ async fn paging_bounds_are_checked() {
     // Upstream bug 28: no bounds; a negative offset or limit was a 500.
     let server = TestServer::start().await;
     let ada = server.user("ada").await;
-    let post = ada.client.create_post(&new_post("x")).await.unwrap();
+    let post = ada.post("x").await;
     let paths = [
         "/posts/feed/".to_owned(),
         format!("/posts/user/{}/all/", ada.user.id),
@@ -655,7 +655,7 @@ async fn an_invalid_token_on_optional_routes_is_401_not_anonymous() {
     // Upstream fell back to anonymous silently when the token was bad.
     let server = TestServer::start().await;
     let ada = server.user("ada").await;
-    let post = ada.client.create_post(&new_post("x")).await.unwrap();
+    let post = ada.post("x").await;
     let forged = server.client().with_token("not-a-token");
     assert_eq!(
         forged
