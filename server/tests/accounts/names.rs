@@ -34,9 +34,7 @@ fn is(summary: &UserSummary, user: &TestUser, display_name: Option<&str>) {
 
 #[tokio::test]
 async fn messages_inbox_and_notifications_name_the_sender() {
-    let server = TestServer::start().await;
-    let ada = server.user("ada").await;
-    let bob = server.user("bob").await;
+    let (_server, [ada, bob]) = TestServer::with_users(["ada", "bob"]).await;
     named(&ada, "Ada Λόβλεϊς").await;
     named(&bob, "Bob B.").await;
     let mut bob_ws = bob.client.connect_ws(None).await.unwrap();
@@ -98,9 +96,7 @@ async fn messages_inbox_and_notifications_name_the_sender() {
 
 #[tokio::test]
 async fn posts_comments_spaces_and_members_name_people() {
-    let server = TestServer::start().await;
-    let ada = server.user("ada").await;
-    let bob = server.user("bob").await;
+    let (server, [ada, bob]) = TestServer::with_users(["ada", "bob"]).await;
     named(&ada, "Ada").await;
 
     let post = ada.post("hello").await;
@@ -157,10 +153,7 @@ async fn posts_comments_spaces_and_members_name_people() {
 
 #[tokio::test]
 async fn bans_and_invitations_name_who_made_them() {
-    let server = TestServer::start().await;
-    let ada = server.user("ada").await;
-    let bob = server.user("bob").await;
-    let eve = server.user("eve").await;
+    let (server, [ada, bob, eve]) = TestServer::with_users(["ada", "bob", "eve"]).await;
     named(&ada, "Ada").await;
     let space = server.space("club", ada.user.id, &[bob.user.id]).await;
 

@@ -11,9 +11,7 @@ const DAY_MILLIS: i64 = 24 * 60 * 60 * 1000;
 #[tokio::test]
 async fn a_note_shows_for_twenty_four_hours_from_when_it_was_written() {
     // Upstream bug 3: every note got the process start time, so notes expired early.
-    let server = TestServer::start().await;
-    let ada = server.user("ada").await;
-    let bob = server.user("bob").await;
+    let (server, [ada, bob]) = TestServer::with_users(["ada", "bob"]).await;
     let saved = ada.client.set_note("at the beach").await.unwrap();
     assert_eq!(saved.message, "the note has been added successfully");
     assert_eq!(saved.note, "at the beach");

@@ -16,9 +16,7 @@ fn profile(display_name: Option<&str>, bio: Option<&str>) -> UserUpdate {
 
 #[tokio::test]
 async fn a_username_finds_its_profile_in_any_case() {
-    let server = TestServer::start().await;
-    let ada = server.user("ada").await;
-    let bob = server.user("Bob").await;
+    let (_server, [ada, bob]) = TestServer::with_users(["ada", "Bob"]).await;
     for spelling in ["Bob", "bob", "BOB", " bob "] {
         let found = ada.client.user_by_username(spelling).await.unwrap();
         assert_eq!(found.id, bob.user.id, "{spelling}");
@@ -36,9 +34,7 @@ async fn a_username_finds_its_profile_in_any_case() {
 
 #[tokio::test]
 async fn inactive_accounts_are_not_found() {
-    let server = TestServer::start().await;
-    let ada = server.user("ada").await;
-    let gone = server.user("gone").await;
+    let (server, [ada, gone]) = TestServer::with_users(["ada", "gone"]).await;
     server
         .execute(format!(
             "UPDATE users SET is_active = FALSE WHERE id = {}",
@@ -135,9 +131,7 @@ async fn search_text_is_1_to_64_characters() {
 
 #[tokio::test]
 async fn display_name_and_bio_are_set_shown_and_cleared() {
-    let server = TestServer::start().await;
-    let ada = server.user("ada").await;
-    let bob = server.user("bob").await;
+    let (_server, [ada, bob]) = TestServer::with_users(["ada", "bob"]).await;
     let me = ada
         .client
         .update_me(&profile(

@@ -93,9 +93,7 @@ async fn logout_ends_that_sessions_sockets_and_tokens_only() {
 
 #[tokio::test]
 async fn logout_everywhere_ends_every_session() {
-    let server = TestServer::start().await;
-    let ada = server.user("ada").await;
-    let bob = server.user("bob").await;
+    let (server, [ada, bob]) = TestServer::with_users(["ada", "bob"]).await;
     let (phone, _) = second_session(&server, &ada).await;
     let mut laptop_ws = ada.client.connect_ws(None).await.unwrap();
     let mut phone_ws = phone.connect_ws(None).await.unwrap();
@@ -187,9 +185,7 @@ async fn a_replayed_refresh_token_ends_its_session_tokens_and_sockets() {
 /// Once a socket has been told its session ended, nothing it sends is acted on.
 #[tokio::test]
 async fn a_revoked_socket_cannot_send() {
-    let server = TestServer::start().await;
-    let ada = server.user("ada").await;
-    let bob = server.user("bob").await;
+    let (server, [ada, bob]) = TestServer::with_users(["ada", "bob"]).await;
     let mut ada_ws = ada.client.connect_ws(None).await.unwrap();
     ada.client.logout(&ada.tokens.refresh_token).await.unwrap();
     expect(&mut ada_ws, "session_revoked", |f| {
@@ -219,9 +215,7 @@ async fn a_revoked_socket_cannot_send() {
 /// A socket belongs to its session, not to the access token it was opened with.
 #[tokio::test]
 async fn a_socket_lives_on_while_its_session_lives_and_its_token_rotates() {
-    let server = TestServer::start().await;
-    let ada = server.user("ada").await;
-    let bob = server.user("bob").await;
+    let (server, [ada, bob]) = TestServer::with_users(["ada", "bob"]).await;
     let mut ada_ws = ada.client.connect_ws(None).await.unwrap();
     // The client refreshes (the token the socket was opened with is spent): the
     // session is the same, so the socket goes on receiving.

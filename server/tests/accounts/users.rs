@@ -17,9 +17,7 @@ async fn my_profile_shows_my_email() {
 #[tokio::test]
 async fn other_users_never_see_an_email() {
     // Upstream bug 15: every user payload exposed the email.
-    let server = TestServer::start().await;
-    let ada = server.user("ada").await;
-    let bob = server.user("bob").await;
+    let (server, [ada, bob]) = TestServer::with_users(["ada", "bob"]).await;
     let seen = bob.client.view_user(ada.user.id).await.unwrap();
     assert_eq!(seen.username, "ada");
     assert_eq!(seen.email, None);

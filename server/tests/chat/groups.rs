@@ -42,9 +42,7 @@ async fn members_may_be_null_or_absent() {
 #[tokio::test]
 async fn unknown_member_ids_are_refused_naming_them() {
     // Upstream bug 40: unknown ids were silently skipped.
-    let server = TestServer::start().await;
-    let ada = server.user("ada").await;
-    let bob = server.user("bob").await;
+    let (_server, [ada, bob]) = TestServer::with_users(["ada", "bob"]).await;
     let members = vec![bob.user.id, UserId(987_654), UserId(987_650)];
     assert_eq!(
         refusal(
@@ -79,10 +77,7 @@ async fn unknown_member_ids_are_refused_naming_them() {
 
 #[tokio::test]
 async fn a_group_is_created_renamed_handed_over_and_deleted() {
-    let server = TestServer::start().await;
-    let ada = server.user("ada").await;
-    let bob = server.user("bob").await;
-    let cy = server.user("cyd").await;
+    let (server, [ada, bob, cy]) = TestServer::with_users(["ada", "bob", "cyd"]).await;
     let created = ada
         .client
         .create_group(&group(
@@ -154,9 +149,7 @@ async fn a_group_is_created_renamed_handed_over_and_deleted() {
 #[tokio::test]
 async fn group_payloads_show_only_the_callers_email() {
     // Upstream bug 15.
-    let server = TestServer::start().await;
-    let ada = server.user("ada").await;
-    let bob = server.user("bob").await;
+    let (_server, [ada, bob]) = TestServer::with_users(["ada", "bob"]).await;
     let created = ada
         .client
         .create_group(&group("friends", Some(vec![bob.user.id])))
@@ -181,11 +174,7 @@ async fn group_payloads_show_only_the_callers_email() {
 
 #[tokio::test]
 async fn the_owner_manages_members_and_members_may_leave() {
-    let server = TestServer::start().await;
-    let ada = server.user("ada").await;
-    let bob = server.user("bob").await;
-    let cy = server.user("cyd").await;
-    let eve = server.user("eve").await;
+    let (_server, [ada, bob, cy, eve]) = TestServer::with_users(["ada", "bob", "cyd", "eve"]).await;
     let created = ada
         .client
         .create_group(&group("friends", Some(vec![bob.user.id])))
@@ -266,10 +255,7 @@ async fn the_owner_manages_members_and_members_may_leave() {
 
 #[tokio::test]
 async fn my_groups_and_member_lists_page() {
-    let server = TestServer::start().await;
-    let ada = server.user("ada").await;
-    let bob = server.user("bob").await;
-    let cy = server.user("cyd").await;
+    let (server, [ada, bob, cy]) = TestServer::with_users(["ada", "bob", "cyd"]).await;
     let first = ada
         .client
         .create_group(&group("one", Some(vec![bob.user.id, cy.user.id])))

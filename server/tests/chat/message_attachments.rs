@@ -21,9 +21,7 @@ fn file(name: &str, bytes: Vec<u8>) -> UploadFile {
 
 #[tokio::test]
 async fn an_uploaded_image_rides_a_dm_and_goes_with_it() {
-    let server = TestServer::start().await;
-    let ada = server.user("ada").await;
-    let bob = server.user("bob").await;
+    let (server, [ada, bob]) = TestServer::with_users(["ada", "bob"]).await;
     let photo = ada
         .client
         .upload_message_attachment(file("cat.png", png(128)))
@@ -100,9 +98,7 @@ async fn an_uploaded_image_rides_a_dm_and_goes_with_it() {
 
 #[tokio::test]
 async fn uploads_are_checked_and_only_their_owner_may_send_them() {
-    let server = TestServer::start().await;
-    let ada = server.user("ada").await;
-    let eve = server.user("eve").await;
+    let (_server, [ada, eve]) = TestServer::with_users(["ada", "eve"]).await;
     let err = ada
         .client
         .upload_message_attachment(file("notes.txt", b"just text".to_vec()))

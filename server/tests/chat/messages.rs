@@ -17,9 +17,7 @@ fn to(user: UserId, text: &str) -> SendMessage {
 
 #[tokio::test]
 async fn history_pages_back_oldest_first_within_a_page() {
-    let server = TestServer::start().await;
-    let ada = server.user("ada").await;
-    let bob = server.user("bob").await;
+    let (_server, [ada, bob]) = TestServer::with_users(["ada", "bob"]).await;
     for i in 1..=5 {
         ada.client
             .send_message(&to(bob.user.id, &format!("m{i}")))
@@ -82,10 +80,7 @@ async fn history_pages_back_oldest_first_within_a_page() {
 
 #[tokio::test]
 async fn dm_history_holds_only_the_two_peoples_messages() {
-    let server = TestServer::start().await;
-    let ada = server.user("ada").await;
-    let bob = server.user("bob").await;
-    let eve = server.user("eve").await;
+    let (server, [ada, bob, eve]) = TestServer::with_users(["ada", "bob", "eve"]).await;
     ada.client
         .send_message(&to(bob.user.id, "for bob"))
         .await
@@ -132,9 +127,7 @@ async fn dm_history_holds_only_the_two_peoples_messages() {
 #[tokio::test]
 async fn room_history_checks_membership_before_the_room() {
     // Upstream bug 44: 404s came before the membership check, so outsiders could probe.
-    let server = TestServer::start().await;
-    let ada = server.user("ada").await;
-    let eve = server.user("eve").await;
+    let (server, [ada, eve]) = TestServer::with_users(["ada", "eve"]).await;
     server.execute(format!("INSERT INTO spaces (id, name, owner_id, members_nbr, founded_on) VALUES (10, 'club', {}, 1, 0)", ada.user.id)).await;
     server.execute(format!("INSERT INTO space_members (space_id, user_id, role, joined_at) VALUES (10, {}, 'owner', 0)", ada.user.id)).await;
     server
@@ -184,9 +177,7 @@ async fn a_send_missing_its_target_is_422() {
 #[tokio::test]
 async fn a_conversation_without_messages_is_active_since_the_caller_joined_it() {
     use socmel_client::types::{groups::GroupChatCreate, spaces::SpaceCreate};
-    let server = TestServer::start().await;
-    let ada = server.user("ada").await;
-    let bob = server.user("bob").await;
+    let (server, [ada, bob]) = TestServer::with_users(["ada", "bob"]).await;
     let group = ada
         .client
         .create_group(&GroupChatCreate {

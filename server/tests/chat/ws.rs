@@ -65,9 +65,7 @@ async fn group(server: &TestServer, owner: &TestUser, members: &[&TestUser]) {
 
 #[tokio::test]
 async fn a_dm_is_acked_to_the_sender_and_delivered_to_every_device_of_both() {
-    let server = TestServer::start().await;
-    let ada = server.user("ada").await;
-    let bob = server.user("bob").await;
+    let (_server, [ada, bob]) = TestServer::with_users(["ada", "bob"]).await;
     let mut ada_phone = ada.client.connect_ws(None).await.unwrap();
     let mut ada_laptop = ada.client.connect_ws(None).await.unwrap();
     let mut bob_ws = bob.client.connect_ws(None).await.unwrap();
@@ -195,10 +193,7 @@ async fn a_bad_token_is_refused_before_the_upgrade() {
 async fn group_messages_reach_every_member_and_outsiders_are_refused() {
     // Upstream bugs 6 and 40: anyone could post into any group; members added at
     // creation heard nothing until they reconnected.
-    let server = TestServer::start().await;
-    let ada = server.user("ada").await;
-    let bob = server.user("bob").await;
-    let eve = server.user("eve").await;
+    let (server, [ada, bob, eve]) = TestServer::with_users(["ada", "bob", "eve"]).await;
     group(&server, &ada, &[&ada, &bob]).await;
     let mut ada_ws = ada.client.connect_ws(None).await.unwrap();
     let mut bob_ws = bob.client.connect_ws(None).await.unwrap();
@@ -249,10 +244,7 @@ async fn group_messages_reach_every_member_and_outsiders_are_refused() {
 async fn room_messages_reach_all_online_space_members_and_checks_hold() {
     // Upstream bugs 6 and 42: no membership check, spoofable space ids, and room
     // messages reached only members registered since the process started.
-    let server = TestServer::start().await;
-    let ada = server.user("ada").await;
-    let bob = server.user("bob").await;
-    let eve = server.user("eve").await;
+    let (server, [ada, bob, eve]) = TestServer::with_users(["ada", "bob", "eve"]).await;
     spaces(&server, &ada, &[&bob]).await;
     let mut ada_ws = ada.client.connect_ws(None).await.unwrap();
     let mut bob_ws = bob.client.connect_ws(None).await.unwrap();
@@ -312,10 +304,7 @@ async fn room_messages_reach_all_online_space_members_and_checks_hold() {
 
 #[tokio::test]
 async fn replies_must_stay_in_their_conversation() {
-    let server = TestServer::start().await;
-    let ada = server.user("ada").await;
-    let bob = server.user("bob").await;
-    let eve = server.user("eve").await;
+    let (_server, [ada, bob, eve]) = TestServer::with_users(["ada", "bob", "eve"]).await;
     let mut ws = ada.client.connect_ws(None).await.unwrap();
     ws.send(&dm(eve.user.id, "to eve", "a")).await.unwrap();
     let ServerFrame::Ack(Ack {
@@ -365,9 +354,7 @@ async fn replies_must_stay_in_their_conversation() {
 
 #[tokio::test]
 async fn reconnecting_with_since_replays_what_was_missed() {
-    let server = TestServer::start().await;
-    let ada = server.user("ada").await;
-    let bob = server.user("bob").await;
+    let (_server, [ada, bob]) = TestServer::with_users(["ada", "bob"]).await;
     let mut bob_ws = bob.client.connect_ws(None).await.unwrap();
     let mut ada_ws = ada.client.connect_ws(None).await.unwrap();
     ada_ws.send(&dm(bob.user.id, "one", "1")).await.unwrap();
@@ -402,9 +389,7 @@ async fn reconnecting_with_since_replays_what_was_missed() {
 
 #[tokio::test]
 async fn typing_and_presence_reach_the_people_concerned() {
-    let server = TestServer::start().await;
-    let ada = server.user("ada").await;
-    let bob = server.user("bob").await;
+    let (server, [ada, bob]) = TestServer::with_users(["ada", "bob"]).await;
     group(&server, &ada, &[&ada, &bob]).await;
     bob.client
         .update_me(&socmel_client::types::users::UserUpdate {
@@ -512,10 +497,7 @@ fn typing(conversation: Conversation) -> ClientFrame {
 /// and typing where one may not write is refused with an error frame.
 #[tokio::test]
 async fn strangers_see_neither_typing_nor_presence_and_refused_typing_is_answered() {
-    let server = TestServer::start().await;
-    let ada = server.user("ada").await;
-    let bob = server.user("bob").await;
-    let cy = server.user("cyd").await;
+    let (server, [ada, bob, cy]) = TestServer::with_users(["ada", "bob", "cyd"]).await;
     group(&server, &ada, &[&ada, &bob]).await;
     spaces(&server, &ada, &[&bob]).await;
     let mut cy_ws = cy.client.connect_ws(None).await.unwrap();
@@ -609,9 +591,7 @@ async fn strangers_see_neither_typing_nor_presence_and_refused_typing_is_answere
 
 #[tokio::test]
 async fn reads_are_pushed_and_unread_counts_go_up_and_down() {
-    let server = TestServer::start().await;
-    let ada = server.user("ada").await;
-    let bob = server.user("bob").await;
+    let (_server, [ada, bob]) = TestServer::with_users(["ada", "bob"]).await;
     let mut ada_ws = ada.client.connect_ws(None).await.unwrap();
     let mut last = MessageId(0);
     for text in ["a", "b", "c"] {
@@ -690,9 +670,7 @@ async fn reads_are_pushed_and_unread_counts_go_up_and_down() {
 
 #[tokio::test]
 async fn edits_and_deletions_are_pushed_live_and_only_authors_may() {
-    let server = TestServer::start().await;
-    let ada = server.user("ada").await;
-    let bob = server.user("bob").await;
+    let (server, [ada, bob]) = TestServer::with_users(["ada", "bob"]).await;
     let mut bob_ws = bob.client.connect_ws(None).await.unwrap();
     let sent = ada
         .client

@@ -147,6 +147,19 @@ impl TestServer {
         }
     }
 
+    /// A fresh server with a signed-in user for each name, made in order.
+    pub async fn with_users<const N: usize>(names: [&str; N]) -> (Self, [TestUser; N]) {
+        let server = Self::start().await;
+        let mut users = Vec::with_capacity(N);
+        for name in names {
+            users.push(server.user(name).await);
+        }
+        let Ok(users) = users.try_into() else {
+            unreachable!("one user per name")
+        };
+        (server, users)
+    }
+
     /// Asserts that `user`'s login session is over: its access token and its refresh
     /// token are both refused (401).
     pub async fn assert_signed_out(&self, user: &TestUser) {

@@ -84,9 +84,7 @@ async fn unreadable_bodies_and_parameters_are_422_with_fields() {
 
 #[tokio::test]
 async fn a_body_that_does_not_parse_names_the_bad_field() {
-    let server = TestServer::start().await;
-    let ada = server.user("ada").await;
-    let bob = server.user("bob").await;
+    let (server, [ada, bob]) = TestServer::with_users(["ada", "bob"]).await;
     let space = server.space("tea", ada.user.id, &[bob.user.id]).await;
     let role_path = format!("/spaces/{space}/members/{}/role/", bob.user.id);
     let cases = [

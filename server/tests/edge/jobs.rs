@@ -98,9 +98,7 @@ async fn on_postgres_a_job_runs_on_one_node_at_a_time() {
 #[tokio::test]
 async fn purge_notes_removes_notes_past_their_day() {
     // Upstream bug 3/46: note expiry used the process start time.
-    let server = TestServer::start().await;
-    let ada = server.user("ada").await;
-    let bob = server.user("bob").await;
+    let (server, [ada, bob]) = TestServer::with_users(["ada", "bob"]).await;
     ada.client.set_note("off to the beach").await.unwrap();
     bob.client.set_note("fresh").await.unwrap();
     server

@@ -13,9 +13,7 @@ use socmel_client::{
 async fn anyone_who_can_see_the_post_reads_its_comment_threads() {
     // Upstream bug 19: the listing always answered 401, ordered by a missing column,
     // and would have listed replies again at the top level.
-    let server = TestServer::start().await;
-    let ada = server.user("ada").await;
-    let bob = server.user("bob").await;
+    let (server, [ada, bob]) = TestServer::with_users(["ada", "bob"]).await;
     let post = ada.post("talk to me").await;
     let first = bob.client.add_comment(post.id, "first!").await.unwrap();
     let second = ada.client.add_comment(post.id, "second").await.unwrap();
@@ -157,9 +155,7 @@ async fn a_reply_must_answer_a_comment_of_the_same_post() {
 #[tokio::test]
 async fn deleting_a_comment_deletes_its_replies() {
     // Upstream bug 24: replies of a deleted comment became top-level comments.
-    let server = TestServer::start().await;
-    let ada = server.user("ada").await;
-    let bob = server.user("bob").await;
+    let (server, [ada, bob]) = TestServer::with_users(["ada", "bob"]).await;
     let post = ada.post("thread").await;
     let top = bob.client.add_comment(post.id, "top").await.unwrap();
     let reply = ada
@@ -196,10 +192,7 @@ async fn deleting_a_comment_deletes_its_replies() {
 #[tokio::test]
 async fn the_post_author_may_delete_any_comment_and_others_get_403() {
     // Upstream bug 27: 401 for ownership failures; the post's owner could not moderate.
-    let server = TestServer::start().await;
-    let ada = server.user("ada").await;
-    let bob = server.user("bob").await;
-    let carol = server.user("carol").await;
+    let (_server, [ada, bob, carol]) = TestServer::with_users(["ada", "bob", "carol"]).await;
     let post = ada.post("mine").await;
     let by_bob = bob.client.add_comment(post.id, "rude").await.unwrap();
 
@@ -251,9 +244,7 @@ async fn the_post_author_may_delete_any_comment_and_others_get_403() {
 async fn reactions_toggle_and_never_delete_the_comment() {
     // Upstream bug 18: reacting always answered 500, and removing a reaction would
     // have deleted the comment.
-    let server = TestServer::start().await;
-    let ada = server.user("ada").await;
-    let bob = server.user("bob").await;
+    let (server, [ada, bob]) = TestServer::with_users(["ada", "bob"]).await;
     let post = ada.post("react").await;
     let comment = ada
         .client

@@ -57,11 +57,8 @@ async fn bulk_users(server: &TestServer, prefix: &str, count: u32) -> i64 {
 async fn the_feed_has_my_posts_my_follows_posts_and_my_spaces_posts() {
     // Upstream bug 20: the signed-in feed was a 500 for anyone following someone or in
     // a space, and it counted pending follows.
-    let server = TestServer::start().await;
-    let ada = server.user("ada").await;
-    let bob = server.user("bob").await;
-    let carol = server.user("carol").await;
-    let dave = server.user("dave").await;
+    let (server, [ada, bob, carol, dave]) =
+        TestServer::with_users(["ada", "bob", "carol", "dave"]).await;
     common::follow(&ada, &bob).await;
     ada.client.request_follow(carol.user.id).await.unwrap(); // left pending
     let joined = server.space("joined", dave.user.id, &[ada.user.id]).await;
@@ -117,10 +114,7 @@ async fn first_page(user: &TestUser) -> Vec<PostId> {
 /// shows at once, and the posts' rows are always fresh.
 #[tokio::test]
 async fn the_first_page_shows_every_change_to_what_it_is_made_of_at_once() {
-    let server = TestServer::start().await;
-    let ada = server.user("ada").await;
-    let bob = server.user("bob").await;
-    let carol = server.user("carol").await;
+    let (_server, [ada, bob, carol]) = TestServer::with_users(["ada", "bob", "carol"]).await;
     common::follow(&ada, &bob).await;
     let space = space_with(&carol, "harbour", &[&ada]).await.id;
     assert_eq!(first_page(&ada).await, []);
@@ -283,9 +277,7 @@ async fn the_feed_is_newest_first_with_ties_broken_by_id() {
 /// floor (see `store::feed`) must neither drop nor reorder a post, on any page.
 #[tokio::test]
 async fn the_feed_pages_through_many_followees_in_order_across_ties() {
-    let server = TestServer::start().await;
-    let ada = server.user("ada").await;
-    let pending = server.user("pending").await;
+    let (server, [ada, pending]) = TestServer::with_users(["ada", "pending"]).await;
     ada.client.request_follow(pending.user.id).await.unwrap();
     pending.post("not accepted yet").await;
     ada.post("mine").await;
@@ -358,10 +350,7 @@ async fn the_feed_pages_through_many_followees_in_order_across_ties() {
 
 #[tokio::test]
 async fn the_feed_is_right_at_a_hundred_thousand_posts() {
-    let server = TestServer::start().await;
-    let ada = server.user("ada").await;
-    let bob = server.user("bob").await;
-    let crowd = server.user("crowd").await;
+    let (server, [ada, bob, crowd]) = TestServer::with_users(["ada", "bob", "crowd"]).await;
     common::follow(&ada, &bob).await;
     let joined = server.space("joined", crowd.user.id, &[ada.user.id]).await;
     // A thousand other authors and a hundred spaces ada is not in.
@@ -439,9 +428,7 @@ async fn the_feed_is_right_at_a_hundred_thousand_posts() {
 #[tokio::test]
 async fn two_people_follow_each_other_post_react_and_see_each_other() {
     // The whole area, end to end, through the typed client.
-    let server = TestServer::start().await;
-    let ada = server.user("ada").await;
-    let bob = server.user("bob").await;
+    let (server, [ada, bob]) = TestServer::with_users(["ada", "bob"]).await;
 
     // The request/accept flow, both ways.
     let request = ada.client.request_follow(bob.user.id).await.unwrap();

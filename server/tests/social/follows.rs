@@ -16,9 +16,7 @@ use socmel_client::{
 async fn the_request_and_accept_flow_shows_follow_ids_everywhere() {
     // Upstream bug 38: no endpoint returned the follow ids that cancel, accept and
     // reject need.
-    let server = TestServer::start().await;
-    let ada = server.user("ada").await;
-    let bob = server.user("bob").await;
+    let (server, [ada, bob]) = TestServer::with_users(["ada", "bob"]).await;
     let sent = ada.client.request_follow(bob.user.id).await.unwrap();
     assert_eq!(sent.detail, "The follow request has been sent successfully");
 
@@ -118,9 +116,7 @@ async fn the_request_and_accept_flow_shows_follow_ids_everywhere() {
 #[tokio::test]
 async fn following_yourself_is_400_and_repeats_are_refused() {
     // Upstream bug 39: self-follow was allowed.
-    let server = TestServer::start().await;
-    let ada = server.user("ada").await;
-    let bob = server.user("bob").await;
+    let (server, [ada, bob]) = TestServer::with_users(["ada", "bob"]).await;
     assert_eq!(
         refusal(ada.client.request_follow(ada.user.id).await),
         (400, "You cannot follow yourself".into())
@@ -155,9 +151,7 @@ async fn following_yourself_is_400_and_repeats_are_refused() {
 
 #[tokio::test]
 async fn racing_follow_requests_make_one_follow() {
-    let server = TestServer::start().await;
-    let ada = server.user("ada").await;
-    let bob = server.user("bob").await;
+    let (server, [ada, bob]) = TestServer::with_users(["ada", "bob"]).await;
     let attempts = (0..8).map(|_| ada.client.request_follow(bob.user.id));
     let results = futures_util::future::join_all(attempts).await;
     assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 1);
@@ -170,10 +164,7 @@ async fn racing_follow_requests_make_one_follow() {
 #[tokio::test]
 async fn remove_follower_removes_that_user() {
     // Upstream bug 37: the follow row id was compared with the user id.
-    let server = TestServer::start().await;
-    let ada = server.user("ada").await;
-    let bob = server.user("bob").await;
-    let carol = server.user("carol").await;
+    let (server, [ada, bob, carol]) = TestServer::with_users(["ada", "bob", "carol"]).await;
     // Bob's follow comes first, so the follow whose id equals bob's user id is
     // carol's: upstream removed carol when asked to remove bob.
     common::follow(&bob, &ada).await;
@@ -218,10 +209,7 @@ async fn remove_follower_removes_that_user() {
 
 #[tokio::test]
 async fn requests_are_accepted_or_rejected_by_user_id_too() {
-    let server = TestServer::start().await;
-    let ada = server.user("ada").await;
-    let bob = server.user("bob").await;
-    let carol = server.user("carol").await;
+    let (_server, [ada, bob, carol]) = TestServer::with_users(["ada", "bob", "carol"]).await;
     bob.client.request_follow(ada.user.id).await.unwrap();
     let from_carol = carol.client.request_follow(ada.user.id).await.unwrap();
 
@@ -284,10 +272,7 @@ async fn requests_are_accepted_or_rejected_by_user_id_too() {
 
 #[tokio::test]
 async fn cancel_reject_and_unfollow_act_only_on_their_own_follows() {
-    let server = TestServer::start().await;
-    let ada = server.user("ada").await;
-    let bob = server.user("bob").await;
-    let mallory = server.user("mallory").await;
+    let (_server, [ada, bob, mallory]) = TestServer::with_users(["ada", "bob", "mallory"]).await;
     let sent = ada.client.request_follow(bob.user.id).await.unwrap();
 
     // Nobody else can cancel, accept or reject it.
@@ -366,9 +351,7 @@ async fn cancel_reject_and_unfollow_act_only_on_their_own_follows() {
 
 #[tokio::test]
 async fn pending_follows_never_count_as_following() {
-    let server = TestServer::start().await;
-    let ada = server.user("ada").await;
-    let bob = server.user("bob").await;
+    let (_server, [ada, bob]) = TestServer::with_users(["ada", "bob"]).await;
     let post = bob
         .client
         .create_post(&followers_post("for followers"))
@@ -405,9 +388,7 @@ async fn pending_follows_never_count_as_following() {
 
 #[tokio::test]
 async fn anyones_followers_and_following_are_listed_page_by_page() {
-    let server = TestServer::start().await;
-    let star = server.user("star").await;
-    let viewer = server.user("viewer").await;
+    let (server, [star, viewer]) = TestServer::with_users(["star", "viewer"]).await;
     let mut fans = Vec::new();
     for n in 0..3 {
         let fan = server.user(&format!("fan{n}")).await;

@@ -19,9 +19,7 @@ fn kinds(items: &[socmel_client::types::notifications::Notification]) -> Vec<Not
 
 #[tokio::test]
 async fn follows_likes_comments_and_replies_notify_the_right_people() {
-    let server = TestServer::start().await;
-    let ada = server.user("ada").await;
-    let bob = server.user("bob").await;
+    let (_server, [ada, bob]) = TestServer::with_users(["ada", "bob"]).await;
     let mut ada_ws = ada.client.connect_ws(None).await.unwrap();
 
     let ack = bob.client.request_follow(ada.user.id).await.unwrap();
@@ -91,10 +89,7 @@ async fn follows_likes_comments_and_replies_notify_the_right_people() {
 
 #[tokio::test]
 async fn new_posts_reach_followers_and_space_members_live() {
-    let server = TestServer::start().await;
-    let ada = server.user("ada").await;
-    let fan = server.user("fan").await;
-    let stranger = server.user("stranger").await;
+    let (server, [ada, fan, stranger]) = TestServer::with_users(["ada", "fan", "stranger"]).await;
     follow(&fan, &ada).await;
     let mut fan_ws = fan.client.connect_ws(None).await.unwrap();
     let mut stranger_ws = stranger.client.connect_ws(None).await.unwrap();

@@ -351,9 +351,7 @@ async fn a_post_has_at_most_ten_images() {
 #[tokio::test]
 async fn only_the_author_adds_or_removes_images() {
     // Upstream bug 27: these refusals were 401.
-    let server = TestServer::start().await;
-    let ada = server.user("ada").await;
-    let bob = server.user("bob").await;
+    let (_server, [ada, bob]) = TestServer::with_users(["ada", "bob"]).await;
     let post = ada.post("mine").await;
     assert_eq!(
         refusal(

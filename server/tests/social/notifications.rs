@@ -14,9 +14,7 @@ use socmel_client::types::{
 
 #[tokio::test]
 async fn a_mention_is_stored_pushed_listed_and_marked_read() {
-    let server = TestServer::start().await;
-    let ada = server.user("ada").await;
-    let bob = server.user("bob").await;
+    let (_server, [ada, bob]) = TestServer::with_users(["ada", "bob"]).await;
     let mut bob_ws = bob.client.connect_ws(None).await.unwrap();
     ada.client
         .send_message(&SendMessage {
@@ -67,10 +65,7 @@ async fn a_mention_is_stored_pushed_listed_and_marked_read() {
 
 #[tokio::test]
 async fn mentions_reach_only_people_who_can_read_the_conversation() {
-    let server = TestServer::start().await;
-    let ada = server.user("ada").await;
-    let bob = server.user("bob").await;
-    let eve = server.user("eve").await;
+    let (server, [ada, bob, eve]) = TestServer::with_users(["ada", "bob", "eve"]).await;
     server
         .execute(format!(
             "INSERT INTO group_chats (id, name, owner_id, created_at) VALUES (7, 'pals', {}, 0)",

@@ -194,9 +194,7 @@ async fn editing_changes_only_the_keys_present() {
 #[tokio::test]
 async fn only_the_author_edits_or_deletes_and_others_get_403() {
     // Upstream bug 27: ownership failures were 401, and delete said "edit".
-    let server = TestServer::start().await;
-    let ada = server.user("ada").await;
-    let bob = server.user("bob").await;
+    let (_server, [ada, bob]) = TestServer::with_users(["ada", "bob"]).await;
     let post = ada.post("mine").await;
 
     assert_eq!(
@@ -223,9 +221,7 @@ async fn only_the_author_edits_or_deletes_and_others_get_403() {
 #[tokio::test]
 async fn deleting_a_post_deletes_its_likes_comments_and_reactions() {
     // Upstream bug 24: likes and comments were orphaned with a NULL post id.
-    let server = TestServer::start().await;
-    let ada = server.user("ada").await;
-    let bob = server.user("bob").await;
+    let (server, [ada, bob]) = TestServer::with_users(["ada", "bob"]).await;
     let post = ada.post("doomed").await;
     bob.client.like_post(post.id).await.unwrap();
     let comment = bob.client.add_comment(post.id, "nice").await.unwrap();
@@ -252,9 +248,7 @@ async fn deleting_a_post_deletes_its_likes_comments_and_reactions() {
 
 #[tokio::test]
 async fn likes_toggle_and_show_who_liked() {
-    let server = TestServer::start().await;
-    let ada = server.user("ada").await;
-    let bob = server.user("bob").await;
+    let (server, [ada, bob]) = TestServer::with_users(["ada", "bob"]).await;
     let post = ada.post("likeable").await;
     assert!(!post.liked_by_me);
 
@@ -323,9 +317,7 @@ async fn many_people_liking_at_once_are_all_counted() {
 #[tokio::test]
 async fn one_person_toggling_at_once_ends_where_the_likes_are() {
     // Upstream bug 25: racing toggles drifted the counter away from the likes.
-    let server = TestServer::start().await;
-    let ada = server.user("ada").await;
-    let bob = server.user("bob").await;
+    let (server, [ada, bob]) = TestServer::with_users(["ada", "bob"]).await;
     let post = ada.post("flicker").await;
     let toggles = (0..25).map(|_| bob.client.like_post(post.id));
     let results: Vec<_> = futures_util::future::join_all(toggles)
@@ -351,10 +343,7 @@ async fn one_person_toggling_at_once_ends_where_the_likes_are() {
 
 #[tokio::test]
 async fn followers_only_posts_are_hidden_on_every_read_path() {
-    let server = TestServer::start().await;
-    let ada = server.user("ada").await;
-    let fan = server.user("fan").await;
-    let stranger = server.user("stranger").await;
+    let (server, [ada, fan, stranger]) = TestServer::with_users(["ada", "fan", "stranger"]).await;
     common::follow(&fan, &ada).await;
     let post = ada
         .client
@@ -408,10 +397,8 @@ async fn followers_only_posts_are_hidden_on_every_read_path() {
 #[tokio::test]
 async fn space_posts_are_for_members_only() {
     // Upstream bug 11: space posts leaked through view, feed, like and comment.
-    let server = TestServer::start().await;
-    let owner = server.user("owner").await;
-    let member = server.user("member").await;
-    let outsider = server.user("outsider").await;
+    let (server, [owner, member, outsider]) =
+        TestServer::with_users(["owner", "member", "outsider"]).await;
     // Following the author is not membership.
     common::follow(&outsider, &member).await;
     let space = server.space("club", owner.user.id, &[member.user.id]).await;
@@ -523,10 +510,8 @@ async fn space_posts_are_for_members_only() {
 
 #[tokio::test]
 async fn space_moderators_may_delete_posts_but_plain_members_may_not() {
-    let server = TestServer::start().await;
-    let owner = server.user("owner").await;
-    let author = server.user("author").await;
-    let member = server.user("member").await;
+    let (server, [owner, author, member]) =
+        TestServer::with_users(["owner", "author", "member"]).await;
     let space = server
         .space("club", owner.user.id, &[author.user.id, member.user.id])
         .await;

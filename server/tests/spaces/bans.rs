@@ -11,10 +11,7 @@ use socmel_client::types::{UserId, spaces::SpaceRole};
 
 #[tokio::test]
 async fn a_banned_member_is_removed_and_cannot_rejoin_until_unbanned() {
-    let server = TestServer::start().await;
-    let ada = server.user("ada").await;
-    let mo = server.user("moe").await;
-    let bob = server.user("bob").await;
+    let (_server, [ada, mo, bob]) = TestServer::with_users(["ada", "moe", "bob"]).await;
     let space = space_with(&ada, "Rust", &[&mo, &bob]).await;
     ada.client
         .set_member_role(space.id, mo.user.id, SpaceRole::Moderator)
@@ -67,11 +64,7 @@ async fn a_banned_member_is_removed_and_cannot_rejoin_until_unbanned() {
 
 #[tokio::test]
 async fn nobody_bans_the_owner_and_moderators_spare_each_other() {
-    let server = TestServer::start().await;
-    let ada = server.user("ada").await;
-    let mo = server.user("moe").await;
-    let max = server.user("max").await;
-    let bob = server.user("bob").await;
+    let (_server, [ada, mo, max, bob]) = TestServer::with_users(["ada", "moe", "max", "bob"]).await;
     let space = space_with(&ada, "Rust", &[&mo, &max, &bob]).await;
     for moderator in [&mo, &max] {
         ada.client
@@ -115,9 +108,7 @@ async fn nobody_bans_the_owner_and_moderators_spare_each_other() {
 
 #[tokio::test]
 async fn outsiders_can_be_banned_ahead_and_bans_do_not_stack() {
-    let server = TestServer::start().await;
-    let ada = server.user("ada").await;
-    let eve = server.user("eve").await;
+    let (_server, [ada, eve]) = TestServer::with_users(["ada", "eve"]).await;
     let space = new_space(&ada, "Rust").await;
     ada.client.ban_member(space.id, eve.user.id).await.unwrap();
     assert_eq!(

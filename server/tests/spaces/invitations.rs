@@ -23,10 +23,7 @@ fn expiring(max_uses: i64, expires_at: Timestamp) -> InvitationCreate {
 #[tokio::test]
 async fn a_one_use_invitation_admits_one_person() {
     // Upstream bug 29: current_uses was never incremented.
-    let server = TestServer::start().await;
-    let ada = server.user("ada").await;
-    let bob = server.user("bob").await;
-    let eve = server.user("eve").await;
+    let (_server, [ada, bob, eve]) = TestServer::with_users(["ada", "bob", "eve"]).await;
     let space = new_space(&ada, "Rust").await;
     let token = invitation(&ada, space.id, 1).await;
     let joined = bob.client.join_space(space.id, &token).await.unwrap();
@@ -107,9 +104,7 @@ async fn concurrent_joins_admit_exactly_max_uses() {
 async fn one_person_joining_many_times_at_once_joins_once() {
     // Upstream bug 35: memberships had no key, so concurrent joins duplicated rows and
     // the member count drifted.
-    let server = TestServer::start().await;
-    let ada = server.user("ada").await;
-    let bob = server.user("bob").await;
+    let (server, [ada, bob]) = TestServer::with_users(["ada", "bob"]).await;
     let space = new_space(&ada, "Rust").await;
     let token = invitation(&ada, space.id, 10).await;
     let attempts = (0..6).map(|_| {
@@ -198,10 +193,7 @@ async fn invitations_need_at_least_one_use_and_a_future_expiry() {
 #[tokio::test]
 async fn only_the_owner_and_moderators_invite() {
     // Upstream bug 34: any member could create invitations.
-    let server = TestServer::start().await;
-    let ada = server.user("ada").await;
-    let mo = server.user("moe").await;
-    let bob = server.user("bob").await;
+    let (_server, [ada, mo, bob]) = TestServer::with_users(["ada", "moe", "bob"]).await;
     let space = space_with(&ada, "Rust", &[&mo, &bob]).await;
     assert_eq!(
         refusal(
@@ -288,9 +280,7 @@ async fn tokens_are_random_and_only_their_hash_is_stored() {
 
 #[tokio::test]
 async fn joining_checks_the_token_the_space_expiry_and_membership() {
-    let server = TestServer::start().await;
-    let ada = server.user("ada").await;
-    let bob = server.user("bob").await;
+    let (server, [ada, bob]) = TestServer::with_users(["ada", "bob"]).await;
     let space = new_space(&ada, "Rust").await;
     let other = new_space(&ada, "Go").await;
     let token = invitation(&ada, space.id, 5).await;
@@ -349,9 +339,7 @@ async fn joining_checks_the_token_the_space_expiry_and_membership() {
 
 #[tokio::test]
 async fn revoked_invitations_stop_working_and_listings_page() {
-    let server = TestServer::start().await;
-    let ada = server.user("ada").await;
-    let bob = server.user("bob").await;
+    let (_server, [ada, bob]) = TestServer::with_users(["ada", "bob"]).await;
     let space = new_space(&ada, "Rust").await;
     let tokens = [
         invitation(&ada, space.id, 1).await,

@@ -16,9 +16,7 @@ use socmel_client::types::{
 
 #[tokio::test]
 async fn joining_starts_room_deliveries_and_removal_stops_them_without_reconnecting() {
-    let server = TestServer::start().await;
-    let ada = server.user("ada").await;
-    let bob = server.user("bob").await;
+    let (_server, [ada, bob]) = TestServer::with_users(["ada", "bob"]).await;
     let space = ada
         .client
         .create_space(&SpaceCreate {
@@ -108,10 +106,7 @@ async fn joining_starts_room_deliveries_and_removal_stops_them_without_reconnect
 
 #[tokio::test]
 async fn group_members_added_at_creation_or_later_hear_at_once() {
-    let server = TestServer::start().await;
-    let ada = server.user("ada").await;
-    let bob = server.user("bob").await;
-    let cy = server.user("cyd").await;
+    let (_server, [ada, bob, cy]) = TestServer::with_users(["ada", "bob", "cyd"]).await;
     let mut bob_ws = bob.client.connect_ws(None).await.unwrap();
     let mut cy_ws = cy.client.connect_ws(None).await.unwrap();
     let group = ada
@@ -159,10 +154,7 @@ async fn group_members_added_at_creation_or_later_hear_at_once() {
 /// nothing of it.
 #[tokio::test]
 async fn removal_from_a_group_stops_its_deliveries_at_once() {
-    let server = TestServer::start().await;
-    let ada = server.user("ada").await;
-    let bob = server.user("bob").await;
-    let cy = server.user("cyd").await;
+    let (_server, [ada, bob, cy]) = TestServer::with_users(["ada", "bob", "cyd"]).await;
     let group = ada
         .client
         .create_group(&GroupChatCreate {

@@ -55,10 +55,7 @@ async fn adding_a_room_answers_the_room() {
 
 #[tokio::test]
 async fn moderators_manage_rooms_and_members_cannot() {
-    let server = TestServer::start().await;
-    let ada = server.user("ada").await;
-    let mo = server.user("moe").await;
-    let bob = server.user("bob").await;
+    let (_server, [ada, mo, bob]) = TestServer::with_users(["ada", "moe", "bob"]).await;
     let space = space_with(&ada, "Rust", &[&mo, &bob]).await;
     ada.client
         .set_member_role(space.id, mo.user.id, SpaceRole::Moderator)
@@ -189,10 +186,7 @@ async fn editing_keeps_what_is_omitted_and_rooms_of_other_spaces_are_404() {
 #[tokio::test]
 async fn rooms_are_for_members_only() {
     // Upstream bug 11: anyone could view any room.
-    let server = TestServer::start().await;
-    let ada = server.user("ada").await;
-    let bob = server.user("bob").await;
-    let eve = server.user("eve").await;
+    let (server, [ada, bob, eve]) = TestServer::with_users(["ada", "bob", "eve"]).await;
     let space = space_with(&ada, "Rust", &[&bob]).await;
     let main = ada
         .client

@@ -19,10 +19,7 @@ use socmel_client::types::{
 #[tokio::test]
 async fn the_member_list_is_a_bare_array_paged_by_header_without_others_emails() {
     // Upstream bug 15: member lists exposed every member's email.
-    let server = TestServer::start().await;
-    let ada = server.user("ada").await;
-    let bob = server.user("bob").await;
-    let cy = server.user("cyd").await;
+    let (server, [ada, bob, cy]) = TestServer::with_users(["ada", "bob", "cyd"]).await;
     let space = space_with(&ada, "Rust", &[&bob, &cy]).await;
 
     let page = bob
@@ -92,12 +89,8 @@ async fn the_member_list_is_a_bare_array_paged_by_header_without_others_emails()
 #[tokio::test]
 async fn the_owner_can_never_be_removed_and_moderators_spare_each_other() {
     // Upstream bug 35: the owner could remove themself.
-    let server = TestServer::start().await;
-    let ada = server.user("ada").await;
-    let mo = server.user("moe").await;
-    let max = server.user("max").await;
-    let bob = server.user("bob").await;
-    let cy = server.user("cyd").await;
+    let (_server, [ada, mo, max, bob, cy]) =
+        TestServer::with_users(["ada", "moe", "max", "bob", "cyd"]).await;
     let space = space_with(&ada, "Rust", &[&mo, &max, &bob, &cy]).await;
     for moderator in [&mo, &max] {
         ada.client
@@ -169,10 +162,7 @@ async fn the_owner_can_never_be_removed_and_moderators_spare_each_other() {
 
 #[tokio::test]
 async fn only_the_owner_promotes_and_demotes() {
-    let server = TestServer::start().await;
-    let ada = server.user("ada").await;
-    let mo = server.user("moe").await;
-    let bob = server.user("bob").await;
+    let (_server, [ada, mo, bob]) = TestServer::with_users(["ada", "moe", "bob"]).await;
     let space = space_with(&ada, "Rust", &[&mo, &bob]).await;
     let promoted = ada
         .client
@@ -244,10 +234,7 @@ async fn only_the_owner_promotes_and_demotes() {
 
 #[tokio::test]
 async fn ownership_moves_only_to_a_member() {
-    let server = TestServer::start().await;
-    let ada = server.user("ada").await;
-    let bob = server.user("bob").await;
-    let eve = server.user("eve").await;
+    let (_server, [ada, bob, eve]) = TestServer::with_users(["ada", "bob", "eve"]).await;
     let space = space_with(&ada, "Rust", &[&bob]).await;
     assert_eq!(
         refusal(ada.client.pass_space_ownership(space.id, eve.user.id).await),
@@ -309,11 +296,8 @@ async fn ownership_moves_only_to_a_member() {
 /// `permissions` holds the same table for the rules themselves).
 #[tokio::test]
 async fn role_by_action_table_over_http() {
-    let server = TestServer::start().await;
-    let owner = server.user("owner").await;
-    let moderator = server.user("moderator").await;
-    let member = server.user("member").await;
-    let outsider = server.user("outsider").await;
+    let (_server, [owner, moderator, member, outsider]) =
+        TestServer::with_users(["owner", "moderator", "member", "outsider"]).await;
     let space = space_with(&owner, "Table", &[&moderator, &member]).await;
     owner
         .client

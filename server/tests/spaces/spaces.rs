@@ -20,10 +20,7 @@ async fn the_issue_scenario_end_to_end() {
     // Owner creates a space (its main room is listed), adds rooms, invites two people
     // with a one-use invitation (the second is refused), promotes one to moderator,
     // who then bans the other.
-    let server = TestServer::start().await;
-    let owner = server.user("owner").await;
-    let mia = server.user("mia").await;
-    let ned = server.user("ned").await;
+    let (_server, [owner, mia, ned]) = TestServer::with_users(["owner", "mia", "ned"]).await;
     let space = new_space(&owner, "Rustaceans").await;
     let rooms = owner
         .client
@@ -215,10 +212,7 @@ async fn editing_answers_the_space_and_accepts_its_own_name() {
 
 #[tokio::test]
 async fn only_the_owner_edits_or_deletes_a_space() {
-    let server = TestServer::start().await;
-    let ada = server.user("ada").await;
-    let mod_ = server.user("mod").await;
-    let bob = server.user("bob").await;
+    let (_server, [ada, mod_, bob]) = TestServer::with_users(["ada", "mod", "bob"]).await;
     let space = space_with(&ada, "Rust", &[&mod_, &bob]).await;
     ada.client
         .set_member_role(space.id, mod_.user.id, SpaceRole::Moderator)
@@ -237,10 +231,7 @@ async fn only_the_owner_edits_or_deletes_a_space() {
 #[tokio::test]
 async fn deleting_a_space_deletes_its_rooms_invitations_bans_and_memberships() {
     // Upstream bug 33: rooms, posts and invitations were orphaned with a NULL space.
-    let server = TestServer::start().await;
-    let ada = server.user("ada").await;
-    let bob = server.user("bob").await;
-    let eve = server.user("eve").await;
+    let (server, [ada, bob, eve]) = TestServer::with_users(["ada", "bob", "eve"]).await;
     let space = space_with(&ada, "Doomed", &[&bob]).await;
     let other = space_with(&ada, "Kept", &[&bob]).await;
     ada.client
@@ -375,9 +366,7 @@ async fn the_directory_searches_names_and_pages() {
 
 #[tokio::test]
 async fn my_spaces_lists_memberships_with_my_role() {
-    let server = TestServer::start().await;
-    let ada = server.user("ada").await;
-    let bob = server.user("bob").await;
+    let (server, [ada, bob]) = TestServer::with_users(["ada", "bob"]).await;
     let owned = new_space(&bob, "Bob's").await;
     let joined = space_with(&ada, "Ada's", &[&bob]).await;
     new_space(&ada, "Not bob's").await;
@@ -405,10 +394,7 @@ async fn my_spaces_lists_memberships_with_my_role() {
 #[tokio::test]
 async fn members_leave_and_the_owner_must_hand_over_first() {
     // Upstream bug 36: there was no way to leave a space.
-    let server = TestServer::start().await;
-    let ada = server.user("ada").await;
-    let bob = server.user("bob").await;
-    let eve = server.user("eve").await;
+    let (server, [ada, bob, eve]) = TestServer::with_users(["ada", "bob", "eve"]).await;
     let space = space_with(&ada, "Rust", &[&bob]).await;
     assert_eq!(
         ada.client.view_space(space.id).await.unwrap().members_nbr,
@@ -460,10 +446,7 @@ async fn members_leave_and_the_owner_must_hand_over_first() {
 #[tokio::test]
 async fn outsiders_get_403_and_unknown_spaces_404_on_every_members_only_route() {
     // Upstream bug 11: view_room was public; members-only content leaked.
-    let server = TestServer::start().await;
-    let ada = server.user("ada").await;
-    let bob = server.user("bob").await;
-    let eve = server.user("eve").await;
+    let (server, [ada, bob, eve]) = TestServer::with_users(["ada", "bob", "eve"]).await;
     let space = space_with(&ada, "Private", &[&bob]).await;
     let room = ada
         .client
