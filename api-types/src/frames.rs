@@ -212,13 +212,16 @@ pub struct Presence {
 
 /// `read`: a conversation was read up to a message, by you elsewhere or, in a DM, by
 /// the other person.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
 pub struct ReadReceipt {
     #[serde(flatten)]
     #[cfg_attr(feature = "openapi", oai(flatten))]
     pub conversation: Conversation,
     pub reader_id: UserId,
+    /// Who read it, as every payload names a person.
+    #[serde(default)]
+    pub reader: UserSummary,
     pub message_id: MessageId,
 }
 
@@ -243,13 +246,16 @@ pub struct MessageDeleted {
 }
 
 /// `membership`: someone joined, left or was removed from a space or group you are in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
 pub struct MembershipUpdate {
     pub scope: MembershipScope,
     /// The space's or group's id.
     pub id: i64,
     pub user_id: UserId,
+    /// Whose membership changed, as every payload names a person.
+    #[serde(default)]
+    pub user: UserSummary,
     pub change: MembershipChange,
 }
 
@@ -402,6 +408,7 @@ mod tests {
                     room_id: RoomId(2),
                 },
                 reader_id: UserId(3),
+                reader: crate::roundtrip::person(3, "cy"),
                 message_id: MessageId(9),
             }),
             ServerFrame::Pong(Pong {}),
