@@ -251,7 +251,7 @@ pub struct Presence {
 
 /// `read`: a conversation was read up to a message, by you elsewhere or, in a DM, by
 /// the other person.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
 pub struct ReadReceipt {
     /// The conversation read, flattened into the frame (`kind` and its ids).
@@ -260,6 +260,9 @@ pub struct ReadReceipt {
     pub conversation: Conversation,
     /// Who read it: you (on another device) or, in a DM, the other person.
     pub reader_id: UserId,
+    /// Who read it, as every payload names a person.
+    #[serde(default)]
+    pub reader: UserSummary,
     /// The last message read; every message up to it is read.
     pub message_id: MessageId,
 }
@@ -289,7 +292,7 @@ pub struct MessageDeleted {
 }
 
 /// `membership`: someone joined, left or was removed from a space or group you are in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
 pub struct MembershipUpdate {
     /// `space` or `group`.
@@ -298,6 +301,9 @@ pub struct MembershipUpdate {
     pub id: i64,
     /// Whose membership changed.
     pub user_id: UserId,
+    /// Whose membership changed, as every payload names a person.
+    #[serde(default)]
+    pub user: UserSummary,
     /// What happened to it.
     pub change: MembershipChange,
 }
@@ -456,6 +462,7 @@ mod tests {
                     room_id: RoomId(2),
                 },
                 reader_id: UserId(3),
+                reader: crate::roundtrip::person(3, "cy"),
                 message_id: MessageId(9),
             }),
             ServerFrame::Pong(Pong {}),

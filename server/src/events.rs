@@ -13,6 +13,7 @@ use socmel_api_types::{
     messages::Message,
     notifications::Notification,
     posts::PostDisplay,
+    users::UserSummary,
 };
 use tokio::sync::broadcast;
 
@@ -22,11 +23,11 @@ use crate::session::SessionId;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Event {
     /// Someone joined, left, was removed from or banned from a space or group, or the
-    /// space or group was deleted (`user_id` is then the member being told).
+    /// space or group was deleted (`user` is then the member being told).
     Membership {
         scope: MembershipScope,
         id: i64,
-        user_id: UserId,
+        user: UserSummary,
         change: MembershipChange,
     },
     /// A post was published: live to the author's accepted `followers` (profile posts)
@@ -46,9 +47,9 @@ pub enum Event {
     MessageEdited(Arc<Message>),
     /// A message was deleted (the event carries it as it was).
     MessageDeleted(Arc<Message>),
-    /// `reader_id` has read the conversation of `message` up to it.
+    /// `reader` has read the conversation of `message` up to it.
     Read {
-        reader_id: UserId,
+        reader: UserSummary,
         message: Arc<Message>,
         message_id: MessageId,
         /// The socket connection the read came from (it is not told again); `None`
@@ -108,7 +109,12 @@ mod tests {
         let event = Event::Membership {
             scope: MembershipScope::Space,
             id: 1,
-            user_id: UserId(2),
+            user: UserSummary {
+                id: UserId(2),
+                username: "bob".into(),
+                display_name: None,
+                pfp: None,
+            },
             change: MembershipChange::Joined,
         };
         bus.publish(event.clone()); // nobody listening: dropped

@@ -89,9 +89,9 @@ impl Effects {
         match event {
             Event::Membership {
                 scope: MembershipScope::Space,
-                user_id,
+                user,
                 ..
-            } => self.feed_cache.sources_changed(user_id.0),
+            } => self.feed_cache.sources_changed(user.id.0),
             Event::SessionsEnded {
                 user_id,
                 session: None,
@@ -172,7 +172,10 @@ mod tests {
         effects.committed(Event::Membership {
             scope: MembershipScope::Space,
             id: 9,
-            user_id: UserId(5),
+            user: socmel_api_types::users::UserSummary {
+                id: UserId(5),
+                ..Default::default()
+            },
             change: MembershipChange::Joined,
         });
         assert_eq!(cache.candidates(5, 11), None);

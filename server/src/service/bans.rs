@@ -62,7 +62,7 @@ pub async fn ban(
         .ok_or_else(|| ServiceError::internal(anyhow::anyhow!("the ban just made is gone")))?;
     tx.commit().await?;
     if was_member {
-        membership_changed(svc, space_id, target, MembershipChange::Banned);
+        membership_changed(svc, space_id, &[target], MembershipChange::Banned).await;
     }
     Ok(display(space_id, &row, user.id()))
 }

@@ -16,16 +16,13 @@ use super::{
     now,
     pagination::Paging,
     permissions::{self, GroupAction, GroupRole},
-    users,
+    realtime, users,
     validation::{Validation, checked_name},
 };
-use crate::{
-    events::Event,
-    store::{
-        self, Conn, Tx,
-        groups::{GroupRow, GroupSummaryRow},
-        users::UserRow,
-    },
+use crate::store::{
+    self, Conn, Tx,
+    groups::{GroupRow, GroupSummaryRow},
+    users::UserRow,
 };
 
 /// The most members a group chat may have, its owner included. Keeps the member list
@@ -110,13 +107,9 @@ async fn all_members(conn: Conn<'_>, group_id: GroupId) -> ServiceResult<Vec<Use
     Ok(store::groups::members(conn, group_id.0, 0, MAX_GROUP_MEMBERS).await?)
 }
 
-fn publish(svc: &Services, group_id: GroupId, user_id: UserId, change: MembershipChange) {
-    svc.committed(Event::Membership {
-        scope: MembershipScope::Group,
-        id: group_id.0,
-        user_id,
-        change,
-    });
+/// Call once a change of `users`' membership has committed ([`realtime::membership_changed`]).
+async fn publish(svc: &Services, group_id: GroupId, users: &[UserId], change: MembershipChange) {
+    realtime::membership_changed(svc, MembershipScope::Group, group_id.0, users, change).await;
 }
 
 /// 404 naming the user when they do not exist.
@@ -169,9 +162,8 @@ pub async fn create(
     }
     let members = all_members(tx.conn(), group_id).await?;
     tx.commit().await?;
-    for member in &members {
-        publish(svc, group_id, UserId(member.id), MembershipChange::Joined);
-    }
+    let joined: Vec<UserId> = members.iter().map(|member| UserId(member.id)).collect();
+    publish(svc, group_id, &joined, MembershipChange::Joined).await;
     Ok(display(&group, &members, user.id()))
 }
 
@@ -281,7 +273,7 @@ async fn commit_members(
     let members = all_members(tx.conn(), group_id).await?;
     tx.commit().await?;
     if let Some((member, change)) = change {
-        publish(svc, group_id, member, change);
+        publish(svc, group_id, &[member], change).await;
     }
     Ok(member_displays(&members, user.id()))
 }
@@ -338,9 +330,8 @@ pub async fn delete(svc: &Services, user: &AuthUser, group_id: GroupId) -> Servi
     let former = store::groups::member_ids(tx.conn(), group_id.0).await?;
     store::groups::delete(tx.conn(), group_id.0).await?;
     tx.commit().await?;
-    for member in former {
-        publish(svc, group_id, UserId(member), MembershipChange::Deleted);
-    }
+    let former: Vec<UserId> = former.into_iter().map(UserId).collect();
+    publish(svc, group_id, &former, MembershipChange::Deleted).await;
     Ok(Detail::new("Group deleted"))
 }
 

@@ -157,7 +157,7 @@ pub async fn join(
         .await?
         .ok_or_else(|| ServiceError::NotFound(Missing::Space))?;
     tx.commit().await?;
-    membership_changed(svc, space_id, user.id(), MembershipChange::Joined);
+    membership_changed(svc, space_id, &[user.id()], MembershipChange::Joined).await;
     if let Some(inviter) = invitation.created_by {
         let about = About {
             space_id: Some(space_id),

@@ -2,7 +2,7 @@
 //! WebSocket. Every send is checked the same way whichever way it arrives, stored, and
 //! only then published.
 
-use std::sync::Arc;
+use std::{collections::HashMap, sync::Arc};
 
 use socmel_api_types::{
     AttachmentId, Detail, GroupId, MessageId, RoomId, SpaceId, Timestamp, UserId,
@@ -31,7 +31,7 @@ use crate::{
     store::{
         self, Db,
         message_attachments::{MessageAttachmentRow, NewMessageAttachment},
-        messages::{MessageRow, NewMessage},
+        messages::{MessageRow, NamedMessageRow, NewMessage},
     },
 };
 
@@ -104,9 +104,7 @@ pub async fn require_access(svc: &Services, user: &AuthUser, target: Target) -> 
     match target {
         Target::Dm(other) => {
             let mut db = svc.store().reader().await?;
-            store::users::by_id(db.conn(), other.0)
-                .await?
-                .ok_or_else(|| ServiceError::NotFound(Missing::User))?;
+            dm_people(db.conn(), user.id(), other).await?;
         }
         Target::Group(group) => {
             let mut db = svc.store().reader().await?;
@@ -131,6 +129,21 @@ pub async fn require_access(svc: &Services, user: &AuthUser, target: Target) -> 
         }
     }
     Ok(())
+}
+
+/// The two people of a DM, read in one query; 404 when the other does not exist (the
+/// DM rule of [`require_access`], which history applies through this too, so that a
+/// page's names and its access check are one query).
+async fn dm_people(
+    conn: store::Conn<'_>,
+    me: UserId,
+    other: UserId,
+) -> ServiceResult<HashMap<UserId, UserSummary>> {
+    let people = users::summaries(conn, [me, other]).await?;
+    if !people.contains_key(&other) {
+        return Err(ServiceError::NotFound(Missing::User));
+    }
+    Ok(people)
 }
 
 fn check_content(content: &str) -> ServiceResult<()> {
@@ -174,7 +187,7 @@ pub async fn send(
     if let Some(parent) = parent {
         let in_conversation = store::messages::by_id(tx.conn(), parent.0)
             .await?
-            .is_some_and(|row| row.conversation == conversation);
+            .is_some_and(|row| row.message.conversation == conversation);
         if !in_conversation {
             return Err(ServiceError::BadRequest(Bad::ParentElsewhere));
         }
@@ -193,13 +206,15 @@ pub async fn send(
     };
     let row = store::messages::insert(tx.conn(), new).await?;
     for id in attachment_ids {
-        if !store::message_attachments::claim(tx.conn(), id.0, sender.id().0, row.id).await? {
+        if !store::message_attachments::claim(tx.conn(), id.0, sender.id().0, row.message.id)
+            .await?
+        {
             return Err(ServiceError::BadRequest(Bad::AttachmentNotPending(id.0)));
         }
     }
-    let attachments = store::message_attachments::of_message(tx.conn(), row.id).await?;
+    let attachments = store::message_attachments::of_message(tx.conn(), row.message.id).await?;
     tx.commit().await?;
-    let message = Arc::new(to_message(&row, false, &attachments));
+    let message = Arc::new(named_message(&row, false, &attachments));
     svc.committed(Event::MessageCreated(message.clone()));
     notify_mentions(svc, sender, target, &message).await;
     Ok(Arc::unwrap_or_clone(message))
@@ -318,9 +333,18 @@ async fn history(
     limit: Option<i64>,
 ) -> ServiceResult<Vec<Message>> {
     let limit = pagination::limit(limit, DEFAULT_HISTORY, MAX_HISTORY)?;
-    require_access(svc, user, target).await?;
-    let conversation = target.key(user.id());
+    let me = user.id();
+    if !matches!(target, Target::Dm(_)) {
+        require_access(svc, user, target).await?;
+    }
     let mut db = svc.store().reader().await?;
+    // A DM names its two people only, known before the page is read; a group or room
+    // page names whoever wrote in it. Either way one query names a whole page.
+    let dm = match target {
+        Target::Dm(other) => Some((other, dm_people(db.conn(), me, other).await?)),
+        _ => None,
+    };
+    let conversation = target.key(me);
     let mut rows =
         store::messages::history(db.conn(), &conversation, before.map(|b| b.0), limit).await?;
     rows.reverse();
@@ -330,23 +354,29 @@ async fn history(
         }
         _ => Vec::new(),
     };
-    let read_mark = match target {
-        // A DM is read when its recipient's mark has passed it.
-        Target::Dm(other) => Some((
-            store::messages::last_read(db.conn(), user.id().0, &conversation).await?,
-            store::messages::last_read(db.conn(), other.0, &conversation).await?,
-        )),
-        _ => None,
+    let (people, read_marks) = match dm {
+        Some((other, people)) => {
+            let marks =
+                store::messages::read_marks(db.conn(), &conversation, me.0, other.0).await?;
+            let mark_of = |user: UserId| {
+                marks
+                    .iter()
+                    .find(|(id, _)| *id == user.0)
+                    .map_or(0, |(_, mark)| *mark)
+            };
+            // A DM is read when its recipient's mark has passed it.
+            (people, Some((mark_of(me), mark_of(other))))
+        }
+        None => {
+            let senders = rows.iter().map(|row| UserId(row.sender_id));
+            (users::summaries(db.conn(), senders).await?, None)
+        }
     };
     Ok(rows
         .iter()
         .map(|row| {
-            let is_read = read_mark.is_some_and(|(mine, theirs)| {
-                let mark = if row.sender_id == user.id().0 {
-                    theirs
-                } else {
-                    mine
-                };
+            let is_read = read_marks.is_some_and(|(mine, theirs)| {
+                let mark = if row.sender_id == me.0 { theirs } else { mine };
                 mark >= row.id
             });
             let own: Vec<_> = attachments
@@ -354,7 +384,7 @@ async fn history(
                 .filter(|a| a.message_id == Some(row.id))
                 .cloned()
                 .collect();
-            to_message(row, is_read, &own)
+            to_message(row, &people, is_read, &own)
         })
         .collect())
 }
@@ -374,13 +404,19 @@ pub async fn mark_read(
     let mut tx = svc.store().begin().await?;
     let row = store::messages::by_id(tx.conn(), message_id.0)
         .await?
-        .filter(|row| row.conversation == conversation)
+        .filter(|row| row.message.conversation == conversation)
         .ok_or_else(|| ServiceError::NotFound(Missing::Message))?;
-    store::messages::mark_read(tx.conn(), user.id().0, &conversation, row.id).await?;
+    store::messages::mark_read(tx.conn(), user.id().0, &conversation, row.message.id).await?;
+    // The message names the reader when they sent it or are its DM's recipient;
+    // anyone else reading a group or room is looked up.
+    let mut people = people_of(&row);
+    if !people.contains_key(&user.id()) {
+        people.extend(users::summaries(tx.conn(), [user.id()]).await?);
+    }
     tx.commit().await?;
     svc.committed(Event::Read {
-        reader_id: user.id(),
-        message: Arc::new(to_message(&row, false, &[])),
+        reader: users::summary_of(&people, user.id()),
+        message: Arc::new(to_message(&row.message, &people, false, &[])),
         message_id,
         from_connection,
     });
@@ -397,18 +433,18 @@ pub async fn edit(
 ) -> ServiceResult<Message> {
     check_content(content)?;
     let row = visible_message(svc, user, kind, message_id).await?;
-    if row.sender_id != user.id().0 {
+    if row.message.sender_id != user.id().0 {
         return Err(ServiceError::Forbidden(Refusal::EditOthersMessage));
     }
     let mut db = svc.store().writer().await?;
-    let row = store::messages::set_content(db.conn(), row.id, content, now())
+    let row = store::messages::set_content(db.conn(), row.message.id, content, now())
         .await?
         .ok_or_else(|| ServiceError::NotFound(Missing::Message))?;
-    let attachments = store::message_attachments::of_message(db.conn(), row.id).await?;
+    let attachments = store::message_attachments::of_message(db.conn(), row.message.id).await?;
     drop(db);
     // On disk before anyone hears of it, as a transaction's commit is.
     svc.store().durable().await?;
-    let message = Arc::new(to_message(&row, false, &attachments));
+    let message = Arc::new(named_message(&row, false, &attachments));
     svc.committed(Event::MessageEdited(message.clone()));
     Ok(Arc::unwrap_or_clone(message))
 }
@@ -421,8 +457,8 @@ pub async fn delete(
     message_id: MessageId,
 ) -> ServiceResult<Detail> {
     let row = visible_message(svc, user, kind, message_id).await?;
-    if row.sender_id != user.id().0 {
-        let moderator = match (row.space_id, kind) {
+    if row.message.sender_id != user.id().0 {
+        let moderator = match (row.message.space_id, kind) {
             (Some(space), ConversationKind::Room) => {
                 let me = require_member(svc, SpaceId(space), user).await?;
                 let mut db = svc.store().reader().await?;
@@ -431,7 +467,7 @@ pub async fn delete(
                         db.conn(),
                         SpaceId(space),
                         me.role(),
-                        UserId(row.sender_id),
+                        UserId(row.message.sender_id),
                     )
                     .await?
             }
@@ -442,13 +478,13 @@ pub async fn delete(
         }
     }
     let mut db = svc.store().writer().await?;
-    let attachments = store::message_attachments::of_message(db.conn(), row.id).await?;
-    store::messages::delete(db.conn(), row.id).await?;
+    let attachments = store::message_attachments::of_message(db.conn(), row.message.id).await?;
+    store::messages::delete(db.conn(), row.message.id).await?;
     drop(db);
     svc.store().durable().await?;
     let keys: Vec<String> = attachments.iter().map(|a| a.file_key.clone()).collect();
     media::delete_objects(svc, &keys).await;
-    let message = to_message(&row, false, &attachments);
+    let message = named_message(&row, false, &attachments);
     svc.committed(Event::MessageDeleted(Arc::new(message)));
     Ok(Detail::new("the message has been deleted"))
 }
@@ -459,14 +495,15 @@ async fn visible_message(
     user: &AuthUser,
     kind: ConversationKind,
     message_id: MessageId,
-) -> ServiceResult<MessageRow> {
+) -> ServiceResult<NamedMessageRow> {
     let not_found = || ServiceError::NotFound(Missing::Message);
-    let row = {
+    let named = {
         let mut db = svc.store().reader().await?;
         store::messages::by_id(db.conn(), message_id.0).await?
     }
-    .filter(|row| row.kind == kind_name(kind))
+    .filter(|named| named.message.kind == kind_name(kind))
     .ok_or_else(not_found)?;
+    let row = &named.message;
     let target = match kind {
         ConversationKind::Dm => {
             let me = user.id().0;
@@ -489,7 +526,7 @@ async fn visible_message(
     require_access(svc, user, target)
         .await
         .map_err(|_| not_found())?;
-    Ok(row)
+    Ok(named)
 }
 
 /// Every conversation of the user with its last message and unread count, newest
@@ -540,9 +577,10 @@ async fn entry(
         name,
         other: None,
         last_activity: Timestamp::from_millis(
-            last.as_ref().map_or(joined_at, |row| row.created_at),
+            last.as_ref()
+                .map_or(joined_at, |row| row.message.created_at),
         ),
-        last_message: last.as_ref().map(|row| to_message(row, false, &[])),
+        last_message: last.as_ref().map(|row| named_message(row, false, &[])),
         unread_count,
     })
 }
@@ -593,20 +631,54 @@ fn attachment(row: &MessageAttachmentRow) -> MessageAttachment {
     }
 }
 
+/// The people a single message names, from the joins that read it.
+fn people_of(named: &NamedMessageRow) -> HashMap<UserId, UserSummary> {
+    let row = &named.message;
+    let mut people = HashMap::with_capacity(2);
+    people.insert(
+        UserId(row.sender_id),
+        UserSummary {
+            id: UserId(row.sender_id),
+            username: named.sender_username.clone(),
+            display_name: named.sender_display_name.clone(),
+            pfp: named.sender_pfp.clone(),
+        },
+    );
+    if let (Some(id), Some(username)) = (row.recipient_id, &named.recipient_username) {
+        people.insert(
+            UserId(id),
+            UserSummary {
+                id: UserId(id),
+                username: username.clone(),
+                display_name: named.recipient_display_name.clone(),
+                pfp: named.recipient_pfp.clone(),
+            },
+        );
+    }
+    people
+}
+
+/// [`to_message`] for a message read with its people.
+pub(crate) fn named_message(
+    named: &NamedMessageRow,
+    is_read: bool,
+    attachments: &[MessageAttachmentRow],
+) -> Message {
+    to_message(&named.message, &people_of(named), is_read, attachments)
+}
+
+/// The message for a stored row, naming its people from `people` (an id missing there
+/// is named by its number, see [`users::summary_of`]).
 pub(crate) fn to_message(
     row: &MessageRow,
+    people: &HashMap<UserId, UserSummary>,
     is_read: bool,
     attachments: &[MessageAttachmentRow],
 ) -> Message {
     let attachments: Vec<MessageAttachment> = attachments.iter().map(attachment).collect();
     let id = MessageId(row.id);
     let sender_id = UserId(row.sender_id);
-    let sender = UserSummary {
-        id: sender_id,
-        username: row.sender_username.clone(),
-        display_name: row.sender_display_name.clone(),
-        pfp: row.sender_pfp.clone(),
-    };
+    let sender = users::summary_of(people, sender_id);
     let timestamp = Timestamp::from_millis(row.created_at);
     let parent_message_id = row.parent_id.map(MessageId);
     let edited_at = row.edited_at.map(Timestamp::from_millis);
@@ -641,15 +713,7 @@ pub(crate) fn to_message(
             sender_id,
             sender,
             recipient_id: UserId(row.recipient_id.unwrap_or_default()),
-            recipient: UserSummary {
-                id: UserId(row.recipient_id.unwrap_or_default()),
-                username: row
-                    .recipient_username
-                    .clone()
-                    .unwrap_or_else(|| row.recipient_id.unwrap_or_default().to_string()),
-                display_name: row.recipient_display_name.clone(),
-                pfp: row.recipient_pfp.clone(),
-            },
+            recipient: users::summary_of(people, UserId(row.recipient_id.unwrap_or_default())),
             timestamp,
             is_read,
             parent_message_id,

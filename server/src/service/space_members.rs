@@ -71,7 +71,7 @@ pub async fn remove(
     store::spaces::remove_member(tx.conn(), space_id.0, target.0).await?;
     store::spaces::add_to_members_nbr(tx.conn(), space_id.0, -1).await?;
     tx.commit().await?;
-    membership_changed(svc, space_id, target, MembershipChange::Removed);
+    membership_changed(svc, space_id, &[target], MembershipChange::Removed).await;
     Ok(Notice::new("Member removed"))
 }
 

@@ -14,12 +14,10 @@ use super::{
     now,
     pagination::Paging,
     permissions::{self, Action, Role},
+    realtime,
     validation::{Validation, checked_name, escape_like},
 };
-use crate::{
-    events::Event,
-    store::{self, Conn, spaces::SpaceRow},
-};
+use crate::store::{self, Conn, spaces::SpaceRow};
 
 /// The room every space starts with.
 const MAIN_ROOM: &str = "main";
@@ -143,20 +141,15 @@ pub(crate) fn display(row: &SpaceRow, my_role: Option<Role>) -> SpaceDisplay {
     }
 }
 
-/// Call once `user_id`'s membership change has committed: their feed is made of other
-/// spaces now, and the real-time hub tells whoever should know.
-pub(crate) fn membership_changed(
+/// Call once a change of `users`' membership has committed: their feeds are made of
+/// other spaces now, and the real-time hub tells whoever should know.
+pub(crate) async fn membership_changed(
     svc: &Services,
     space_id: SpaceId,
-    user_id: UserId,
+    users: &[UserId],
     change: MembershipChange,
 ) {
-    svc.committed(Event::Membership {
-        scope: MembershipScope::Space,
-        id: space_id.0,
-        user_id,
-        change,
-    });
+    realtime::membership_changed(svc, MembershipScope::Space, space_id.0, users, change).await;
 }
 
 /// Creates the space with the caller as owner and its `main` room inside it.
@@ -173,7 +166,13 @@ pub async fn create(
     store::rooms::insert(tx.conn(), space.id, MAIN_ROOM, at).await?;
     tx.commit().await?;
     tracing::info!(space_id = space.id, "space created");
-    membership_changed(svc, SpaceId(space.id), user.id(), MembershipChange::Joined);
+    membership_changed(
+        svc,
+        SpaceId(space.id),
+        &[user.id()],
+        MembershipChange::Joined,
+    )
+    .await;
     Ok(display(&space, Some(Role::Owner)))
 }
 
@@ -208,9 +207,8 @@ pub async fn delete(svc: &Services, user: &AuthUser, space_id: SpaceId) -> Servi
     store::spaces::delete(tx.conn(), space_id.0).await?;
     tx.commit().await?;
     tracing::info!(space_id = space_id.0, "space deleted");
-    for member in former {
-        membership_changed(svc, space_id, UserId(member), MembershipChange::Deleted);
-    }
+    let former: Vec<UserId> = former.into_iter().map(UserId).collect();
+    membership_changed(svc, space_id, &former, MembershipChange::Deleted).await;
     Ok(Notice::new("Space deleted"))
 }
 
@@ -277,7 +275,7 @@ pub async fn leave(svc: &Services, user: &AuthUser, space_id: SpaceId) -> Servic
     store::spaces::remove_member(tx.conn(), space_id.0, user.id().0).await?;
     store::spaces::add_to_members_nbr(tx.conn(), space_id.0, -1).await?;
     tx.commit().await?;
-    membership_changed(svc, space_id, user.id(), MembershipChange::Left);
+    membership_changed(svc, space_id, &[user.id()], MembershipChange::Left).await;
     Ok(Detail::new("You have left the space"))
 }
 

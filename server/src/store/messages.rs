@@ -10,10 +10,10 @@ macro_rules! own_columns {
     };
 }
 
-/// The columns of a [`MessageRow`] of message `m` joined with its sender `s` and, for a
-/// DM, its recipient `r`, and the joins themselves: both names come with every message
-/// in the same query (primary-key lookups, no query per row).
-macro_rules! select_from {
+/// The columns of a [`NamedMessageRow`]: message `m` joined with its sender `s` and,
+/// for a DM, its recipient `r`, and the joins themselves, so a single message comes
+/// with both names in one query.
+macro_rules! select_named {
     () => {
         concat!(
             "SELECT m.id, m.kind, m.conversation, m.sender_id, m.recipient_id, m.group_id, \
@@ -27,6 +27,8 @@ macro_rules! select_from {
     };
 }
 
+/// A message as stored. A page of them names its people separately (a conversation
+/// has few: reading them once per page beats joining them into every row).
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct MessageRow {
     pub id: i64,
@@ -41,6 +43,13 @@ pub struct MessageRow {
     pub parent_id: Option<i64>,
     pub created_at: Millis,
     pub edited_at: Option<Millis>,
+}
+
+/// One message with the people it names, read in the same query.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct NamedMessageRow {
+    #[sqlx(flatten)]
+    pub message: MessageRow,
     /// The sender's summary (see `store::users::summary_columns`); `sender_id` is the id.
     pub sender_username: String,
     pub sender_display_name: Option<String>,
@@ -64,7 +73,7 @@ pub struct NewMessage<'a> {
     pub now: Millis,
 }
 
-pub async fn insert(conn: Conn<'_>, new: NewMessage<'_>) -> StoreResult<MessageRow> {
+pub async fn insert(conn: Conn<'_>, new: NewMessage<'_>) -> StoreResult<NamedMessageRow> {
     let sql = concat!(
         "INSERT INTO messages (kind, conversation, sender_id, recipient_id, group_id, space_id, \
          room_id, content, parent_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
@@ -77,18 +86,18 @@ pub async fn insert(conn: Conn<'_>, new: NewMessage<'_>) -> StoreResult<MessageR
          (SELECT display_name FROM users WHERE id = $4) AS recipient_display_name, \
          (SELECT pfp FROM users WHERE id = $4) AS recipient_pfp"
     );
-    Ok(run!(conn, fetch_one, as MessageRow, sql,
+    Ok(run!(conn, fetch_one, as NamedMessageRow, sql,
         new.kind, new.conversation, new.sender_id, new.recipient_id, new.group_id, new.space_id,
         new.room_id, new.content, new.parent_id, new.now)?)
 }
 
-pub async fn by_id(conn: Conn<'_>, id: i64) -> StoreResult<Option<MessageRow>> {
-    let sql = concat!(select_from!(), "WHERE m.id = $1");
-    Ok(run!(conn, fetch_optional, as MessageRow, sql, id)?)
+pub async fn by_id(conn: Conn<'_>, id: i64) -> StoreResult<Option<NamedMessageRow>> {
+    let sql = concat!(select_named!(), "WHERE m.id = $1");
+    Ok(run!(conn, fetch_optional, as NamedMessageRow, sql, id)?)
 }
 
 /// The `limit` newest messages of a conversation older than `before` (all, without
-/// it), newest first.
+/// it), newest first, without their people (see [`MessageRow`]).
 pub async fn history(
     conn: Conn<'_>,
     conversation: &str,
@@ -96,18 +105,19 @@ pub async fn history(
     limit: i64,
 ) -> StoreResult<Vec<MessageRow>> {
     let sql = concat!(
-        select_from!(),
-        "WHERE m.conversation = $1 AND m.id < $2 ORDER BY m.id DESC LIMIT $3"
+        "SELECT ",
+        own_columns!(),
+        " FROM messages WHERE conversation = $1 AND id < $2 ORDER BY id DESC LIMIT $3"
     );
     Ok(run!(conn, fetch_all, as MessageRow, sql, conversation, before.unwrap_or(i64::MAX), limit)?)
 }
 
-pub async fn latest(conn: Conn<'_>, conversation: &str) -> StoreResult<Option<MessageRow>> {
+pub async fn latest(conn: Conn<'_>, conversation: &str) -> StoreResult<Option<NamedMessageRow>> {
     let sql = concat!(
-        select_from!(),
+        select_named!(),
         "WHERE m.conversation = $1 ORDER BY m.id DESC LIMIT 1"
     );
-    Ok(run!(conn, fetch_optional, as MessageRow, sql, conversation)?)
+    Ok(run!(conn, fetch_optional, as NamedMessageRow, sql, conversation)?)
 }
 
 /// Replaces a message's text; answers the message as stored, or `None` when it is gone.
@@ -116,7 +126,7 @@ pub async fn set_content(
     id: i64,
     content: &str,
     now: Millis,
-) -> StoreResult<Option<MessageRow>> {
+) -> StoreResult<Option<NamedMessageRow>> {
     let changed = run!(
         conn.reborrow(),
         execute,
@@ -154,6 +164,21 @@ pub async fn mark_read(
         message_id
     )?;
     Ok(())
+}
+
+/// The read marks of users `a` and `b` in a conversation, as `(user_id, last_read_id)`
+/// (none for a user who has read nothing): both sides of a DM in one query, by primary
+/// key.
+pub async fn read_marks(
+    conn: Conn<'_>,
+    conversation: &str,
+    a: i64,
+    b: i64,
+) -> StoreResult<Vec<(i64, i64)>> {
+    Ok(run!(conn, fetch_all, as (i64, i64),
+        "SELECT user_id, last_read_id FROM conversation_reads \
+         WHERE user_id IN ($2, $3) AND conversation = $1",
+        conversation, a, b)?)
 }
 
 pub async fn last_read(conn: Conn<'_>, user_id: i64, conversation: &str) -> StoreResult<i64> {

@@ -12,6 +12,7 @@ use socmel_client::{
         frames::ServerFrame,
         groups::GroupChatCreate,
         messages::{Conversation, Message, SendMessage},
+        rooms::RoomCreate,
         users::{UserSummary, UserUpdate},
     },
 };
@@ -190,4 +191,85 @@ async fn bans_and_invitations_name_who_made_them() {
         &ada,
         Some("Ada"),
     );
+}
+
+#[tokio::test]
+async fn group_and_room_history_name_every_sender() {
+    // A page names its people from one read of all of them: each message must still
+    // get its own sender.
+    let server = TestServer::start().await;
+    let ada = server.user("ada").await;
+    let bob = server.user("bob").await;
+    let cyd = server.user("cyd").await;
+    named(&bob, "Bob B.").await;
+    let people = [&ada, &bob, &cyd];
+    let display = |user: &TestUser| (user.user.id == bob.user.id).then_some("Bob B.");
+
+    let group = ada
+        .client
+        .create_group(&GroupChatCreate {
+            name: "trio".into(),
+            members: Some(vec![bob.user.id, cyd.user.id]),
+        })
+        .await
+        .unwrap();
+    let space = server
+        .space("club", ada.user.id, &[bob.user.id, cyd.user.id])
+        .await;
+    let room = ada
+        .client
+        .add_room(
+            space,
+            &RoomCreate {
+                name: "general".into(),
+            },
+        )
+        .await
+        .unwrap()
+        .id;
+    for round in 0..2 {
+        for person in people {
+            let text = format!("{} {round}", person.user.username);
+            for conversation in [
+                Conversation::Group { group_id: group.id },
+                Conversation::Room {
+                    space_id: space,
+                    room_id: room,
+                },
+            ] {
+                person
+                    .client
+                    .send_message(&SendMessage::text(conversation, &text))
+                    .await
+                    .unwrap();
+            }
+        }
+    }
+
+    let sender_of = |content: &str| {
+        let username = content.split(' ').next().unwrap();
+        *people.iter().find(|p| p.user.username == username).unwrap()
+    };
+    let page = cyd
+        .client
+        .group_history(group.id, HistoryPage::default())
+        .await
+        .unwrap();
+    assert_eq!(page.len(), 6);
+    for message in &page {
+        let person = sender_of(&message.content);
+        assert_eq!(message.sender_id, person.user.id);
+        is(&message.sender, person, display(person));
+    }
+    let page = cyd
+        .client
+        .room_history(space, room, HistoryPage::default())
+        .await
+        .unwrap();
+    assert_eq!(page.len(), 6);
+    for message in &page {
+        let person = sender_of(&message.content);
+        assert_eq!(message.sender_id, person.user.id);
+        is(&message.sender, person, display(person));
+    }
 }

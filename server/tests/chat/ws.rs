@@ -634,7 +634,7 @@ async fn reads_are_pushed_and_unread_counts_go_up_and_down() {
     })
     .await;
     assert!(
-        matches!(read.frame, ServerFrame::Read(ReadReceipt { reader_id, message_id, conversation: Conversation::Dm { user_id } }) if reader_id == bob.user.id && message_id == last && user_id == bob.user.id)
+        matches!(read.frame, ServerFrame::Read(ReadReceipt { reader_id, ref reader, message_id, conversation: Conversation::Dm { user_id } }) if reader_id == bob.user.id && reader.id == bob.user.id && reader.username == "bob" && message_id == last && user_id == bob.user.id)
     );
     // Bob's other connection is told; the one the read came from is not. Once the
     // phone has it, the hub has routed the read to all of Bob's connections, so a

@@ -50,7 +50,7 @@ async fn joining_starts_room_deliveries_and_removal_stops_them_without_reconnect
         .join_space(space.id, invitation.token.as_deref().unwrap())
         .await
         .unwrap();
-    expect(&mut bob_ws, "joined", |f| {
+    let joined = expect(&mut bob_ws, "joined", |f| {
         matches!(
             f,
             ServerFrame::Membership(MembershipUpdate {
@@ -60,6 +60,18 @@ async fn joining_starts_room_deliveries_and_removal_stops_them_without_reconnect
         )
     })
     .await;
+    let ServerFrame::Membership(joined) = joined.frame else {
+        unreachable!()
+    };
+    assert_eq!(
+        (
+            joined.user_id,
+            joined.user.id,
+            joined.user.username.as_str()
+        ),
+        (bob.user.id, bob.user.id, "bob"),
+        "the frame names the member"
+    );
 
     let say = |text: &str| {
         ClientFrame::Space(SendRoomMessage {
@@ -172,7 +184,7 @@ async fn removal_from_a_group_stops_its_deliveries_at_once() {
     expect(
         &mut bob_ws,
         "the removal",
-        |f| matches!(f, ServerFrame::Membership(m) if m.change == MembershipChange::Removed),
+        |f| matches!(f, ServerFrame::Membership(m) if m.change == MembershipChange::Removed && m.user.username == "bob"),
     )
     .await;
     ada.client

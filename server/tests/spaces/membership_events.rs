@@ -14,6 +14,7 @@ use socmel_client::types::{
     invitations::InvitationCreate,
     rooms::RoomCreate,
     spaces::SpaceCreate,
+    users::UserSummary,
 };
 use socmel_server::{
     config::{Config, Secret},
@@ -69,21 +70,31 @@ impl Bench {
     }
 }
 
-fn space_event(space: SpaceId, user: &AuthUser, change: MembershipChange) -> Event {
+/// The event naming `user` (registered as `name`) as every payload names a person.
+fn space_event(space: SpaceId, user: &AuthUser, name: &str, change: MembershipChange) -> Event {
     Event::Membership {
         scope: MembershipScope::Space,
         id: space.0,
-        user_id: user.id(),
+        user: person(user.id(), name),
         change,
     }
 }
 
-fn group_event(group: GroupId, user: UserId, change: MembershipChange) -> Event {
+fn group_event(group: GroupId, user: UserId, name: &str, change: MembershipChange) -> Event {
     Event::Membership {
         scope: MembershipScope::Group,
         id: group.0,
-        user_id: user,
+        user: person(user, name),
         change,
+    }
+}
+
+fn person(id: UserId, name: &str) -> UserSummary {
+    UserSummary {
+        id,
+        username: name.into(),
+        display_name: None,
+        pfp: None,
     }
 }
 
@@ -121,7 +132,7 @@ async fn space_membership_changes_are_published() {
     .unwrap();
     assert_eq!(
         drain(&mut events),
-        [space_event(space.id, &ada, MembershipChange::Joined)]
+        [space_event(space.id, &ada, "ada", MembershipChange::Joined)]
     );
 
     let invitation = service::invitations::create(
@@ -150,8 +161,8 @@ async fn space_membership_changes_are_published() {
     assert_eq!(
         drain(&mut events),
         [
-            space_event(space.id, &bob, MembershipChange::Joined),
-            space_event(space.id, &cy, MembershipChange::Joined)
+            space_event(space.id, &bob, "bob", MembershipChange::Joined),
+            space_event(space.id, &cy, "cyd", MembershipChange::Joined)
         ]
     );
 
@@ -171,11 +182,11 @@ async fn space_membership_changes_are_published() {
     assert_eq!(
         drain(&mut events),
         [
-            space_event(space.id, &cy, MembershipChange::Left),
-            space_event(space.id, &cy, MembershipChange::Joined),
-            space_event(space.id, &cy, MembershipChange::Removed),
-            space_event(space.id, &cy, MembershipChange::Joined),
-            space_event(space.id, &cy, MembershipChange::Banned),
+            space_event(space.id, &cy, "cyd", MembershipChange::Left),
+            space_event(space.id, &cy, "cyd", MembershipChange::Joined),
+            space_event(space.id, &cy, "cyd", MembershipChange::Removed),
+            space_event(space.id, &cy, "cyd", MembershipChange::Joined),
+            space_event(space.id, &cy, "cyd", MembershipChange::Banned),
         ]
     );
 
@@ -197,8 +208,8 @@ async fn space_membership_changes_are_published() {
     assert_eq!(
         drain(&mut events),
         [
-            space_event(space.id, &ada, MembershipChange::Deleted),
-            space_event(space.id, &bob, MembershipChange::Deleted),
+            space_event(space.id, &ada, "ada", MembershipChange::Deleted),
+            space_event(space.id, &bob, "bob", MembershipChange::Deleted),
         ]
     );
 }
@@ -241,14 +252,14 @@ async fn group_membership_changes_are_published() {
     assert_eq!(
         drain(&mut events),
         [
-            group_event(group.id, ada.id(), Joined),
-            group_event(group.id, bob.id(), Joined),
-            group_event(group.id, cy.id(), Joined),
-            group_event(group.id, cy.id(), Removed),
-            group_event(group.id, bob.id(), Left),
-            group_event(group.id, cy.id(), Joined),
-            group_event(group.id, ada.id(), Deleted),
-            group_event(group.id, cy.id(), Deleted),
+            group_event(group.id, ada.id(), "ada", Joined),
+            group_event(group.id, bob.id(), "bob", Joined),
+            group_event(group.id, cy.id(), "cyd", Joined),
+            group_event(group.id, cy.id(), "cyd", Removed),
+            group_event(group.id, bob.id(), "bob", Left),
+            group_event(group.id, cy.id(), "cyd", Joined),
+            group_event(group.id, ada.id(), "ada", Deleted),
+            group_event(group.id, cy.id(), "cyd", Deleted),
         ]
     );
 }
@@ -265,11 +276,11 @@ async fn events_are_published_only_after_the_change_is_visible() {
         let svc = svc.clone();
         tokio::spawn(async move {
             let event = events.recv().await.unwrap();
-            let Event::Membership { id, user_id, .. } = *event else {
+            let Event::Membership { id, ref user, .. } = *event else {
                 panic!("unexpected {event:?}");
             };
             let mut db = svc.store().reader().await.unwrap();
-            socmel_server::store::spaces::member_role(db.conn(), id, user_id.0)
+            socmel_server::store::spaces::member_role(db.conn(), id, user.id.0)
                 .await
                 .unwrap()
         })

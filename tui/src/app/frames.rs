@@ -82,6 +82,7 @@ impl App {
                 self.dirty |= changed && self.show_members;
             }
             ServerFrame::Read(read) => {
+                self.meet(read.reader_id, &read.reader);
                 if read.reader_id == self.me_id() {
                     let conversation = read.conversation;
                     if let Some(entry) = self.sidebar.get_mut(&conversation) {
@@ -229,6 +230,7 @@ impl App {
         update: socmel_client::types::frames::MembershipUpdate,
         cmds: &mut Vec<Cmd>,
     ) {
+        self.meet(update.user_id, &update.user);
         let gone = matches!(
             update.change,
             MembershipChange::Left

@@ -233,6 +233,7 @@ fn inbox_counts_are_not_doubled_by_live_copies_of_counted_messages() {
         ServerFrame::Read(ReadReceipt {
             conversation: room(),
             reader_id: ME,
+            reader: Default::default(),
             message_id: MessageId(21),
         }),
     );
@@ -556,6 +557,7 @@ fn removal_from_a_space_or_group_drops_it_from_the_sidebar() {
             scope: MembershipScope::Space,
             id: 1,
             user_id: ME,
+            user: Default::default(),
             change: MembershipChange::Banned,
         }),
     );
@@ -567,6 +569,7 @@ fn removal_from_a_space_or_group_drops_it_from_the_sidebar() {
             scope: MembershipScope::Group,
             id: 3,
             user_id: ME,
+            user: Default::default(),
             change: MembershipChange::Removed,
         }),
     );
@@ -720,6 +723,32 @@ fn names_come_with_the_payloads_and_only_nameless_ids_are_looked_up() {
     );
     assert_eq!(app.people.name(BOB), "Bob the Builder");
     assert_eq!(app.sidebar.get(&bob_dm()).unwrap().name, "Bob the Builder");
+    // Read receipts and membership changes name people too.
+    let mut erin = summary(UserId(5));
+    erin.display_name = Some("Erin".into());
+    frame(
+        &mut app,
+        ServerFrame::Membership(socmel_client::types::frames::MembershipUpdate {
+            scope: socmel_client::types::events::MembershipScope::Space,
+            id: 1,
+            user_id: erin.id,
+            user: erin.clone(),
+            change: socmel_client::types::events::MembershipChange::Joined,
+        }),
+    );
+    assert_eq!(app.people.name(erin.id), "Erin");
+    renamed = summary(BOB);
+    renamed.display_name = Some("Robert".into());
+    frame(
+        &mut app,
+        ServerFrame::Read(ReadReceipt {
+            conversation: bob_dm(),
+            reader_id: BOB,
+            reader: renamed,
+            message_id: MessageId(1),
+        }),
+    );
+    assert_eq!(app.people.name(BOB), "Robert");
     // A server that sends only ids: the sender is looked up, once.
     let dave = UserId(4);
     let mut nameless = room_message(11, dave, "hello");

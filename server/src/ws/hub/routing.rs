@@ -20,14 +20,14 @@ impl Hub {
                 })
             }),
             Event::Read {
-                reader_id,
+                reader,
                 message,
                 message_id,
                 from_connection,
             } => {
-                let mut audience = vec![*reader_id];
+                let mut audience = vec![reader.id];
                 if let Message::Dm(dm) = message.as_ref() {
-                    let other = if dm.sender_id == *reader_id {
+                    let other = if dm.sender_id == reader.id {
                         dm.recipient_id
                     } else {
                         dm.sender_id
@@ -37,12 +37,13 @@ impl Hub {
                 for viewer in audience {
                     let frame = ServerFrame::Read(ReadReceipt {
                         conversation: conversation_of(message, viewer),
-                        reader_id: *reader_id,
+                        reader_id: reader.id,
+                        reader: reader.clone(),
                         message_id: *message_id,
                     });
                     // The connection the read came from knows already: the reader's
                     // other connections are told (it is still logged for resume).
-                    let skip = from_connection.filter(|_| viewer == *reader_id);
+                    let skip = from_connection.filter(|_| viewer == reader.id);
                     self.send_durable_except(&[viewer], &frame, skip);
                 }
             }
@@ -50,10 +51,10 @@ impl Hub {
             Event::Membership {
                 scope,
                 id,
-                user_id,
+                user,
                 change,
             } => {
-                self.apply_membership(*scope, *id, *user_id, *change);
+                self.apply_membership(*scope, *id, user, *change);
             }
             // The protocol has no frame for it: room lists refresh over REST, and the
             // room's messages are gone with it.
@@ -118,9 +119,10 @@ impl Hub {
         &self,
         scope: MembershipScope,
         id: i64,
-        user: UserId,
+        person: &UserSummary,
         change: MembershipChange,
     ) {
+        let user = person.id;
         let topic = match scope {
             MembershipScope::Space => Topic::Space(id),
             MembershipScope::Group => Topic::Group(id),
@@ -129,6 +131,7 @@ impl Hub {
             scope,
             id,
             user_id: user,
+            user: person.clone(),
             change,
         });
         let mut audience = self.topic_members(topic);

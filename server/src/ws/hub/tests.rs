@@ -104,12 +104,7 @@ async fn room_messages_reach_online_space_members_only() {
     );
     assert!(outsider.queue.try_recv().is_err());
     // Removal takes effect at once.
-    hub.route(&Event::Membership {
-        scope: MembershipScope::Space,
-        id: 10,
-        user_id: UserId(1),
-        change: MembershipChange::Removed,
-    });
+    hub.route(&membership(10, 1, MembershipChange::Removed));
     assert!(member.queue.try_recv().unwrap().contains("membership"));
     hub.route(&Event::MessageCreated(room));
     assert!(member.queue.try_recv().is_err());
@@ -186,8 +181,17 @@ fn membership(space: i64, user: i64, change: MembershipChange) -> Event {
     Event::Membership {
         scope: MembershipScope::Space,
         id: space,
-        user_id: UserId(user),
+        user: person(user),
         change,
+    }
+}
+
+fn person(id: i64) -> UserSummary {
+    UserSummary {
+        id: UserId(id),
+        username: format!("user{id}"),
+        display_name: None,
+        pfp: None,
     }
 }
 
@@ -248,7 +252,7 @@ async fn a_read_is_told_to_the_readers_other_connections_only() {
     let mut laptop = connect(&hub, UserId(1), &[], &[], &[], None);
     let mut bob = connect(&hub, UserId(2), &[], &[], &[], None);
     hub.route(&Event::Read {
-        reader_id: UserId(1),
+        reader: person(1),
         message: dm(2, 1),
         message_id: MessageId(1),
         from_connection: Some(phone.connection_id),
