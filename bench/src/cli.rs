@@ -80,6 +80,12 @@ pub struct Cli {
     /// seeded (its report's `seed.tag`); give that run's sizes too.
     #[arg(long, value_name = "TAG")]
     pub reuse_seed: Option<String>,
+
+    /// Feed and history reads fetch each page whole but do not parse it: the server's
+    /// cost alone, without this process parsing JSON on the same cores. It also lets
+    /// one bench binary measure servers of different versions (an A/B).
+    #[arg(long)]
+    pub raw_reads: bool,
 }
 
 impl Cli {
@@ -92,6 +98,7 @@ impl Cli {
             profile.window.warmup = warmup;
         }
         profile.reuse_seed = self.reuse_seed.clone();
+        profile.raw_reads = self.raw_reads;
         let sizes = &mut profile.sizes;
         let overrides = [
             (&mut profile.concurrency, self.concurrency),

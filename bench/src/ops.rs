@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use futures_util::future::BoxFuture;
-use socmel_client::{ClientError, PageQuery};
+use socmel_client::{ClientError, Method, PageQuery};
 
 use crate::{
     pool::{ClientPool, Pooled},
@@ -13,14 +13,29 @@ use crate::{
 
 type Request = BoxFuture<'static, Result<(), ClientError>>;
 
-/// The first page of the user's personalised feed.
+/// The first page of the user's personalised feed: parsed, or (`raw`) read whole
+/// without parsing.
 pub fn feed_read(
     pool: Arc<ClientPool>,
     population: Arc<Population>,
+    raw: bool,
 ) -> impl Fn(u64) -> Request + Clone + Send + Sync + 'static {
-    as_user(pool, population, |client, _| {
-        Box::pin(async move { client.feed(&PageQuery::default()).await.map(drop) })
-    })
+    as_user(
+        pool,
+        population,
+        if raw {
+            |client, _| {
+                Box::pin(async move {
+                    client
+                        .raw(Method::GET, "/posts/feed/", None)
+                        .await
+                        .map(drop)
+                })
+            }
+        } else {
+            |client, _| Box::pin(async move { client.feed(&PageQuery::default()).await.map(drop) })
+        },
+    )
 }
 
 /// A new profile post by the user.

@@ -18,6 +18,8 @@ pub struct Profile {
     pub seed_concurrency: usize,
     /// The tag of an earlier run's seed data to use instead of seeding.
     pub reuse_seed: Option<String>,
+    /// Measured reads fetch their whole body without parsing it (see `--raw-reads`).
+    pub raw_reads: bool,
 }
 
 impl Profile {
@@ -38,6 +40,7 @@ impl Profile {
                 concurrency: 32,
                 seed_concurrency: 16,
                 reuse_seed: None,
+                raw_reads: false,
             },
             Mode::Smoke => Self {
                 mode,
@@ -54,6 +57,7 @@ impl Profile {
                 concurrency: 8,
                 seed_concurrency: 8,
                 reuse_seed: None,
+                raw_reads: false,
             },
         }
     }

@@ -31,7 +31,7 @@ async fn run(bench: &Bench) -> anyhow::Result<ScenarioReport> {
     let workers = profile.pick(FLOOD_WORKERS, SMOKE_FLOOD_WORKERS);
     let probe_rate = profile.pick(PROBE_RATE, SMOKE_PROBE_RATE);
     let population = bench.population().await?;
-    let probe = ops::feed_read(bench.pool(profile.concurrency)?, population);
+    let probe = ops::feed_read(bench.pool(profile.concurrency)?, population, profile.raw_reads);
 
     let alone = pacing::open_loop(probe_rate, profile.window, probe.clone()).await?;
 

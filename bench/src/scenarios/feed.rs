@@ -27,6 +27,12 @@ const GOALS: Goals = Goals {
 
 async fn run(bench: &Bench) -> anyhow::Result<ScenarioReport> {
     let population = bench.population().await?;
-    let read = ops::feed_read(bench.pool(bench.profile.concurrency)?, population);
-    throughput::measure(bench, SCENARIO.name, &GOALS, read).await
+    let read = ops::feed_read(
+        bench.pool(bench.profile.concurrency)?,
+        population,
+        bench.profile.raw_reads,
+    );
+    let mut report = throughput::measure(bench, SCENARIO.name, &GOALS, read).await?;
+    report.parameter("raw_reads", bench.profile.raw_reads);
+    Ok(report)
 }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use futures_util::{StreamExt, TryStreamExt, stream};
 use socmel_client::{
-    HistoryPage,
+    HistoryPage, Method,
     types::{conversations::Conversation, messages::SendMessage},
 };
 
@@ -50,21 +50,28 @@ async fn run(bench: &Bench) -> anyhow::Result<ScenarioReport> {
     anyhow::ensure!(pairs > 0, "the history scenario needs at least two users");
     let messages = bench.profile.pick(MESSAGES, 5);
     converse(&pool, &population, pairs, messages, bench.profile.seed_concurrency).await?;
+    let raw = bench.profile.raw_reads;
     let read = move |sequence: u64| {
         let (pool, population) = (pool.clone(), population.clone());
         async move {
             let (reader, other) = pair(&population, pairs, sequence);
             let client = pool.signed_in(&reader.token).await;
-            client
-                .dm_history(other.id, HistoryPage::default())
-                .await
-                .map(drop)
+            if raw {
+                let path = format!("/messages/history/dm/{}/", other.id);
+                client.raw(Method::GET, &path, None).await.map(drop)
+            } else {
+                client
+                    .dm_history(other.id, HistoryPage::default())
+                    .await
+                    .map(drop)
+            }
         }
     };
     let mut report = throughput::measure(bench, SCENARIO.name, &GOALS, read).await?;
     report
         .parameter("conversations", pairs)
-        .parameter("messages_each", messages);
+        .parameter("messages_each", messages)
+        .parameter("raw_reads", raw);
     Ok(report)
 }
 
