@@ -8,7 +8,8 @@ use socmel_client::{
     Client, ClientResult, HistoryPage, Session,
     types::{
         MessageId, Page, Timestamp,
-        frames::{Envelope, Presence, ServerFrame, Typing},
+        events::{MembershipChange, MembershipScope},
+        frames::{Envelope, MembershipUpdate, Presence, ReadReceipt, ServerFrame, Typing},
         messages::{
             Conversation, ConversationKind, DmMessage, GroupMessage, MarkRead, Message,
             RoomMessage, SendMessage,
@@ -535,9 +536,88 @@ fn describe(out: &Output, envelope: &Envelope) -> String {
                 opt(serde_json::to_value(status).ok())
             )
         }
+        ServerFrame::Read(ReadReceipt {
+            conversation,
+            reader,
+            message_id,
+            ..
+        }) => format!(
+            "{now} {} read {} up to #{message_id}",
+            reader.username,
+            conversation_label(conversation)
+        ),
+        ServerFrame::Membership(update) => format!("{now} {}", membership_line(update)),
         other => format!(
             "{now} {}",
             serde_json::to_string(other).unwrap_or_else(|_| "(event)".into())
         ),
+    }
+}
+
+/// A conversation as the frame lines name it (ids, as in the message lines).
+fn conversation_label(conversation: &Conversation) -> String {
+    match conversation {
+        Conversation::Dm { user_id } => format!("dm {user_id}"),
+        Conversation::Group { group_id } => format!("group {group_id}"),
+        Conversation::Room { space_id, room_id } => format!("space {space_id} room {room_id}"),
+    }
+}
+
+/// "bob left space 3", "space 3 was deleted".
+fn membership_line(update: &MembershipUpdate) -> String {
+    let place = match update.scope {
+        MembershipScope::Space => format!("space {}", update.id),
+        MembershipScope::Group => format!("group {}", update.id),
+    };
+    let who = &update.user.username;
+    match update.change {
+        MembershipChange::Joined => format!("{who} joined {place}"),
+        MembershipChange::Left => format!("{who} left {place}"),
+        MembershipChange::Removed => format!("{who} was removed from {place}"),
+        MembershipChange::Banned => format!("{who} was banned from {place}"),
+        MembershipChange::Deleted => format!("{place} was deleted"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use socmel_client::types::{UserId, users::UserSummary};
+
+    use super::*;
+
+    #[test]
+    fn membership_and_read_lines_name_the_person() {
+        let bob = UserSummary {
+            id: UserId(2),
+            username: "bob".into(),
+            display_name: None,
+            pfp: None,
+        };
+        let update = |change| MembershipUpdate {
+            scope: MembershipScope::Space,
+            id: 3,
+            user_id: bob.id,
+            user: bob.clone(),
+            change,
+        };
+        assert_eq!(
+            membership_line(&update(MembershipChange::Left)),
+            "bob left space 3"
+        );
+        assert_eq!(
+            membership_line(&update(MembershipChange::Banned)),
+            "bob was banned from space 3"
+        );
+        assert_eq!(
+            membership_line(&update(MembershipChange::Deleted)),
+            "space 3 was deleted"
+        );
+        assert_eq!(
+            conversation_label(&Conversation::Room {
+                space_id: socmel_client::types::SpaceId(3),
+                room_id: socmel_client::types::RoomId(4)
+            }),
+            "space 3 room 4"
+        );
     }
 }
