@@ -16,7 +16,7 @@ use super::{
     now,
     pagination::Paging,
     permissions::{self, GroupAction, GroupRole},
-    realtime, users,
+    users,
     validation::{Validation, checked_name},
 };
 use crate::store::{
@@ -107,9 +107,9 @@ async fn all_members(conn: Conn<'_>, group_id: GroupId) -> ServiceResult<Vec<Use
     Ok(store::groups::members(conn, group_id.0, 0, MAX_GROUP_MEMBERS).await?)
 }
 
-/// Call once a change of `users`' membership has committed ([`realtime::membership_changed`]).
+/// Call once a change of `users`' membership has committed ([`super::membership::changed`]).
 async fn publish(svc: &Services, group_id: GroupId, users: &[UserId], change: MembershipChange) {
-    realtime::membership_changed(svc, MembershipScope::Group, group_id.0, users, change).await;
+    super::membership::changed(svc, MembershipScope::Group, group_id.0, users, change).await;
 }
 
 /// 404 naming the user when they do not exist.

@@ -13,6 +13,7 @@ pub mod health;
 pub mod images;
 pub mod invitations;
 pub mod media;
+mod membership;
 pub mod messages;
 pub mod notes;
 pub mod notifications;

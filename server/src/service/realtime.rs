@@ -7,18 +7,14 @@
 //! DM conversation. A stranger (no shared group, space or DM) never hears of it, and
 //! never sees a typing indicator either.
 
-use socmel_api_types::{
-    UserId,
-    events::{MembershipChange, MembershipScope},
-    messages::Conversation,
-};
+use socmel_api_types::{UserId, messages::Conversation};
 
 use super::{
     ServiceResult, Services,
     auth::AuthUser,
     messages::{Target, require_access},
 };
-use crate::{events::Event, store};
+use crate::store;
 
 /// What a user's socket is subscribed to: the spaces and groups whose messages it
 /// receives, and the DM partners who hear about its presence (and it about theirs).
@@ -43,45 +39,6 @@ pub async fn subscriptions(svc: &Services, user: UserId) -> ServiceResult<Subscr
         dm_partners: store::messages::dm_partners(db.conn(), user.0).await?,
         me: super::users::summary_of(&named, user),
     })
-}
-
-/// The people `peers` as frames name them, read in one query for all of them. A
-/// failed read names them by id rather than holding a frame back: a socket that just
-/// opened still tells its owner who is online, a committed change is still told.
-pub async fn peer_summaries(
-    svc: &Services,
-    peers: &[UserId],
-) -> Vec<socmel_api_types::users::UserSummary> {
-    let named = match svc.store().reader().await {
-        Ok(mut db) => super::users::summaries(db.conn(), peers.iter().copied())
-            .await
-            .unwrap_or_default(),
-        Err(_) => Default::default(),
-    };
-    peers
-        .iter()
-        .map(|&peer| super::users::summary_of(&named, peer))
-        .collect()
-}
-
-/// Call once a change of `users`' membership of a space or group (`id`) has committed:
-/// the hub updates the live connections and tells the people concerned, naming the
-/// members (one query for all of them). Never fails: the change is committed.
-pub(crate) async fn membership_changed(
-    svc: &Services,
-    scope: MembershipScope,
-    id: i64,
-    users: &[UserId],
-    change: MembershipChange,
-) {
-    for user in peer_summaries(svc, users).await {
-        svc.committed(Event::Membership {
-            scope,
-            id,
-            user,
-            change,
-        });
-    }
 }
 
 /// Who may see that someone is typing.

@@ -14,7 +14,6 @@ use super::{
     now,
     pagination::Paging,
     permissions::{self, Action, Role},
-    realtime,
     validation::{Validation, checked_name, escape_like},
 };
 use crate::store::{self, Conn, spaces::SpaceRow};
@@ -149,7 +148,7 @@ pub(crate) async fn membership_changed(
     users: &[UserId],
     change: MembershipChange,
 ) {
-    realtime::membership_changed(svc, MembershipScope::Space, space_id.0, users, change).await;
+    super::membership::changed(svc, MembershipScope::Space, space_id.0, users, change).await;
 }
 
 /// Creates the space with the caller as owner and its `main` room inside it.

@@ -93,6 +93,19 @@ pub(crate) fn summary_of(loaded: &HashMap<UserId, UserSummary>, id: UserId) -> U
     })
 }
 
+/// The people `ids` as frames name them, read in one query for all of them. A failed
+/// read names them by id rather than holding a frame back: a socket that just opened
+/// still tells its owner who is online, a committed change is still told.
+pub async fn named(svc: &Services, ids: &[UserId]) -> Vec<UserSummary> {
+    let loaded = match svc.store().reader().await {
+        Ok(mut db) => summaries(db.conn(), ids.iter().copied())
+            .await
+            .unwrap_or_default(),
+        Err(_) => Default::default(),
+    };
+    ids.iter().map(|&id| summary_of(&loaded, id)).collect()
+}
+
 /// The profile of the active user called `username` (case-insensitively); 404 otherwise.
 pub async fn by_username(
     svc: &Services,

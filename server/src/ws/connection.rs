@@ -126,7 +126,7 @@ pub async fn run(
     }
     // The peers online now, named in one query for all of them.
     let peers = hub.presence_audience(me);
-    for peer in service::realtime::peer_summaries(&svc, &peers).await {
+    for peer in service::users::named(&svc, &peers).await {
         hub.send_to_connection(
             me,
             connection_id,
