@@ -9,6 +9,7 @@ use common::{TestServer, TestUser};
 use socmel_client::{
     HistoryPage, PageQuery,
     types::{
+        UserId,
         frames::ServerFrame,
         groups::GroupChatCreate,
         messages::{Conversation, Message, SendMessage},
@@ -246,30 +247,36 @@ async fn group_and_room_history_name_every_sender() {
         }
     }
 
-    let sender_of = |content: &str| {
-        let username = content.split(' ').next().unwrap();
-        *people.iter().find(|p| p.user.username == username).unwrap()
+    // Each message must name its own sender: the person its text starts with.
+    let check = |page: Vec<(&str, UserId, &UserSummary)>| {
+        assert_eq!(page.len(), 6);
+        for (content, sender_id, sender) in page {
+            let username = content.split(' ').next().unwrap();
+            let person = *people.iter().find(|p| p.user.username == username).unwrap();
+            assert_eq!(sender_id, person.user.id);
+            is(sender, person, display(person));
+        }
     };
-    let page = cyd
+    let groups = cyd
         .client
         .group_history(group.id, HistoryPage::default())
         .await
         .unwrap();
-    assert_eq!(page.len(), 6);
-    for message in &page {
-        let person = sender_of(&message.content);
-        assert_eq!(message.sender_id, person.user.id);
-        is(&message.sender, person, display(person));
-    }
-    let page = cyd
+    check(
+        groups
+            .iter()
+            .map(|m| (m.content.as_str(), m.sender_id, &m.sender))
+            .collect(),
+    );
+    let rooms = cyd
         .client
         .room_history(space, room, HistoryPage::default())
         .await
         .unwrap();
-    assert_eq!(page.len(), 6);
-    for message in &page {
-        let person = sender_of(&message.content);
-        assert_eq!(message.sender_id, person.user.id);
-        is(&message.sender, person, display(person));
-    }
+    check(
+        rooms
+            .iter()
+            .map(|m| (m.content.as_str(), m.sender_id, &m.sender))
+            .collect(),
+    );
 }
